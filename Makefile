@@ -1,0 +1,34 @@
+# Two commands do all set-up: `make brief` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: brief test check lint setup system clean
+
+brief: setup
+	$(BIN)/briefing build .
+
+test: setup
+	$(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/briefing check .
+
+lint: setup
+	$(BIN)/ruff check briefing tests
+	$(BIN)/ruff format --check briefing tests
+	$(BIN)/mypy briefing
+
+setup: system $(VENV)/.installed
+
+system:
+	@scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) dist

@@ -1,0 +1,98 @@
+"""Stage 6: assemble the compiled Brief from the parsed text, sources, events and figure."""
+
+from __future__ import annotations
+
+import re
+
+from .evidence import fold
+from .model import (
+    Brief,
+    BriefText,
+    Citation,
+    Figure,
+    Judgement,
+    Markdown,
+    MotiveSet,
+    Passage,
+    Prose,
+    Source,
+    Timeline,
+)
+from .parse import PLACEHOLDER
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def assemble(
+    text: BriefText,
+    sources: dict[str, Source],
+    timeline: Timeline,
+    citations: tuple[Citation, ...],
+    figure: Figure | None,
+) -> Brief:
+    return Brief(
+        meta=text.meta,
+        text=text,
+        sources=tuple(sources.values()),
+        events=timeline.events,
+        citations=citations,
+        passages=_passages(citations),
+        contexts=_contexts(text, timeline),
+        figure=figure,
+    )
+
+
+def _passages(citations: tuple[Citation, ...]) -> tuple[Passage, ...]:
+    """Group quoting citations by source and passage, in the order of the source text."""
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for citation in citations:
+        if citation.quote is not None and citation.verified:
+            groups.setdefault((citation.source, fold(citation.quote)), []).append(citation)
+    ordered = sorted(groups.values(), key=lambda cs: (cs[0].source, cs[0].spans[0]))
+    counters: dict[str, int] = {}
+    passages = []
+    for group in ordered:
+        first = group[0]
+        counters[first.source] = counters.get(first.source, 0) + 1
+        passages.append(
+            Passage(
+                anchor=f"p-{first.source}-{counters[first.source]}",
+                source=first.source,
+                quote=first.quote or "",
+                spans=first.spans,
+                citations=tuple(c.index for c in group),
+            )
+        )
+    return tuple(passages)
+
+
+def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:
+    """For each citation, a short name of the place that makes it ('KJ2', 'Timeline: 2015')."""
+    contexts: dict[int, str] = {}
+
+    def mark(fragment: Markdown | None, name: str) -> None:
+        if fragment is not None:
+            contexts.update(dict.fromkeys(fragment.citations, name))
+
+    mark(text.bottom_line, "Bottom line")
+    mark(text.scope, "Scope note")
+    section = "Introduction"
+    for block in text.blocks:
+        if isinstance(block, Judgement):
+            mark(block.statement, f"KJ{block.number}")
+            mark(block.argument, f"KJ{block.number}")
+        elif isinstance(block, MotiveSet):
+            mark(block.intro, f"{block.actor}: motives")
+            for number, motive in enumerate(block.motives, start=1):
+                mark(motive.text, f"{block.actor}: motive {number}")
+        elif isinstance(block, Prose):
+            pos = 0
+            for heading in [*_HEADING.finditer(block.content.text), None]:
+                end = heading.start() if heading else len(block.content.text)
+                for group in PLACEHOLDER.finditer(block.content.text, pos, end):
+                    contexts.update(dict.fromkeys(map(int, group[1].split(",")), section))
+                if heading:
+                    section, pos = PLACEHOLDER.sub("", heading[1]).strip(), heading.end()
+    for event in timeline.events:
+        contexts.update(dict.fromkeys(event.citations, f"Timeline: {event.date.display}"))
+    return contexts

@@ -1,0 +1,79 @@
+"""Diagnostics: problems found in a brief project, collected rather than raised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a project file; line and column count from 1 (0 means unknown)."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        if not self.col:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    location: Location
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity}: {self.message}"
+        if self.hint:
+            text += "".join(f"\n    {line}" for line in self.hint.splitlines())
+        return text
+
+
+class Diagnostics:
+    """An ordered collection of diagnostics that stages append to."""
+
+    def __init__(self) -> None:
+        self._items: list[Diagnostic] = []
+
+    def error(self, location: Location, message: str, hint: str = "") -> None:
+        self._items.append(Diagnostic(location, "error", message, hint))
+
+    def warning(self, location: Location, message: str, hint: str = "") -> None:
+        self._items.append(Diagnostic(location, "warning", message, hint))
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self._items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self._items if d.severity == "warning"]
+
+
+class BriefingError(Exception):
+    """Root of every error the compiler raises on purpose."""
+
+
+class BuildFailed(BriefingError):
+    """The project has errors; the diagnostics say which."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        count = len(diagnostics.errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''}; nothing was written")

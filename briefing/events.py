@@ -1,0 +1,73 @@
+"""Stage 2b: read figures/timeline.yaml into dated, cited events."""
+
+from __future__ import annotations
+
+from .diagnostics import Diagnostics, Location
+from .model import Event, PartialDate, Timeline
+from .parse import CitationScanner, suggest
+from .project import TIMELINE
+from .yamlfile import YamlMap, load_yaml, text_field
+
+EVENT_KEYS = ("date", "title", "actors", "basis", "cite")
+
+
+def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics) -> Timeline:
+    """Parse the timeline; citations are numbered on from first_index."""
+    scanner = CitationScanner(diagnostics, first_index)
+    if text is None:
+        return Timeline((), ())
+    data = load_yaml(text, TIMELINE, diagnostics)
+    if data is None:
+        return Timeline((), ())
+    if not isinstance(data, YamlMap) or not isinstance(data.get("events"), list):
+        diagnostics.error(Location(TIMELINE, 1, 1), "expected a mapping with a list 'events:'")
+        return Timeline((), ())
+    events = []
+    for item in data["events"]:
+        if not isinstance(item, YamlMap):
+            diagnostics.error(data.where("events"), "each event must be a mapping")
+            continue
+        event = _event(item, scanner, diagnostics)
+        if event:
+            events.append(event)
+    events.sort(key=lambda e: e.date)
+    return Timeline(tuple(events), tuple(scanner.citations))
+
+
+def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) -> Event | None:
+    for key in item:
+        if key not in EVENT_KEYS:
+            diagnostics.error(item.where(key), f"unknown event field '{key}'", suggest(key, EVENT_KEYS))
+    title = text_field(item, "title", diagnostics, required=True)
+    raw_date = text_field(item, "date", diagnostics, required=True)
+    try:
+        date = PartialDate.parse(raw_date)
+    except ValueError as error:
+        if raw_date:
+            diagnostics.error(item.where("date"), str(error))
+        return None
+    actors = item.get("actors") or []
+    if not isinstance(actors, list) or not all(isinstance(a, str) for a in actors):
+        diagnostics.error(item.where("actors"), "'actors' must be a list of names")
+        actors = []
+    cites = item.get("cite")
+    if not isinstance(cites, list) or not cites:
+        diagnostics.error(item.location, f"event '{title}' cites no source")
+        cites = []
+    indices = []
+    for cite in cites:
+        if isinstance(cite, str):
+            indices.append(scanner.add(cite, None, item.where("cite")))
+        elif isinstance(cite, YamlMap) and isinstance(cite.get("source"), str):
+            quote = text_field(cite, "quote", diagnostics) or None
+            indices.append(scanner.add(cite["source"], quote, cite.where("quote")))
+        else:
+            diagnostics.error(item.where("cite"), "a citation is a source id or {source:, quote:}")
+    return Event(
+        date=date,
+        title=title,
+        actors=tuple(actors),
+        basis=text_field(item, "basis", diagnostics),
+        citations=tuple(indices),
+        location=item.location,
+    )

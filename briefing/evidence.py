@@ -1,0 +1,179 @@
+"""Stage 4: resolve citations and verify every quote against the text of its source.
+
+Matching folds only what copy-paste changes (DESIGN.md §3): Unicode compatibility forms,
+quote and apostrophe styles, dash variants, invisible format characters and runs of
+whitespace. A changed word, number, name or letter case still fails.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+from rapidfuzz import fuzz
+
+from .diagnostics import Diagnostics
+from .model import Citation, CitationRef, Source
+from .parse import suggest
+
+_TRANSLATE = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u0060\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        # invisible: soft hyphen, zero-width characters, word joiner, BOM, bidi controls
+        **dict.fromkeys(
+            "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
+            "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+            "",
+        ),
+    }
+)
+# Runs of whitespace, and any character outside printable ASCII with its combining marks.
+_SPECIAL = re.compile(r"\s+|[^\x21-\x7e][\u0300-\u036f]*")
+
+
+def fold_piece(piece: str) -> str:
+    if piece.isspace():
+        return " "
+    folded = unicodedata.normalize("NFKC", piece).translate(_TRANSLATE)
+    return " " if folded.isspace() else folded
+
+
+def fold(text: str) -> str:
+    """The folded form of a quote, for matching."""
+    return FoldedText(text).folded.strip()
+
+
+class FoldedText:
+    """A text in folded form, with a map from folded offsets back to the original ones."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        parts: list[str] = []
+        # Each segment: (folded start, original start, original length, identity?)
+        self._segments: list[tuple[int, int, int, bool]] = []
+        folded_pos = original_pos = 0
+        for match in _SPECIAL.finditer(text):
+            if match.start() > original_pos:
+                length = match.start() - original_pos
+                parts.append(text[original_pos : match.start()])
+                self._segments.append((folded_pos, original_pos, length, True))
+                folded_pos += length
+            piece = match.group()
+            folded = fold_piece(piece)
+            if folded == " " and parts and parts[-1].endswith(" "):
+                folded = ""  # whitespace next to whitespace, e.g. around a dropped character
+            if folded:
+                parts.append(folded)
+                self._segments.append((folded_pos, match.start(), len(piece), folded == piece))
+                folded_pos += len(folded)
+            original_pos = match.end()
+        if original_pos < len(text):
+            parts.append(text[original_pos:])
+            self._segments.append((folded_pos, original_pos, len(text) - original_pos, True))
+        self.folded = "".join(parts)
+        self._starts = [s[0] for s in self._segments]
+
+    def _segment(self, folded_offset: int) -> tuple[int, int, int, bool]:
+        return self._segments[bisect.bisect_right(self._starts, folded_offset) - 1]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original [start, end) of the folded [start, end)."""
+        f0, o0, length, identity = self._segment(start)
+        first = o0 + (start - f0) if identity else o0
+        f1, o1, length, identity = self._segment(end - 1)
+        last = o1 + (end - f1) if identity else o1 + length
+        return first, last
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        """Original spans of every occurrence of an already folded needle."""
+        spans, at = [], self.folded.find(needle)
+        while at != -1 and needle:
+            spans.append(self.original_span(at, at + len(needle)))
+            at = self.folded.find(needle, at + 1)
+        return spans
+
+
+@dataclass
+class SourceIndex:
+    """A source with its folded text, built once per build for all quotes."""
+
+    source: Source
+
+    @cached_property
+    def text(self) -> FoldedText:
+        return FoldedText(self.source.text)
+
+
+def verify_citations(
+    refs: tuple[CitationRef, ...], sources: dict[str, Source], diagnostics: Diagnostics
+) -> tuple[Citation, ...]:
+    """Resolve each citation to its source and locate its quote; report what fails."""
+    index = {sid: SourceIndex(source) for sid, source in sources.items()}
+    results = []
+    for ref in refs:
+        if ref.source not in sources:
+            diagnostics.error(
+                ref.location,
+                f"unknown source '{ref.source}'",
+                suggest(ref.source, list(sources)) or "sources are listed in seeds/sources.yaml",
+            )
+            results.append(Citation(ref, (), False))
+            continue
+        if ref.quote is None:
+            results.append(Citation(ref, (), True))
+            continue
+        needle = fold(ref.quote)
+        spans = index[ref.source].text.find_all(needle)
+        if not spans:
+            diagnostics.error(
+                ref.location,
+                f"quote not found in source '{ref.source}'",
+                hint=_hint(needle, ref.source, index),
+            )
+        results.append(Citation(ref, tuple(spans), bool(spans)))
+    return tuple(results)
+
+
+def _hint(needle: str, cited: str, index: dict[str, SourceIndex]) -> str:
+    """Where the quote is after all, or the closest passage of the cited source and the diff."""
+    elsewhere = [sid for sid, si in index.items() if sid != cited and needle in si.text.folded]
+    if elsewhere:
+        return f"the quote is in source '{elsewhere[0]}' ({index[elsewhere[0]].source.entry.file})"
+    folded = index[cited].text
+    found = fuzz.partial_ratio_alignment(needle, folded.folded)
+    if found is None or found.score < 50:
+        return f"no passage of '{cited}' resembles it"
+    start, end = _widen_to_words(folded.folded, found.dest_start, found.dest_end)
+    passage = folded.folded[start:end]
+    lines = [f'closest passage ({found.score:.0f}% similar): "{passage}"']
+    lines.extend(_differences(needle, passage))
+    return "\n".join(lines)
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def _differences(quote: str, passage: str) -> list[str]:
+    """Word-level differences between the quote and the passage, as readable lines."""
+    q, p = quote.split(), passage.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=q, b=p, autojunk=False).get_opcodes():
+        said, source = " ".join(q[i1:i2]), " ".join(p[j1:j2])
+        if op == "replace":
+            out.append(f'quote has "{said}" where the source has "{source}"')
+        elif op == "delete":
+            out.append(f'quote adds "{said}"')
+        elif op == "insert" and 0 < i1 < len(q):
+            out.append(f'quote leaves out "{source}"')
+    return out

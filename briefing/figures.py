@@ -1,0 +1,187 @@
+"""Stage 5: draw the timeline figure as deterministic SVG, cached by a hash of its inputs.
+
+The figure is a chronology: a compressed time axis on the left (long quiet stretches are
+shortened and marked with a break) and one evenly spaced row per event on the right, so
+labels never collide however dense a month is. Leader lines join each row to its mark.
+Who acted is shown by lane, marker shape and colour; how precisely the date is known by
+the marker's fill and whiskers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .model import Event, Figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+FIGURE_VERSION = "timeline-1"
+WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's margins
+ROW = 0.19  # inches per label line
+AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
+WRAP = 62  # characters of title per line
+
+# Lanes: who acted. Each has a marker shape as well as a colour (greyscale-safe).
+LANES = {
+    "Syria": ("Assad / Syria", "o", "#1b4f72", 0.78),
+    "both": ("Both", "D", "#5b2c6f", 0.98),
+    "Russia": ("Putin / Russia", "s", "#922b21", 1.18),
+    "other": ("Others", "^", "#555555", 1.38),
+}
+RUSSIA = {"putin", "russia", "kremlin", "moscow", "lavrov"}
+SYRIA = {"assad", "al-assad", "asad", "syria", "damascus"}
+
+
+def lane(event: Event) -> str:
+    names = {a.lower() for a in event.actors}
+    russia, syria = bool(names & RUSSIA), bool(names & SYRIA)
+    return "both" if russia and syria else "Russia" if russia else "Syria" if syria else "other"
+
+
+def short_date(event: Event) -> str:
+    d = event.date
+    if d.precision == "day":
+        return f"{d.day} {dt.date(d.year, d.month, 1):%b} {d.year}"
+    if d.precision == "month":
+        return f"{dt.date(d.year, d.month, 1):%b} {d.year}"
+    return str(d.year)
+
+
+def alt_text(events: tuple[Event, ...]) -> str:
+    if not events:
+        return "An empty timeline."
+    first, last = events[0].date.display, events[-1].date.display
+    items = "; ".join(f"{e.date.display}: {e.title}" for e in events)
+    return f"Timeline of {len(events)} events from {first} to {last}. {items}."
+
+
+def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None) -> Figure:
+    """The timeline as SVG; redrawn only when its events or this code change."""
+    key = hashlib.sha256(
+        json.dumps(
+            [FIGURE_VERSION, __version__]
+            + [[str(e.date), e.title, list(e.actors)] for e in events],
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()[:20]
+    cached = cache / f"timeline-{key}.svg" if cache else None
+    if cached and cached.is_file():
+        svg = cached.read_text(encoding="utf-8")
+    else:
+        svg = _draw(events)
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cached.with_suffix(".tmp")
+            temporary.write_text(svg, encoding="utf-8")
+            temporary.replace(cached)
+    return Figure(svg=svg, alt=alt_text(events), caption=caption)
+
+
+def _rows(events: tuple[Event, ...]) -> list[list[str]]:
+    return [textwrap.wrap(e.title, WRAP) or [""] for e in events]
+
+
+def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
+    """Vertical position of each event on the compressed time axis."""
+    days = [e.date.interval[0].toordinal() + _half(e) for e in events]
+    gaps = [0.0] + [min(max(b - a, 0) / 365, 1.0) + (0.25 if b > a else 0) for a, b in zip(days, days[1:], strict=False)]
+    total = sum(gaps) or 1.0
+    positions, y = [], top
+    for gap in gaps:
+        y += gap / total * height
+        positions.append(y)
+    return positions
+
+
+def _half(event: Event) -> float:
+    start, end = event.date.interval
+    return (end.toordinal() - start.toordinal()) / 2
+
+
+def _draw(events: tuple[Event, ...]) -> str:
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure as MplFigure
+
+    rows = _rows(events)
+    lines = sum(len(r) for r in rows)
+    top, legend_height = 0.45, 0.1
+    height = top + lines * ROW + legend_height
+    style = {
+        "svg.hashsalt": "briefing",
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",
+        "font.size": 7.5,
+    }
+    with matplotlib.rc_context(style):
+        fig = MplFigure(figsize=(WIDTH, height))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, WIDTH)
+        ax.set_ylim(height, 0)
+        ax.set_axis_off()
+        _legend(ax)
+        label_y, y = [], top + ROW / 2
+        for r in rows:
+            label_y.append(y)
+            y += len(r) * ROW
+        axis_y = _axis_positions(events, top + ROW / 2, label_y[-1] - label_y[0]) if events else []
+        _axis(ax, events, axis_y)
+        for event, row, ay, ly in zip(events, rows, axis_y, label_y, strict=True):
+            _event(ax, event, row, ay, ly)
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    svg = out.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _legend(ax: Axes) -> None:
+    x = 0.05
+    for name, marker, colour, _ in LANES.values():
+        ax.plot([x + 0.05], [0.17], marker=marker, color=colour, markersize=5, linestyle="")
+        ax.text(x + 0.14, 0.17, name, va="center", fontsize=7)
+        x += 0.95
+    ax.plot([x + 0.05], [0.17], marker="o", markerfacecolor="white", color="#333333", markersize=5)
+    ax.plot([x], [0.17], marker="|", color="#333333", markersize=7)
+    ax.plot([x + 0.1], [0.17], marker="|", color="#333333", markersize=7)
+    ax.text(x + 0.2, 0.17, "hollow: month or year only", va="center", fontsize=7)
+
+
+def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:
+    if not events:
+        return
+    ax.plot([AXIS_X + 0.15] * 2, [axis_y[0] - 0.1, axis_y[-1] + 0.1], color="#999999", lw=0.8)
+    last_y, last_year = -1.0, 0
+    for event, y in zip(events, axis_y, strict=True):
+        if event.date.year != last_year and y - last_y > 0.14:
+            ax.text(AXIS_X, y, str(event.date.year), ha="right", va="center", fontsize=7,
+                    fontweight="bold", color="#333333")
+            last_y, last_year = y, event.date.year
+    for a, b, ya, yb in zip(events, events[1:], axis_y, axis_y[1:], strict=False):
+        if (b.date.interval[0] - a.date.interval[1]).days > 365:
+            middle = (ya + yb) / 2
+            for dy in (-0.02, 0.02):
+                ax.plot([AXIS_X + 0.09, AXIS_X + 0.21], [middle + dy - 0.015, middle + dy + 0.015],
+                        color="#999999", lw=0.8)
+
+
+def _event(ax: Axes, event: Event, row: list[str], ay: float, ly: float) -> None:
+    _, marker, colour, x = LANES[lane(event)]
+    precise = event.date.precision == "day"
+    if not precise:
+        whisker = 0.05 if event.date.precision == "month" else 0.09
+        ax.plot([x, x], [ay - whisker, ay + whisker], color=colour, lw=0.9)
+    ax.plot([x], [ay], marker=marker, markersize=4.5, color=colour, linestyle="",
+            markerfacecolor=colour if precise else "white", markeredgewidth=0.9)
+    ax.plot([x + 0.06, 1.48, LABEL_X - 0.03], [ay, ly, ly], color="#bbbbbb", lw=0.5)
+    ax.text(LABEL_X, ly, short_date(event), va="center", fontsize=7, fontweight="bold",
+            color="#222222")
+    for k, line in enumerate(row):
+        ax.text(TITLE_X, ly + k * ROW, line, va="center", fontsize=7.5, color="#111111")

@@ -1,0 +1,126 @@
+"""Stage 7: render the brief to one self-contained HTML page through Jinja2 layouts.
+
+Templates are looked up in the project's `layouts/` first, then in the shipped layouts;
+`builtin/NAME` always names the shipped template, so a project template can extend it.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .diagnostics import Diagnostics, Location
+from .markdown import CiteTarget, FragmentRenderer
+from .model import Brief, Heading, Judgement
+from .output import plain
+from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
+
+
+def shipped_layouts() -> Path:
+    """The layouts shipped with the tool: inside the wheel, or the source checkout's."""
+    packaged = Path(__file__).parent / "layouts"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
+
+
+def environment(project: Path) -> jinja2.Environment:
+    shipped = jinja2.FileSystemLoader(shipped_layouts())
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(project / "layouts"),
+                jinja2.PrefixLoader({"builtin": shipped}),
+                shipped,
+            ]
+        ),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
+    """Where each citation links: its passage in the appendix, or the source's entry."""
+    labels = {s.id: s.entry for s in brief.sources}
+    anchors = {i: p.anchor for p in brief.passages for i in p.citations}
+    targets = {}
+    for c in brief.citations:
+        entry = labels.get(c.source)
+        targets[c.index] = CiteTarget(
+            label=entry.label if entry else c.source,
+            href="#" + anchors.get(c.index, f"src-{c.source}"),
+            quote=c.quote,
+            title=entry.title if entry else c.source,
+        )
+    return targets
+
+
+def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> str | None:
+    """The brief as HTML, or None with a diagnostic if the layout fails."""
+    env = environment(project)
+    markdown = FragmentRenderer(cite_targets(brief))
+    env.filters["md"] = markdown
+    env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))
+    # Render every fragment once, in reading order, so headings are known for the contents.
+    markdown(brief.text.bottom_line)
+    markdown(brief.text.scope)
+    for block in brief.text.blocks:
+        for fragment in block.fragments:
+            markdown(fragment)
+        if isinstance(block, Judgement):
+            title = f"KJ{block.number} {plain(block.statement)}"
+            markdown.headings.append(Heading(3, title, f"kj-{block.id}"))
+    context: dict[str, Any] = {
+        "brief": brief,
+        "meta": brief.meta,
+        "toc": markdown.headings,
+        "vocabulary": VOCABULARIES[brief.meta.vocabulary],
+        "confidence_levels": CONFIDENCE,
+        "reliability_scale": RELIABILITY,
+        "credibility_scale": CREDIBILITY,
+        "version": __version__,
+    }
+    name = f"{brief.meta.layout}.html"
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as error:
+        diagnostics.error(
+            Location("brief.md"),
+            f"layout '{brief.meta.layout}' not found (no template {error.name})",
+            hint=f"shipped layouts: {', '.join(sorted(p.stem for p in shipped_layouts().glob('*.html')))}",
+        )
+    except jinja2.TemplateSyntaxError as error:
+        diagnostics.error(
+            Location(_layout_path(error.filename, project), error.lineno),
+            f"template syntax error: {error.message}",
+            hint=(error.source or "").splitlines()[error.lineno - 1].strip() if error.source else "",
+        )
+    except jinja2.TemplateError as error:
+        diagnostics.error(_runtime_location(error, project), f"template error: {error}")
+    return None
+
+
+def _layout_path(filename: str | None, project: Path) -> str:
+    """A template's file as the user knows it: relative to the project, or 'builtin/...'."""
+    if not filename:
+        return "layouts"
+    path = Path(filename).resolve()
+    if path.is_relative_to((project / "layouts").resolve()):
+        return str(path.relative_to(project.resolve()))
+    return "builtin/" + path.name
+
+
+def _runtime_location(error: Exception, project: Path) -> Location:
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".css"))
+    ]
+    if not frames:
+        return Location("layouts")
+    frame = frames[-1]
+    return Location(_layout_path(frame.filename, project), frame.lineno or 0)

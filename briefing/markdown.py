@@ -1,0 +1,101 @@
+"""Markdown fragments to HTML, with citations rendered as links into the source appendix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import mistune
+from markupsafe import Markup, escape
+
+from .model import Heading, Markdown
+from .parse import CITE_CLOSE, CITE_OPEN
+
+
+@dataclass(frozen=True)
+class CiteTarget:
+    """How one citation shows in the text: its label, where it links, what it quotes."""
+
+    label: str
+    href: str
+    quote: str | None
+    title: str
+
+
+def slug(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", re.sub(r"<[^>]+>", "", text).lower())
+    return "-".join(words) or "section"
+
+
+class _Renderer(mistune.HTMLRenderer):
+    def __init__(self, owner: FragmentRenderer) -> None:
+        super().__init__(escape=True)
+        self.owner = owner
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        anchor = self.owner.anchor(slug(text))
+        level = max(level, 2)  # the brief's title is the page's only h1
+        self.owner.headings.append(Heading(level, re.sub(r"<[^>]+>", "", text), anchor))
+        return f'<h{level} id="{anchor}">{text}</h{level}>\n'
+
+    def cite(self, text: str) -> str:
+        return self.owner.cite_group([int(i) for i in text.split(",")])
+
+
+def _parse_cite(inline: Any, match: re.Match[str], state: Any) -> int:
+    state.append_token({"type": "cite", "raw": match.group("cite_indices")})
+    return match.end()
+
+
+def _cite_plugin(md: mistune.Markdown) -> None:
+    pattern = CITE_OPEN + r"(?P<cite_indices>[\d,]+)" + CITE_CLOSE
+    md.inline.register("cite", pattern, _parse_cite, before="link")
+
+
+class FragmentRenderer:
+    """Renders the brief's Markdown fragments, numbering headings and linking citations."""
+
+    def __init__(self, targets: dict[int, CiteTarget]) -> None:
+        self.targets = targets
+        self.headings: list[Heading] = []
+        self._anchors: set[str] = set()
+        self._cache: dict[int, Markup] = {}
+        self._markdown = mistune.create_markdown(
+            escape=True,
+            renderer=_Renderer(self),
+            plugins=["strikethrough", "table", _cite_plugin],
+        )
+
+    def anchor(self, wanted: str) -> str:
+        """A document-unique anchor id based on wanted."""
+        anchor, n = wanted, 1
+        while anchor in self._anchors:
+            n += 1
+            anchor = f"{wanted}-{n}"
+        self._anchors.add(anchor)
+        return anchor
+
+    def __call__(self, fragment: Markdown | None) -> Markup:
+        """HTML for a fragment; the same fragment object renders once."""
+        if fragment is None:
+            return Markup("")
+        key = id(fragment)
+        if key not in self._cache:
+            self._cache[key] = Markup(self._markdown(fragment.text))
+        return self._cache[key]
+
+    def cite_group(self, indices: list[int]) -> str:
+        links = []
+        for index in indices:
+            target = self.targets[index]
+            quote = (
+                f'<span class="cite-quote" role="tooltip">{escape(target.quote)}</span>'
+                if target.quote
+                else ""
+            )
+            links.append(
+                f'<a class="cite" id="c{index}" href="{target.href}" '
+                f'title="{escape(target.title)}">{escape(target.label)}{quote}</a>'
+            )
+        return '<span class="cites">[' + ", ".join(links) + "]</span>"

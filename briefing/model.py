@@ -1,0 +1,334 @@
+"""The typed values that pass between the stages of the pipeline."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from .diagnostics import Location
+
+Precision = Literal["year", "month", "day"]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day, and no more precisely."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError otherwise."""
+        match = _DATE.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else 0 for g in match.groups())
+        if match.group(3):
+            dt.date(year, month, day)  # raises ValueError for impossible dates
+        elif match.group(2) and not 1 <= month <= 12:
+            raise ValueError(f"month {month} is not between 01 and 12")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> Precision:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def display(self) -> str:
+        """The date as a reader expects it: '2015', 'October 2015', '20 October 2015'."""
+        if self.day:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def interval(self) -> tuple[dt.date, dt.date]:
+        """First and last day the date may stand for."""
+        if self.day:
+            day = dt.date(self.year, self.month, self.day)
+            return day, day
+        if self.month:
+            last = calendar.monthrange(self.year, self.month)[1]
+            return dt.date(self.year, self.month, 1), dt.date(self.year, self.month, last)
+        return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The brief's front matter."""
+
+    title: str
+    subtitle: str
+    short_title: str
+    marking: str
+    cutoff: PartialDate
+    issued: PartialDate
+    author: str
+    product_id: str
+    version: str
+    paper: Literal["A4", "letter"]
+    layout: str
+    vocabulary: str
+    language: str
+
+
+# --- citations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """A citation as written: a source id and, for a passage, its verbatim quote."""
+
+    index: int
+    source: str
+    quote: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation resolved against its source: where the quote stands in the source text."""
+
+    ref: CitationRef
+    spans: tuple[tuple[int, int], ...]
+    verified: bool
+
+    @property
+    def index(self) -> int:
+        return self.ref.index
+
+    @property
+    def source(self) -> str:
+        return self.ref.source
+
+    @property
+    def quote(self) -> str | None:
+        return self.ref.quote
+
+
+# --- the brief text -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown text whose citations are replaced by placeholders (see briefing.parse)."""
+
+    text: str
+    location: Location
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Prose:
+    kind: ClassVar[str] = "prose"
+    content: Markdown
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.content,)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    kind: ClassVar[str] = "judgement"
+    number: int
+    id: str
+    statement: Markdown
+    likelihood: str
+    confidence: str
+    argument: Markdown
+    location: Location
+
+    @property
+    def citations(self) -> tuple[int, ...]:
+        return self.statement.citations + self.argument.citations
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.statement, self.argument)
+
+
+@dataclass(frozen=True)
+class Motive:
+    text: Markdown
+
+
+@dataclass(frozen=True)
+class MotiveSet:
+    kind: ClassVar[str] = "motives"
+    actor: str
+    intro: Markdown
+    motives: tuple[Motive, ...]
+    location: Location
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.intro, *(m.text for m in self.motives))
+
+
+@dataclass(frozen=True)
+class TimelineSlot:
+    kind: ClassVar[str] = "timeline"
+    caption: str
+    location: Location
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return ()
+
+
+Block = Prose | Judgement | MotiveSet | TimelineSlot
+
+
+@dataclass(frozen=True)
+class BriefText:
+    """brief.md parsed: front matter, cover texts, body blocks and the citations they make."""
+
+    meta: Meta
+    bottom_line: Markdown | None
+    scope: Markdown | None
+    blocks: tuple[Block, ...]
+    citations: tuple[CitationRef, ...]
+
+
+
+# --- sources and events ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One source as described in seeds/sources.yaml."""
+
+    id: str
+    label: str
+    file: str
+    title: str
+    outlet: str
+    author: str
+    published: PartialDate | None
+    date_basis: str
+    type: str
+    reliability: str
+    reliability_reason: str
+    credibility: int
+    credibility_reason: str
+    descriptor: str
+    location: Location
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document as ingested: its entry, the fingerprint of its bytes, its text."""
+
+    entry: SourceEntry
+    sha256: str
+    text: str
+    word_count: int
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+
+@dataclass(frozen=True)
+class Event:
+    date: PartialDate
+    title: str
+    actors: tuple[str, ...]
+    basis: str
+    citations: tuple[int, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: tuple[Event, ...]
+    citations: tuple[CitationRef, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg: str
+    alt: str
+    caption: str
+
+
+# --- the project and the compiled brief -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """The files of a brief project, read but not yet interpreted."""
+
+    root: Path
+    brief: str
+    sources_yaml: str
+    timeline_yaml: str | None
+    source_files: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A distinct passage of a source that the brief cites, and every citation of it."""
+
+    anchor: str
+    source: str
+    quote: str
+    spans: tuple[tuple[int, int], ...]
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a layout needs to render the brief."""
+
+    meta: Meta
+    text: BriefText
+    sources: tuple[Source, ...]
+    events: tuple[Event, ...]
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    contexts: dict[int, str]
+    figure: Figure | None
+
+    def passages_of(self, source: str) -> list[Passage]:
+        return [p for p in self.passages if p.source == source]
+
+    def cited_alone(self, source: str) -> list[Citation]:
+        """Citations of the source as a whole, without a quote."""
+        return [c for c in self.citations if c.source == source and c.quote is None]
+
+    @property
+    def judgements(self) -> list[Judgement]:
+        return [b for b in self.text.blocks if isinstance(b, Judgement)]
+
+    @property
+    def motive_sets(self) -> list[MotiveSet]:
+        return [b for b in self.text.blocks if isinstance(b, MotiveSet)]

@@ -1,0 +1,76 @@
+"""Stage 1: load the files of a brief project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import BriefingError, Diagnostics, Location
+from .model import Project
+
+BRIEF = "brief.md"
+SOURCES = "seeds/sources.yaml"
+TIMELINE = "figures/timeline.yaml"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_text(root: Path, name: str, diagnostics: Diagnostics) -> str | None:
+    """Read a project file as UTF-8 text, or record why it cannot be read."""
+    data = read_bytes(root, name, diagnostics)
+    if data is None:
+        return None
+    if b"\0" in data:
+        diagnostics.error(Location(name), "file is binary (it contains NUL bytes), not text")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        diagnostics.error(
+            Location(name, line, col),
+            f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            hint="save the file as UTF-8",
+        )
+        return None
+
+
+def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
+    path = root / name
+    if not path.is_file():
+        diagnostics.error(Location(name), "file not found")
+        return None
+    if not path.resolve().is_relative_to(root.resolve()):
+        diagnostics.error(Location(name), "file is a link to a place outside the project")
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        diagnostics.error(
+            Location(name),
+            f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+        )
+        return None
+    return path.read_bytes()
+
+
+def load_project(root: Path, diagnostics: Diagnostics) -> Project:
+    """Read brief.md, the source register and its documents, and the timeline."""
+    if not root.is_dir():
+        raise BriefingError(f"{root}: not a folder")
+    brief = read_text(root, BRIEF, diagnostics)
+    sources_yaml = read_text(root, SOURCES, diagnostics)
+    timeline_yaml = read_text(root, TIMELINE, diagnostics) if (root / TIMELINE).exists() else None
+    seeds = root / "seeds"
+    source_files = {}
+    if seeds.is_dir():
+        for path in sorted(seeds.iterdir()):
+            if path.is_file() and path.name != "sources.yaml":
+                data = read_bytes(root, f"seeds/{path.name}", diagnostics)
+                if data is not None:
+                    source_files[path.name] = data
+    return Project(
+        root=root,
+        brief=brief or "",
+        sources_yaml=sources_yaml or "",
+        timeline_yaml=timeline_yaml,
+        source_files=source_files,
+    )

@@ -1,0 +1,123 @@
+"""Stage 3: ingest the sources listed in seeds/sources.yaml.
+
+The fingerprint is of the original bytes; the text used for matching is those bytes
+decoded as UTF-8, with a leading byte-order mark dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .diagnostics import Diagnostics, Location
+from .model import PartialDate, Project, Source, SourceEntry
+from .parse import suggest
+from .project import SOURCES
+from .vocabulary import CREDIBILITY, RELIABILITY
+from .yamlfile import YamlMap, load_yaml, text_field
+
+SOURCE_KEYS = (
+    "file", "title", "outlet", "author", "published", "date_basis", "type",
+    "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
+)  # fmt: skip
+_ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+
+
+def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Source]:
+    """Read the source register and fingerprint and decode every document it lists."""
+    data = load_yaml(project.sources_yaml, SOURCES, diagnostics) if project.sources_yaml else None
+    if data is None:
+        return {}
+    if not isinstance(data, YamlMap) or not isinstance(data.get("sources"), YamlMap):
+        diagnostics.error(
+            Location(SOURCES, 1, 1), "expected a mapping 'sources:' of source ids to entries"
+        )
+        return {}
+    register: YamlMap = data["sources"]
+    sources = {}
+    for number, (sid, raw) in enumerate(register.items(), start=1):
+        where = register.where(sid)
+        if not _ID.match(sid):
+            diagnostics.error(where, f"source id '{sid}' must be letters, digits, '.', '-', '_'")
+            continue
+        if not isinstance(raw, YamlMap):
+            diagnostics.error(where, f"source '{sid}' must be a mapping of fields")
+            continue
+        entry = _entry(sid, f"S{number}", raw, diagnostics)
+        if entry is None:
+            continue
+        source = _read(entry, project, diagnostics)
+        if source is not None:
+            sources[sid] = source
+    for name in sorted(set(project.source_files) - {s.entry.file for s in sources.values()}):
+        diagnostics.warning(Location(f"seeds/{name}"), "file is not listed in seeds/sources.yaml")
+    return sources
+
+
+def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> SourceEntry | None:
+    errors = len(diagnostics.errors)
+    for key in raw:
+        if key not in SOURCE_KEYS:
+            diagnostics.error(raw.where(key), f"unknown source field '{key}'", suggest(key, SOURCE_KEYS))
+
+    def text(key: str, required: bool = False) -> str:
+        return text_field(raw, key, diagnostics, required=required)
+
+    published = None
+    if text("published"):
+        try:
+            published = PartialDate.parse(text("published"))
+        except ValueError as error:
+            diagnostics.error(raw.where("published"), str(error))
+    reliability = text("reliability", required=True).upper()
+    if reliability and reliability not in RELIABILITY:
+        diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")
+    credibility = raw.get("credibility")
+    if credibility not in CREDIBILITY:
+        diagnostics.error(raw.where("credibility"), "credibility must be a number 1-6")
+    entry = SourceEntry(
+        id=sid,
+        label=label,
+        file=text("file", required=True),
+        title=text("title", required=True),
+        outlet=text("outlet"),
+        author=text("author"),
+        published=published,
+        date_basis=text("date_basis"),
+        type=text("type"),
+        reliability=reliability,
+        reliability_reason=text("reliability_reason"),
+        credibility=credibility if isinstance(credibility, int) else 6,
+        credibility_reason=text("credibility_reason"),
+        descriptor=" ".join(text("descriptor").split()),
+        location=raw.location,
+    )
+    return entry if len(diagnostics.errors) == errors else None
+
+
+def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Source | None:
+    if entry.file not in project.source_files:
+        diagnostics.error(
+            Location(SOURCES, entry.location.line, entry.location.col),
+            f"source '{entry.id}': no file seeds/{entry.file}",
+            suggest(entry.file, list(project.source_files)),
+        )
+        return None
+    data = project.source_files[entry.file]
+    path = f"seeds/{entry.file}"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diagnostics.error(
+            Location(path, line),
+            f"source is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+            hint="convert it to UTF-8, e.g. iconv -f latin1 -t utf-8",
+        )
+        return None
+    if not text.strip():
+        diagnostics.error(Location(path), "source is empty")
+        return None
+    if "\0" in text:
+        diagnostics.warning(Location(path), "source contains NUL characters")
+    return Source(entry, hashlib.sha256(data).hexdigest(), text, len(text.split()))

@@ -1,0 +1,94 @@
+"""YAML that remembers where each value came from, for diagnostics that name the line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Location
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping read from YAML, with the location of itself and of each value."""
+
+    def __init__(self, location: Location) -> None:
+        super().__init__()
+        self.location = location
+        self.locations: dict[str, Location] = {}
+
+    def where(self, key: str) -> Location:
+        return self.locations.get(key, self.location)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (they carry a precision) and records locations."""
+
+    path = ""
+    line_offset = 0
+
+    def _location(self, node: yaml.Node) -> Location:
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def construct_located_mapping(self, node: yaml.MappingNode) -> YamlMap:
+        result = YamlMap(self._location(node))
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text", key_node.start_mark
+                )
+            key = str(key)
+            if key in result:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            result[key] = self.construct_object(value_node, deep=True)
+            result.locations[key] = self._location(value_node)
+        return result
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_located_mapping
+)
+
+
+def load_yaml(text: str, path: str, diagnostics: Diagnostics, line_offset: int = 0) -> Any:
+    """Parse YAML text; on a syntax error record it at its line and return None."""
+    loader = _Loader(text)
+    loader.path, loader.line_offset = path, line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = (
+            Location(path, mark.line + 1 + line_offset, mark.column + 1)
+            if mark
+            else Location(path, line_offset + 1)
+        )
+        problem = getattr(error, "problem", None) or str(error)
+        diagnostics.error(where, f"invalid YAML: {problem}")
+        return None
+    finally:
+        loader.dispose()
+
+
+def text_field(
+    data: YamlMap, key: str, diagnostics: Diagnostics, *, required: bool = False, default: str = ""
+) -> str:
+    """A scalar field as stripped text; an error if required and missing, or not a scalar."""
+    if key not in data or data[key] is None:
+        if required:
+            diagnostics.error(data.location, f"missing required field '{key}'")
+        return default
+    value = data[key]
+    if isinstance(value, dict | list):
+        diagnostics.error(data.where(key), f"'{key}' must be text, not a {type(value).__name__}")
+        return default
+    return str(value).strip()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the system packages briefing needs, if any is missing (Debian; run as root or via sudo).
+#   runtime: Pango for WeasyPrint, the HarfBuzz subsetter, the Charis SIL and DejaVu fonts
+#   checks:  poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf, used by the tests
+set -euo pipefail
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-sil-charis
+          fonts-dejavu-core poppler-utils qpdf)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing system packages: ${missing[*]}"
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
