@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 brief: setup
 	$(BIN)/briefing build .
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest
 
 check: setup

@@ -15,9 +15,11 @@ from .model import (
     MotiveSet,
     Passage,
     Prose,
+    Scenario,
     Source,
     Timeline,
 )
+from .output import plain
 from .parse import PLACEHOLDER
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
@@ -85,6 +87,10 @@ def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:
             mark(block.intro, f"{block.actor}: motives")
             for number, motive in enumerate(block.motives, start=1):
                 mark(motive.text, f"{block.actor}: motive {number}")
+        elif isinstance(block, Scenario):
+            name = f"Scenario: {plain(block.title)}"
+            mark(block.title, name)
+            mark(block.body, name)
         elif isinstance(block, Prose):
             pos = 0
             for heading in [*_HEADING.finditer(block.content.text), None]:

@@ -11,7 +11,7 @@ from .diagnostics import BuildFailed, Diagnostics
 from .events import parse_timeline
 from .evidence import verify_citations
 from .html import render_html
-from .model import Brief
+from .model import Brief, Paper, TimelineSlot
 from .output import brief_json, locked, write_outputs
 from .parse import parse_brief
 from .project import load_project
@@ -24,7 +24,7 @@ FORMATS = ("pdf", "html", "json")
 class Options:
     outdir: Path | None = None
     formats: tuple[str, ...] = FORMATS
-    paper: str | None = None
+    paper: Paper | None = None
     layout: str | None = None
     pdf_variant: str | None = None
 
@@ -68,7 +68,8 @@ def build(root: Path, options: Options = Options()) -> Result:
     if options.formats:
         from .figures import timeline_figure
 
-        caption = next((b.caption for b in text.blocks if b.kind == "timeline"), "") or "Timeline"
+        slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
+        caption = slot.caption if slot and slot.caption else "Timeline"
         figure = timeline_figure(timeline.events, caption, outdir / ".cache")
     brief = assemble(text, sources, timeline, citations, figure)
     if not options.formats:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import click
 
 from . import __version__
 from .build import FORMATS, Options, Result, build, check
 from .diagnostics import BriefingError, BuildFailed, Diagnostics
+from .model import Paper
 
 project_argument = click.argument(
     "project", default=".", type=click.Path(file_okay=False, path_type=Path)
@@ -20,7 +23,7 @@ def _report(diagnostics: Diagnostics) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def _run(action: str, run: callable) -> Result:  # type: ignore[valid-type]
+def _run(action: str, run: Callable[[], Result]) -> Result:
     try:
         result: Result = run()
     except BuildFailed as failed:
@@ -40,14 +43,26 @@ def main() -> None:
 
 @main.command("build")
 @project_argument
-@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: PROJECT/dist).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Only these outputs (repeatable; default: all three).")
+@click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: PROJECT/dist).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Only these outputs (repeatable; default: all three).",
+)
 @click.option("--paper", type=click.Choice(["A4", "letter"]), help="Override the paper size.")
 @click.option("--layout", help="Override the layout (a template name in layouts/).")
-@click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
-              help="Produce a standardised PDF variant.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
+    help="Produce a standardised PDF variant.",
+)
 def build_command(
     project: Path,
     outdir: Path | None,
@@ -57,7 +72,7 @@ def build_command(
     pdf_variant: str | None,
 ) -> None:
     """Build PROJECT (default: the current folder) into brief.pdf, brief.html and brief.json."""
-    options = Options(outdir, formats or FORMATS, paper, layout, pdf_variant)
+    options = Options(outdir, formats or FORMATS, cast(Paper | None, paper), layout, pdf_variant)
     result = _run("build", lambda: build(project, options))
     for path in result.written:
         click.echo(f"wrote {path}")

@@ -37,7 +37,9 @@ def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics)
 def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) -> Event | None:
     for key in item:
         if key not in EVENT_KEYS:
-            diagnostics.error(item.where(key), f"unknown event field '{key}'", suggest(key, EVENT_KEYS))
+            diagnostics.error(
+                item.where(key), f"unknown event field '{key}'", suggest(key, EVENT_KEYS)
+            )
     title = text_field(item, "title", diagnostics, required=True)
     raw_date = text_field(item, "date", diagnostics, required=True)
     try:

@@ -35,6 +35,7 @@ _TRANSLATE = str.maketrans(
 )
 # Runs of whitespace, and any character outside printable ASCII with its combining marks.
 _SPECIAL = re.compile(r"\s+|[^\x21-\x7e][\u0300-\u036f]*")
+_TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 
 
 def fold_piece(piece: str) -> str:
@@ -150,9 +151,9 @@ def _hint(needle: str, cited: str, index: dict[str, SourceIndex]) -> str:
     if found is None or found.score < 50:
         return f"no passage of '{cited}' resembles it"
     start, end = _widen_to_words(folded.folded, found.dest_start, found.dest_end)
-    passage = folded.folded[start:end]
-    lines = [f'closest passage ({found.score:.0f}% similar): "{passage}"']
-    lines.extend(_differences(needle, passage))
+    original = folded.original[slice(*folded.original_span(start, end))]
+    lines = [f"closest passage ({found.score:.0f}% similar): «{' '.join(original.split())}»"]
+    lines.extend(_differences(needle, folded.folded[start:end]))
     return "\n".join(lines)
 
 
@@ -166,7 +167,7 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _differences(quote: str, passage: str) -> list[str]:
     """Word-level differences between the quote and the passage, as readable lines."""
-    q, p = quote.split(), passage.split()
+    q, p = _TOKEN.findall(quote), _TOKEN.findall(passage)
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=q, b=p, autojunk=False).get_opcodes():
         said, source = " ".join(q[i1:i2]), " ".join(p[j1:j2])

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import os
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
 from .model import Event, Figure
@@ -77,11 +79,19 @@ def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None)
     else:
         svg = _draw(events)
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cached.with_suffix(".tmp")
-            temporary.write_text(svg, encoding="utf-8")
-            temporary.replace(cached)
+            _store(cached, svg)
     return Figure(svg=svg, alt=alt_text(events), caption=caption)
+
+
+def _store(path: Path, svg: str) -> None:
+    """Keep a drawn figure for the next build; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(svg, encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
 
 
 def _rows(events: tuple[Event, ...]) -> list[list[str]]:
@@ -91,7 +101,9 @@ def _rows(events: tuple[Event, ...]) -> list[list[str]]:
 def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
     """Vertical position of each event on the compressed time axis."""
     days = [e.date.interval[0].toordinal() + _half(e) for e in events]
-    gaps = [0.0] + [min(max(b - a, 0) / 365, 1.0) + (0.25 if b > a else 0) for a, b in zip(days, days[1:], strict=False)]
+    gaps = [0.0] + [
+        min(max(b - a, 0) / 365, 1.0) + (0.25 if b > a else 0) for a, b in itertools.pairwise(days)
+    ]
     total = sum(gaps) or 1.0
     positions, y = [], top
     for gap in gaps:
@@ -115,13 +127,13 @@ def _draw(events: tuple[Event, ...]) -> str:
     lines = sum(len(r) for r in rows)
     top, legend_height = 0.45, 0.1
     height = top + lines * ROW + legend_height
-    style = {
+    style: dict[str, Any] = {
         "svg.hashsalt": "briefing",
         "svg.fonttype": "path",
         "font.family": "DejaVu Sans",
         "font.size": 7.5,
     }
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context(cast(Any, style)):
         fig = MplFigure(figsize=(WIDTH, height))
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, WIDTH)
@@ -161,15 +173,27 @@ def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:
     last_y, last_year = -1.0, 0
     for event, y in zip(events, axis_y, strict=True):
         if event.date.year != last_year and y - last_y > 0.14:
-            ax.text(AXIS_X, y, str(event.date.year), ha="right", va="center", fontsize=7,
-                    fontweight="bold", color="#333333")
+            ax.text(
+                AXIS_X,
+                y,
+                str(event.date.year),
+                ha="right",
+                va="center",
+                fontsize=7,
+                fontweight="bold",
+                color="#333333",
+            )
             last_y, last_year = y, event.date.year
     for a, b, ya, yb in zip(events, events[1:], axis_y, axis_y[1:], strict=False):
         if (b.date.interval[0] - a.date.interval[1]).days > 365:
             middle = (ya + yb) / 2
             for dy in (-0.02, 0.02):
-                ax.plot([AXIS_X + 0.09, AXIS_X + 0.21], [middle + dy - 0.015, middle + dy + 0.015],
-                        color="#999999", lw=0.8)
+                ax.plot(
+                    [AXIS_X + 0.09, AXIS_X + 0.21],
+                    [middle + dy - 0.015, middle + dy + 0.015],
+                    color="#999999",
+                    lw=0.8,
+                )
 
 
 def _event(ax: Axes, event: Event, row: list[str], ay: float, ly: float) -> None:
@@ -178,10 +202,19 @@ def _event(ax: Axes, event: Event, row: list[str], ay: float, ly: float) -> None
     if not precise:
         whisker = 0.05 if event.date.precision == "month" else 0.09
         ax.plot([x, x], [ay - whisker, ay + whisker], color=colour, lw=0.9)
-    ax.plot([x], [ay], marker=marker, markersize=4.5, color=colour, linestyle="",
-            markerfacecolor=colour if precise else "white", markeredgewidth=0.9)
+    ax.plot(
+        [x],
+        [ay],
+        marker=marker,
+        markersize=4.5,
+        color=colour,
+        linestyle="",
+        markerfacecolor=colour if precise else "white",
+        markeredgewidth=0.9,
+    )
     ax.plot([x + 0.06, 1.48, LABEL_X - 0.03], [ay, ly, ly], color="#bbbbbb", lw=0.5)
-    ax.text(LABEL_X, ly, short_date(event), va="center", fontsize=7, fontweight="bold",
-            color="#222222")
+    ax.text(
+        LABEL_X, ly, short_date(event), va="center", fontsize=7, fontweight="bold", color="#222222"
+    )
     for k, line in enumerate(row):
         ax.text(TITLE_X, ly + k * ROW, line, va="center", fontsize=7.5, color="#111111")

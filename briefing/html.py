@@ -27,6 +27,11 @@ def shipped_layouts() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
 
 
+def shipped_layout_names() -> list[str]:
+    """Shipped layouts; templates whose name starts with '_' are parts that layouts include."""
+    return sorted(p.stem for p in shipped_layouts().glob("*.html") if not p.stem.startswith("_"))
+
+
 def environment(project: Path) -> jinja2.Environment:
     shipped = jinja2.FileSystemLoader(shipped_layouts())
     return jinja2.Environment(
@@ -66,6 +71,7 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> str | 
     env = environment(project)
     markdown = FragmentRenderer(cite_targets(brief))
     env.filters["md"] = markdown
+    env.filters["plain"] = plain
     env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))
     # Render every fragment once, in reading order, so headings are known for the contents.
     markdown(brief.text.bottom_line)
@@ -93,13 +99,15 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> str | 
         diagnostics.error(
             Location("brief.md"),
             f"layout '{brief.meta.layout}' not found (no template {error.name})",
-            hint=f"shipped layouts: {', '.join(sorted(p.stem for p in shipped_layouts().glob('*.html')))}",
+            hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
         )
     except jinja2.TemplateSyntaxError as error:
         diagnostics.error(
             Location(_layout_path(error.filename, project), error.lineno),
             f"template syntax error: {error.message}",
-            hint=(error.source or "").splitlines()[error.lineno - 1].strip() if error.source else "",
+            hint=(error.source or "").splitlines()[error.lineno - 1].strip()
+            if error.source
+            else "",
         )
     except jinja2.TemplateError as error:
         diagnostics.error(_runtime_location(error, project), f"template error: {error}")
@@ -118,7 +126,9 @@ def _layout_path(filename: str | None, project: Path) -> str:
 
 def _runtime_location(error: Exception, project: Path) -> Location:
     frames = [
-        f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".css"))
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if f.filename.endswith((".html", ".css"))
     ]
     if not frames:
         return Location("layouts")

@@ -12,6 +12,7 @@ from typing import ClassVar, Literal
 from .diagnostics import Location
 
 Precision = Literal["year", "month", "day"]
+Paper = Literal["A4", "letter"]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -82,7 +83,7 @@ class Meta:
     author: str
     product_id: str
     version: str
-    paper: Literal["A4", "letter"]
+    paper: Paper
     layout: str
     vocabulary: str
     language: str
@@ -183,6 +184,21 @@ class MotiveSet:
 
 
 @dataclass(frozen=True)
+class Scenario:
+    """An alternative outcome, with its likelihood and the indicators that would show it."""
+
+    kind: ClassVar[str] = "scenario"
+    title: Markdown
+    likelihood: str
+    body: Markdown
+    location: Location
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.title, self.body)
+
+
+@dataclass(frozen=True)
 class TimelineSlot:
     kind: ClassVar[str] = "timeline"
     caption: str
@@ -193,7 +209,7 @@ class TimelineSlot:
         return ()
 
 
-Block = Prose | Judgement | MotiveSet | TimelineSlot
+Block = Prose | Judgement | MotiveSet | Scenario | TimelineSlot
 
 
 @dataclass(frozen=True)
@@ -205,7 +221,6 @@ class BriefText:
     scope: Markdown | None
     blocks: tuple[Block, ...]
     citations: tuple[CitationRef, ...]
-
 
 
 # --- sources and events ---------------------------------------------------------------------

@@ -109,7 +109,9 @@ def locked(outdir: Path) -> Iterator[None]:
         outdir.mkdir(parents=True, exist_ok=True)
         handle = open(outdir / ".briefing.lock", "w")  # noqa: SIM115 - held for the block
     except OSError as error:
-        raise BriefingError(f"{outdir}: cannot write the output folder ({error.strerror})") from error
+        raise BriefingError(
+            f"{outdir}: cannot write the output folder ({error.strerror})"
+        ) from error
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
@@ -120,13 +122,13 @@ def write_outputs(outdir: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=outdir)
-            staged.append((name, Path(temporary)))
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=outdir)
+            staged.append((name, Path(temporary_name)))
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(temporary, 0o644)
+            os.chmod(temporary_name, 0o644)
         for name, temporary in staged:
             temporary.replace(outdir / name)
     except OSError as error:

@@ -35,6 +35,7 @@ from .model import (
     MotiveSet,
     PartialDate,
     Prose,
+    Scenario,
     TimelineSlot,
 )
 from .project import BRIEF
@@ -50,7 +51,7 @@ FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language",
 )  # fmt: skip
-DIRECTIVES = ("bottom-line", "scope", "judgement", "motives", "timeline")
+DIRECTIVES = ("bottom-line", "scope", "judgement", "motives", "scenario", "timeline")
 JUDGEMENT_OPTIONS = ("id", "likelihood", "confidence")
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -58,6 +59,7 @@ _CLOSE = re.compile(r"^:::\s*$")
 _OPTION = re.compile(r"^:(?P<key>[A-Za-z][\w-]*):[ \t]*(?P<value>.*?)\s*$")
 _SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 _QUOTE_END = {'"': re.compile(r'"\s*[;\]]'), "\u201c": re.compile(r"\u201d\s*[;\]]")}
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_ITEM = re.compile(r"^[-*+][ \t]+")
 _JUDGEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -156,7 +158,7 @@ class CitationScanner:
             quote_at = at
             if i < len(text) and text[i] in _QUOTE_END:
                 end = _QUOTE_END[text[i]].search(text, i + 1)
-                if not end:
+                if not end or _BLANK_LINE.search(text, i, end.start()):
                     return None
                 quote, quote_at, i = text[i + 1 : end.start()], i, end.start() + 1
                 while text[i] in " \t\n":
@@ -211,20 +213,26 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
     for key in data:
         if key not in FRONT_MATTER_KEYS:
             diagnostics.warning(
-                data.where(key), f"unknown front-matter key '{key}'", suggest(key, FRONT_MATTER_KEYS)
+                data.where(key),
+                f"unknown front-matter key '{key}'",
+                suggest(key, FRONT_MATTER_KEYS),
             )
     errors = len(diagnostics.errors)
 
     def text(key: str, default: str = "", required: bool = False) -> str:
         return text_field(data, key, diagnostics, required=required, default=default)
 
-    def date(key: str) -> PartialDate:
+    def date(key: str, precision: str = "") -> PartialDate:
         value = text(key, required=True)
         try:
-            return PartialDate.parse(value) if value else PartialDate(1)
+            parsed = PartialDate.parse(value)
         except ValueError as error:
-            diagnostics.error(data.where(key), f"'{key}': {error}")
+            if value:
+                diagnostics.error(data.where(key), f"'{key}': {error}")
             return PartialDate(1)
+        if precision and parsed.precision != precision:
+            diagnostics.error(data.where(key), f"'{key}' must be a full date, YYYY-MM-DD")
+        return parsed
 
     def choice(key: str, default: str, choices: tuple[str, ...]) -> str:
         value = text(key, default)
@@ -244,7 +252,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         short_title=text("short_title", title),
         marking=text("marking", required=True),
         cutoff=date("cutoff"),
-        issued=date("issued"),
+        issued=date("issued", precision="day"),
         author=text("author"),
         product_id=text("product_id"),
         version=text("version", "1"),
@@ -253,9 +261,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         vocabulary=choice("vocabulary", "icd203", tuple(VOCABULARIES)),
         language=text("language", "en"),
     )
-    if meta.issued.precision != "day" and "issued" in data:
-        diagnostics.error(data.where("issued"), "'issued' must be a full date, YYYY-MM-DD")
-    if meta.cutoff > meta.issued and meta.issued.precision == "day":
+    if len(diagnostics.errors) == errors and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")
     return meta if len(diagnostics.errors) == errors else None
 
@@ -325,6 +331,7 @@ class _Body:
             "scope": self._scope,
             "judgement": self._judgement,
             "motives": self._motives,
+            "scenario": self._scenario,
             "timeline": self._timeline,
         }
         builder = builders.get(d.name)
@@ -422,10 +429,10 @@ class _Body:
         lines = d.content.text.splitlines(keepends=True)
         starts = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
         if not starts:
-            self.diagnostics.error(
-                d.location, "motives need a list, one '- ' item for each motive"
-            )
-        intro = self.scanner.scan(_Chunk("".join(lines[: starts[0] if starts else None]), d.content.line))
+            self.diagnostics.error(d.location, "motives need a list, one '- ' item for each motive")
+        intro = self.scanner.scan(
+            _Chunk("".join(lines[: starts[0] if starts else None]), d.content.line)
+        )
         motives = []
         for k, first in enumerate(starts):
             last = starts[k + 1] if k + 1 < len(starts) else len(lines)
@@ -433,11 +440,23 @@ class _Body:
             marker = _LIST_ITEM.match(item[0])
             assert marker is not None
             item[0] = item[0][marker.end() :]
-            text = self.scanner.scan(_Chunk("".join(item), d.content.line + first, marker.end() + 1))
+            text = self.scanner.scan(
+                _Chunk("".join(item), d.content.line + first, marker.end() + 1)
+            )
             if not text.citations:
                 self.diagnostics.error(text.location, f"this motive of {actor} cites no source")
             motives.append(Motive(text))
         self.blocks.append(MotiveSet(actor, intro, tuple(motives), d.location))
+
+    def _scenario(self, d: _Directive) -> None:
+        self._check_options(d, ("likelihood",))
+        if "likelihood" not in d.options:
+            self.diagnostics.error(d.location, "scenario is missing ':likelihood:'")
+        if not d.arg.text:
+            self.diagnostics.error(d.location, "scenario has no title")
+        likelihood = self._likelihood(*d.options.get("likelihood", ("", d.location)))
+        title = self.scanner.scan(d.arg)
+        self.blocks.append(Scenario(title, likelihood, self.scanner.scan(d.content), d.location))
 
     def _timeline(self, d: _Directive) -> None:
         self._check_options(d, ())

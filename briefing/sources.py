@@ -21,6 +21,7 @@ SOURCE_KEYS = (
     "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
 )  # fmt: skip
 _ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
 def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Source]:
@@ -58,7 +59,9 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
     errors = len(diagnostics.errors)
     for key in raw:
         if key not in SOURCE_KEYS:
-            diagnostics.error(raw.where(key), f"unknown source field '{key}'", suggest(key, SOURCE_KEYS))
+            diagnostics.error(
+                raw.where(key), f"unknown source field '{key}'", suggest(key, SOURCE_KEYS)
+            )
 
     def text(key: str, required: bool = False) -> str:
         return text_field(raw, key, diagnostics, required=required)
@@ -120,4 +123,4 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         return None
     if "\0" in text:
         diagnostics.warning(Location(path), "source contains NUL characters")
-    return Source(entry, hashlib.sha256(data).hexdigest(), text, len(text.split()))
+    return Source(entry, hashlib.sha256(data).hexdigest(), text, len(_WORD.findall(text)))

@@ -1,0 +1,130 @@
+"""Shared fixtures: small brief projects written into a temporary folder."""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+SOURCE_TEXT = """\
+Harbour talks resume in Port Ellis
+
+The harbour authority said on Monday that talks with the dockworkers’ union would resume
+next week. “We expect a settlement before the winter season,” the chair said.
+
+The union has asked for a 4% rise — the authority has offered 2%.
+"""
+
+OTHER_TEXT = """\
+A second report
+
+Inspectors found the northern crane unsafe and closed it for three weeks.
+"""
+
+SOURCES_YAML = """\
+sources:
+  harbour:
+    file: harbour.txt
+    title: Harbour talks resume in Port Ellis
+    outlet: Port Ellis Gazette
+    author: A. Reporter
+    published: "2024-03"
+    type: news
+    reliability: B
+    reliability_reason: established local paper
+    credibility: 2
+    credibility_reason: consistent with the union's statement
+    descriptor: A short news report.
+  cranes:
+    file: cranes.txt
+    title: A second report
+    published: "2024"
+    date_basis: mentions the March talks
+    type: news
+    reliability: F
+    credibility: 3
+"""
+
+BRIEF = """\
+---
+title: Port Ellis
+subtitle: The harbour dispute
+marking: Unclassified
+cutoff: 2024-03
+issued: 2024-04-01
+author: Test desk
+product_id: T-1
+---
+
+:::{bottom-line}
+A settlement is likely before winter [@harbour].
+:::
+
+## Key judgements
+
+:::{judgement} A settlement will probably be reached before the winter season.
+:id: settlement
+:likelihood: likely
+:confidence: moderate
+
+The authority expects one [@harbour "We expect a settlement before the winter season"].
+The parties remain apart on pay [@harbour "the authority has offered 2%"; @cranes].
+:::
+
+## Motives
+
+:::{motives} The union
+- **Pay.** It asks for more [@harbour "The union has asked for a 4% rise"].
+:::
+
+## Timeline
+
+:::{timeline} Events in Port Ellis.
+:::
+"""
+
+TIMELINE_YAML = """\
+events:
+  - date: "2024-03"
+    title: Talks announced
+    actors: [Authority]
+    cite:
+      - source: harbour
+        quote: "talks with the dockworkers' union would resume"
+  - date: "2024"
+    title: Crane closed
+    actors: [Inspectors]
+    cite: [cranes]
+"""
+
+
+MakeProject = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Write a small valid project; `changes` replaces files, or removes them when None."""
+
+    def make(changes: dict[str, str | None] | None = None) -> Path:
+        root = Path(tempfile.mkdtemp(prefix="project-", dir=tmp_path))
+        contents: dict[str, str | None] = {
+            "brief.md": BRIEF,
+            "seeds/sources.yaml": SOURCES_YAML,
+            "seeds/harbour.txt": SOURCE_TEXT,
+            "seeds/cranes.txt": OTHER_TEXT,
+            "figures/timeline.yaml": TIMELINE_YAML,
+        }
+        contents.update(changes or {})
+        for name, text in contents.items():
+            if text is not None:
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make

@@ -1,0 +1,106 @@
+"""The command line: exit codes and exact messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefing import __version__
+from briefing.cli import main
+
+from .conftest import BRIEF, MakeProject
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_version_and_help() -> None:
+    assert run("--version") == (0, f"briefing, version {__version__}\n")
+    code, output = run("build", "--help")
+    assert code == 0 and "--outdir" in output and "--paper" in output
+    code, output = run("check", "--help")
+    assert code == 0 and "without rendering" in output
+
+
+def test_check_clean_project(make_project: MakeProject) -> None:
+    code, output = run("check", str(make_project()))
+    assert (code, output) == (
+        0,
+        "ok: 1 judgements, 7 citations verified against 2 sources, 2 events\n",
+    )
+
+
+def test_check_tampered_quote_names_file_line_and_closest_passage(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"brief.md": BRIEF.replace("before the winter", "before the summer")})
+    code, output = run("check", str(root))
+    assert code == 1
+    assert output.splitlines() == [
+        "brief.md:22:37: error: quote not found in source 'harbour'",
+        "    closest passage (91% similar): «“We expect a settlement before the winter season,”»",
+        '    quote has "summer" where the source has "winter"',
+        "Error: check failed: 1 error; nothing was written",
+    ]
+
+
+def test_build_writes_three_files_and_a_failed_build_keeps_them(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project()
+    out = tmp_path / "out"
+    code, output = run("build", str(root), "-o", str(out), "--format", "json", "--format", "html")
+    assert code == 0, output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "brief.html",
+        "brief.json",
+    ]
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (root / "brief.md").write_text(BRIEF.replace("@harbour]", "@harbor]"), encoding="utf-8")
+    code, output = run("build", str(root), "-o", str(out))
+    assert code == 1
+    assert "brief.md:12:39: error: unknown source 'harbor'\n    did you mean 'harbour'?" in output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_json_has_the_compiled_brief(make_project: MakeProject, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("build", str(make_project()), "-o", str(out), "--format", "json")[0] == 0
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    assert data["meta"]["title"] == "Port Ellis"
+    (judgement,) = data["judgements"]
+    assert judgement["id"] == "settlement" and judgement["likelihood"] == "likely"
+    assert judgement["text"] == "A settlement will probably be reached before the winter season."
+    assert data["motives"] == [
+        {"actor": "The union", "citations": [4], "text": "**Pay.** It asks for more."}
+    ]
+    assert [e["precision"] for e in data["events"]] == ["year", "month"]
+    quoted = data["citations"][1]
+    assert quoted["location"] == "brief.md:22:37" and quoted["verified"] is True
+    source = make_project() / "seeds/harbour.txt"
+    start, end = quoted["span"]
+    assert source.read_text(encoding="utf-8")[start:end] == quoted["quote"].replace('"', "")
+    assert data["sources"][0]["sha256"] and data["sources"][0]["grade"] == "B2"
+
+
+def test_not_a_folder_and_unwritable_output(tmp_path: Path, make_project: MakeProject) -> None:
+    code, output = run("check", str(tmp_path / "nowhere"))
+    assert code == 1 and output.endswith("nowhere: not a folder\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, output = run("build", str(make_project()), "-o", str(blocker / "out"), "--format", "json")
+    assert code == 1 and "cannot write the output folder" in output
+    assert "Traceback" not in output
+
+
+def test_console_script_runs_as_a_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == f"briefing, version {__version__}\n"

@@ -1,0 +1,142 @@
+"""Rendering: layouts and their errors, the figure, and the PDF stage's fetcher."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefing.build import BuildFailed, Options, build
+from briefing.figures import alt_text, timeline_figure
+from briefing.model import Event, PartialDate
+
+from .conftest import MakeProject
+
+
+def html_of(root: Path, tmp_path: Path) -> str:
+    build(root, Options(outdir=tmp_path / "out", formats=("html",)))
+    return (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
+
+
+def layout_errors(root: Path, tmp_path: Path) -> list[str]:
+    with pytest.raises(BuildFailed) as failed:
+        build(root, Options(outdir=tmp_path / "out", formats=("html",)))
+    return [str(d) for d in failed.value.diagnostics]
+
+
+def test_project_template_extends_the_shipped_one(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project(
+        {
+            "layouts/brief.html": '{% extends "builtin/brief.html" %}'
+            "{% block cover %}<p>Custom cover for {{ meta.title }}</p>{% endblock %}"
+        }
+    )
+    html = html_of(root, tmp_path)
+    assert "<p>Custom cover for Port Ellis</p>" in html
+    assert 'class="appendix"' in html and 'class="cover"' not in html
+
+
+def test_project_file_overrides_a_shipped_part(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"layouts/_appendix.html": "<p>No appendix today</p>"})
+    assert "<p>No appendix today</p>" in html_of(root, tmp_path)
+
+
+def test_template_syntax_error_names_file_and_line(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project({"layouts/brief.html": "<p>\n{% if meta.title %}\n<p>unclosed</p>\n"})
+    assert layout_errors(root, tmp_path) == [
+        "layouts/brief.html:3: error: template syntax error: Unexpected end of template. Jinja "
+        "was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'.\n    <p>unclosed</p>"
+    ]
+
+
+def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project({"layouts/brief.html": "<p>\n{{ meta.colour }}</p>\n"})
+    assert layout_errors(root, tmp_path) == [
+        "layouts/brief.html:2: error: template error: 'briefing.model.Meta object' has no "
+        "attribute 'colour'"
+    ]
+
+
+def test_text_is_escaped_whatever_the_template(make_project: MakeProject, tmp_path: Path) -> None:
+    brief = (
+        "---\ntitle: <script>alert(1)</script>\nmarking: M\ncutoff: 2024-03\nissued: 2024-04-01\n"
+        "---\n\n<b>raw</b> [evil](javascript:alert(1))\n"
+    )
+    html = html_of(make_project({"brief.md": brief}), tmp_path)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;b&gt;raw&lt;/b&gt;" in html and "javascript:" not in html
+
+
+def test_missing_layout(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    with pytest.raises(BuildFailed) as failed:
+        build(root, Options(outdir=tmp_path / "out", formats=("html",), layout="poster"))
+    assert [str(d) for d in failed.value.diagnostics] == [
+        "brief.md: error: layout 'poster' not found (no template poster.html)\n"
+        "    shipped layouts: brief"
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "/dev/urandom", "link.png"],
+)
+def test_pdf_stage_refuses_resources_outside_the_project(
+    make_project: MakeProject, tmp_path: Path, url: str
+) -> None:
+    root = make_project()
+    (root / "link.png").symlink_to("/etc/passwd")
+    brief = (root / "brief.md").read_text(encoding="utf-8") + f"\n![x]({url})\n"
+    (root / "brief.md").write_text(brief, encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, Options(outdir=tmp_path / "out", formats=("pdf",)))
+    (message,) = [str(d) for d in failed.value.diagnostics]
+    assert message.startswith("brief.html: error: resource refused: ")
+    assert not (tmp_path / "out" / "brief.pdf").exists()
+
+
+def test_pdf_stage_admits_an_image_inside_the_project(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10"/></svg>'
+    )
+    (root / "figures" / "logo.svg").write_text(svg, encoding="utf-8")
+    brief = (root / "brief.md").read_text(encoding="utf-8") + "\n![logo](figures/logo.svg)\n"
+    (root / "brief.md").write_text(brief, encoding="utf-8")
+    build(root, Options(outdir=tmp_path / "out", formats=("pdf",)))
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "out" / "brief.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Title:           Port Ellis" in info
+
+
+EVENTS = (
+    Event(PartialDate(2000), "Both leaders take office", ("Putin", "Assad"), "", (0,), None),  # type: ignore[arg-type]
+    Event(PartialDate(2015, 10, 20), "A visit", ("Assad",), "", (1,), None),  # type: ignore[arg-type]
+)
+
+
+def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
+    first = timeline_figure(EVENTS, "Caption", tmp_path)
+    cached = list(tmp_path.glob("timeline-*.svg"))
+    assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == first.svg
+    assert first.svg.startswith("<svg") and "<text" not in first.svg  # glyphs drawn as paths
+    cached[0].write_text("<svg>from the cache</svg>", encoding="utf-8")
+    assert timeline_figure(EVENTS, "Caption", tmp_path).svg == "<svg>from the cache</svg>"
+    assert timeline_figure(EVENTS, "Caption", None).svg == first.svg
+
+
+def test_alt_text_lists_the_events() -> None:
+    assert alt_text(EVENTS) == (
+        "Timeline of 2 events from 2000 to 20 October 2015. "
+        "2000: Both leaders take office; 20 October 2015: A visit."
+    )
