@@ -20,7 +20,7 @@ from .model import (
     Timeline,
 )
 from .output import plain
-from .parse import PLACEHOLDER
+from .parse import PLACEHOLDER, placeholder_indices
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 
@@ -96,7 +96,7 @@ def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:
             for heading in [*_HEADING.finditer(block.content.text), None]:
                 end = heading.start() if heading else len(block.content.text)
                 for group in PLACEHOLDER.finditer(block.content.text, pos, end):
-                    contexts.update(dict.fromkeys(map(int, group[1].split(",")), section))
+                    contexts.update(dict.fromkeys(placeholder_indices(group), section))
                 if heading:
                     section, pos = PLACEHOLDER.sub("", heading[1]).strip(), heading.end()
     for event in timeline.events:

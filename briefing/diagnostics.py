@@ -17,6 +17,14 @@ class Location:
     line: int = 0
     col: int = 0
 
+    def advance(self, text: str, offset: int) -> Location:
+        """The location of text[offset], when text starts here."""
+        before = text[:offset]
+        newlines = before.count("\n")
+        if not newlines:
+            return Location(self.path, self.line, self.col + offset)
+        return Location(self.path, self.line + newlines, offset - before.rfind("\n"))
+
     def __str__(self) -> str:
         if not self.line:
             return self.path

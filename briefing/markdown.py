@@ -10,7 +10,7 @@ import mistune
 from markupsafe import Markup, escape
 
 from .model import Heading, Markdown
-from .parse import CITE_CLOSE, CITE_OPEN
+from .parse import PLACEHOLDER, placeholder_indices
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,13 @@ class _Renderer(mistune.HTMLRenderer):
 
 
 def _parse_cite(inline: Any, match: re.Match[str], state: Any) -> int:
-    state.append_token({"type": "cite", "raw": match.group("cite_indices")})
+    indices = placeholder_indices(PLACEHOLDER.fullmatch(match.group()))  # type: ignore[arg-type]
+    state.append_token({"type": "cite", "raw": ",".join(map(str, indices))})
     return match.end()
 
 
 def _cite_plugin(md: mistune.Markdown) -> None:
-    pattern = CITE_OPEN + r"(?P<cite_indices>[\d,]+)" + CITE_CLOSE
-    md.inline.register("cite", pattern, _parse_cite, before="link")
+    md.inline.register("cite", PLACEHOLDER.pattern, _parse_cite, before="link")
 
 
 class FragmentRenderer:

@@ -42,8 +42,12 @@ from .project import BRIEF
 from .vocabulary import CONFIDENCE, VOCABULARIES
 from .yamlfile import YamlMap, load_yaml, text_field
 
-CITE_OPEN, CITE_CLOSE = "\ue000", "\ue001"
-PLACEHOLDER = re.compile(CITE_OPEN + r"([\d,]+)" + CITE_CLOSE)
+# A citation group is replaced by a placeholder of the same length and line breaks, so that
+# an offset in a fragment's text is still an offset in brief.md: filler characters, then a
+# marker holding one private-use character per citation index.
+FILL, CITE_OPEN, CITE_CLOSE = "\ue002", "\ue000", "\ue001"
+_INDEX_BASE = 0xF0000
+PLACEHOLDER = re.compile(f"[{FILL}\n]*{CITE_OPEN}([\U000f0000-\U000ffffd]+){CITE_CLOSE}")
 MIN_QUOTE_WORDS = 3
 MIN_QUOTE_CHARS = 15
 
@@ -64,6 +68,17 @@ _LIST_ITEM = re.compile(r"^[-*+][ \t]+")
 _JUDGEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+def placeholder(group: str, indices: list[int]) -> str:
+    marker = CITE_OPEN + "".join(chr(_INDEX_BASE + i) for i in indices) + CITE_CLOSE
+    head, tail = group[: -len(marker)], group[-len(marker) :]
+    return "".join("\n" if c == "\n" else FILL for c in head) + "\n" * tail.count("\n") + marker
+
+
+def placeholder_indices(match: re.Match[str]) -> list[int]:
+    """The citation indices of a PLACEHOLDER match."""
+    return [ord(c) - _INDEX_BASE for c in match[1]]
+
+
 def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """A 'did you mean' hint, or nothing."""
     close = difflib.get_close_matches(word, choices, n=1)
@@ -79,11 +94,7 @@ class _Chunk:
     col: int = 1
 
     def location(self, offset: int) -> Location:
-        before = self.text[:offset]
-        newlines = before.count("\n")
-        if not newlines:
-            return Location(BRIEF, self.line, self.col + offset)
-        return Location(BRIEF, self.line + newlines, offset - before.rfind("\n"))
+        return Location(BRIEF, self.line, self.col).advance(self.text, offset)
 
 
 @dataclass
@@ -133,7 +144,7 @@ class CitationScanner:
                 continue
             end, indices = parsed
             out.append(text[pos:start])
-            out.append(CITE_OPEN + ",".join(map(str, indices)) + CITE_CLOSE)
+            out.append(placeholder(text[start:end], indices))
             found.extend(indices)
             pos = end
         out.append(text[pos:])

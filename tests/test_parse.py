@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefing.diagnostics import Diagnostics, Location
 from briefing.model import Judgement, MotiveSet, PartialDate, Prose, Scenario, TimelineSlot
-from briefing.parse import PLACEHOLDER, parse_brief
+from briefing.parse import PLACEHOLDER, parse_brief, placeholder_indices
 
 FRONT = """\
 ---
@@ -67,7 +67,10 @@ def test_citations_are_located_by_line_and_column() -> None:
     ]
     prose = text.blocks[0]  # type: ignore[attr-defined]
     assert isinstance(prose, Prose)
-    assert [m[1] for m in PLACEHOLDER.finditer(prose.content.text)] == ["0,1", "2"]
+    found = list(PLACEHOLDER.finditer(prose.content.text))
+    assert [placeholder_indices(m) for m in found] == [[0, 1], [2]]
+    assert len(prose.content.text) == len(body)  # offsets in the fragment are offsets in the file
+    assert [m.end() for m in found] == [body.index("] and") + 1, body.index("].") + 1]
 
 
 def test_quote_may_wrap_lines_and_use_curly_quotes() -> None:
