@@ -11,6 +11,7 @@ from .diagnostics import BuildFailed, Diagnostics
 from .events import parse_timeline
 from .evidence import verify_citations
 from .html import render_html
+from .language import check_language
 from .model import Brief, Paper, TimelineSlot
 from .output import brief_json, locked, write_outputs
 from .parse import parse_brief
@@ -46,6 +47,8 @@ def build(root: Path, options: Options = Options()) -> Result:
     diagnostics = Diagnostics()
     project = load_project(root, diagnostics)
     text = parse_brief(project.brief, diagnostics)
+    if text is not None:
+        check_language(text, diagnostics)
     timeline = parse_timeline(
         project.timeline_yaml, len(text.citations) if text else 0, diagnostics
     )

@@ -30,8 +30,24 @@ def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics)
         event = _event(item, scanner, diagnostics)
         if event:
             events.append(event)
-    events.sort(key=lambda e: e.date)
+    _check_order(events, diagnostics)
     return Timeline(tuple(events), tuple(scanner.citations))
+
+
+def _check_order(events: list[Event], diagnostics: Diagnostics) -> None:
+    """Events stay in the file's order; that order must be possible given their dates."""
+    latest_start = None
+    for event in events:
+        start, end = event.date.interval
+        if latest_start and end < latest_start[0]:
+            diagnostics.warning(
+                event.location,
+                f"event '{event.title}' ({event.date}) is listed after "
+                f"'{latest_start[1].title}' ({latest_start[1].date}), which is later",
+                hint="list events in the order they happened",
+            )
+        if latest_start is None or start > latest_start[0]:
+            latest_start = (start, event)
 
 
 def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) -> Event | None:

@@ -131,7 +131,15 @@ def verify_citations(
             continue
         needle = fold(ref.quote)
         spans = index[ref.source].text.find_all(needle)
-        if not spans:
+        furniture = [sources[ref.source].furniture_only(span) for span in spans]
+        if spans and all(furniture):
+            diagnostics.error(
+                ref.location,
+                f"quote is page furniture of source '{ref.source}', not its article text",
+                hint=f"found only in: {furniture[0].detail if furniture[0] else ''}",
+            )
+            spans = []
+        elif not spans:
             diagnostics.error(
                 ref.location,
                 f"quote not found in source '{ref.source}'",

@@ -100,7 +100,10 @@ def _rows(events: tuple[Event, ...]) -> list[list[str]]:
 
 def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
     """Vertical position of each event on the compressed time axis."""
-    days = [e.date.interval[0].toordinal() + _half(e) for e in events]
+    # Events keep the author's order; a vague date never draws above an earlier row.
+    days = list(
+        itertools.accumulate((e.date.interval[0].toordinal() + _half(e) for e in events), max)
+    )
     gaps = [0.0] + [
         min(max(b - a, 0) / 365, 1.0) + (0.25 if b > a else 0) for a, b in itertools.pairwise(days)
     ]

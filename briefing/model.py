@@ -252,6 +252,17 @@ class SourceEntry:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A quality problem found in a source's text: a repeated passage or page furniture."""
+
+    kind: Literal["repeated-passage", "page-furniture"]
+    span: tuple[int, int]
+    line: int
+    detail: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
 class Source:
     """A source document as ingested: its entry, the fingerprint of its bytes, its text."""
 
@@ -259,6 +270,18 @@ class Source:
     sha256: str
     text: str
     word_count: int
+    findings: tuple[Finding, ...] = ()
+
+    def furniture_only(self, span: tuple[int, int]) -> Finding | None:
+        """The page-furniture finding that wholly contains span, if any."""
+        return next(
+            (
+                f
+                for f in self.findings
+                if f.kind == "page-furniture" and f.span[0] <= span[0] and span[1] <= f.span[1]
+            ),
+            None,
+        )
 
     @property
     def id(self) -> str:

@@ -47,7 +47,7 @@ from .yamlfile import YamlMap, load_yaml, text_field
 # marker holding one private-use character per citation index.
 FILL, CITE_OPEN, CITE_CLOSE = "\ue002", "\ue000", "\ue001"
 _INDEX_BASE = 0xF0000
-PLACEHOLDER = re.compile(f"[{FILL}\n]*{CITE_OPEN}([\U000f0000-\U000ffffd]+){CITE_CLOSE}")
+PLACEHOLDER = re.compile(f"(?:{FILL}[{FILL}\n]*)?{CITE_OPEN}([\U000f0000-\U000ffffd]+){CITE_CLOSE}")
 MIN_QUOTE_WORDS = 3
 MIN_QUOTE_CHARS = 15
 

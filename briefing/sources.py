@@ -10,6 +10,7 @@ import hashlib
 import re
 
 from .diagnostics import Diagnostics, Location
+from .findings import find_findings
 from .model import PartialDate, Project, Source, SourceEntry
 from .parse import suggest
 from .project import SOURCES
@@ -123,4 +124,6 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         return None
     if "\0" in text:
         diagnostics.warning(Location(path), "source contains NUL characters")
-    return Source(entry, hashlib.sha256(data).hexdigest(), text, len(_WORD.findall(text)))
+    return Source(
+        entry, hashlib.sha256(data).hexdigest(), text, len(_WORD.findall(text)), find_findings(text)
+    )

@@ -73,7 +73,12 @@ def load_yaml(text: str, path: str, diagnostics: Diagnostics, line_offset: int =
             else Location(path, line_offset + 1)
         )
         problem = getattr(error, "problem", None) or str(error)
-        diagnostics.error(where, f"invalid YAML: {problem}")
+        hint = (
+            "a value containing ': ' must be quoted, e.g. author: \"By: a reader\""
+            if "mapping values are not allowed" in problem
+            else ""
+        )
+        diagnostics.error(where, f"invalid YAML: {problem}", hint)
         return None
     finally:
         loader.dispose()

@@ -80,7 +80,7 @@ def test_json_has_the_compiled_brief(make_project: MakeProject, tmp_path: Path) 
     assert data["motives"] == [
         {"actor": "The union", "citations": [4], "text": "**Pay.** It asks for more."}
     ]
-    assert [e["precision"] for e in data["events"]] == ["year", "month"]
+    assert [e["precision"] for e in data["events"]] == ["month", "year"]
     quoted = data["citations"][1]
     assert quoted["location"] == "brief.md:22:37" and quoted["verified"] is True
     source = make_project() / "seeds/harbour.txt"

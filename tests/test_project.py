@@ -75,7 +75,7 @@ def test_unlisted_seed_is_a_warning(make_project: MakeProject) -> None:
     ]
 
 
-def test_timeline_events_sorted_with_precision_and_located_citations() -> None:
+def test_timeline_events_keep_order_precision_and_located_citations() -> None:
     diagnostics = Diagnostics()
     text = (
         "events:\n"
@@ -84,11 +84,24 @@ def test_timeline_events_sorted_with_precision_and_located_citations() -> None:
         "      - source: b\n        quote: a passage of b here\n"
     )
     timeline = parse_timeline(text, 5, diagnostics)
-    assert list(diagnostics) == []
-    assert [e.date for e in timeline.events] == [PartialDate(2015), PartialDate(2015, 10, 20)]
+    assert list(diagnostics) == []  # a year-only date may fall after 20 October
+    assert [e.date for e in timeline.events] == [PartialDate(2015, 10, 20), PartialDate(2015)]
     assert [(c.index, c.source, str(c.location)) for c in timeline.citations] == [
         (5, "a", "figures/timeline.yaml:4:11"),
         (6, "b", "figures/timeline.yaml:9:16"),
+    ]
+
+
+def test_timeline_out_of_order_is_a_warning() -> None:
+    diagnostics = Diagnostics()
+    text = (
+        "events:\n  - date: '2016'\n    title: Later\n    cite: [a]\n"
+        "  - date: '2015-03'\n    title: Earlier\n    cite: [a]\n"
+    )
+    parse_timeline(text, 0, diagnostics)
+    assert [str(d) for d in diagnostics] == [
+        "figures/timeline.yaml:5:5: warning: event 'Earlier' (2015-03) is listed after 'Later' "
+        "(2016), which is later\n    list events in the order they happened"
     ]
 
 
