@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .evidence import fold
 from .model import (
@@ -40,8 +41,54 @@ def assemble(
         citations=citations,
         passages=_passages(citations),
         contexts=_contexts(text, timeline),
+        summary=_summary(text, sources, citations),
         figure=figure,
     )
+
+
+def _count(items: list[str]) -> str:
+    counts = Counter(items)
+    return ", ".join(
+        f"{n} {item}" for item, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
+def _summary(
+    text: BriefText, sources: dict[str, Source], citations: tuple[Citation, ...]
+) -> tuple[str, ...]:
+    """The source summary statement, as sentences."""
+    entries = [s.entry for s in sources.values()]
+    if not entries:
+        return ("The brief cites no sources.",)
+    sentences = [
+        f"The brief rests on {len(entries)} source{'s' if len(entries) != 1 else ''}: "
+        f"{_count([e.type or 'untyped' for e in entries])}.",
+        f"Grades: {_count([e.grade for e in entries])}; "
+        f"{sum(e.reliability in 'ABC' for e in entries)} of {len(entries)} from a source graded "
+        "fairly reliable or better.",
+    ]
+    dated = sorted(e.published for e in entries if e.published)
+    if dated:
+        inferred = sum(bool(e.date_basis) for e in entries)
+        sentences.append(
+            f"They were published between {dated[0].display} and {dated[-1].display}; "
+            f"{inferred} of the dates {'is' if inferred == 1 else 'are'} inferred"
+            + (f" and {len(entries) - len(dated)} unknown." if len(dated) < len(entries) else ".")
+        )
+    judgements = [b for b in text.blocks if isinstance(b, Judgement)]
+    single = [
+        f"KJ{j.number}" for j in judgements if len({citations[i].source for i in j.citations}) == 1
+    ]
+    sentences.append(
+        f"Key judgements resting on a single source: {', '.join(single)}."
+        if single
+        else "No key judgement rests on a single source."
+    )
+    uncited = [e.label for e in entries if not any(c.source == e.id for c in citations)]
+    sentences.append(
+        f"Sources not cited: {', '.join(uncited)}." if uncited else "Every source is cited."
+    )
+    return tuple(sentences)
 
 
 def _passages(citations: tuple[Citation, ...]) -> tuple[Passage, ...]:

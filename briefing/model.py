@@ -354,7 +354,13 @@ class Brief:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     contexts: dict[int, str]
+    summary: tuple[str, ...]
     figure: Figure | None
+
+    def sources_of(self, judgement: Judgement) -> dict[str, int]:
+        """How many times the judgement cites each source, in register order."""
+        cited = [self.citations[i].source for i in judgement.citations]
+        return {s.id: cited.count(s.id) for s in self.sources if s.id in cited}
 
     def passages_of(self, source: str) -> list[Passage]:
         return [p for p in self.passages if p.source == source]

@@ -36,6 +36,7 @@ def brief_json(brief: Brief) -> str:
         "meta": meta,
         "bottom_line": plain(brief.text.bottom_line),
         "scope": plain(brief.text.scope),
+        "source_summary": list(brief.summary),
         "judgements": [
             {
                 "number": j.number,
@@ -46,6 +47,7 @@ def brief_json(brief: Brief) -> str:
                 "likelihood_range": band.range if (band := vocabulary.band(j.likelihood)) else None,
                 "confidence": j.confidence,
                 "citations": list(j.citations),
+                "sources": list(brief.sources_of(j)),
             }
             for j in brief.judgements
         ],
@@ -82,6 +84,10 @@ def brief_json(brief: Brief) -> str:
                 "credibility": s.entry.credibility,
                 "grade": s.entry.grade,
                 "word_count": s.word_count,
+                "findings": [
+                    {"kind": f.kind, "span": list(f.span), "line": f.line, "detail": f.detail}
+                    for f in s.findings
+                ],
             }
             for s in brief.sources
         ],

@@ -11,7 +11,7 @@ from briefing.diagnostics import Diagnostics
 from briefing.events import parse_timeline
 from briefing.model import PartialDate
 
-from .conftest import SOURCES_YAML, MakeProject
+from .conftest import BRIEF, SOURCES_YAML, MakeProject
 
 
 def errors_of(root: Path) -> list[str]:
@@ -122,3 +122,18 @@ def test_timeline_errors(event: str, message: str) -> None:
     diagnostics = Diagnostics()
     parse_timeline(f"events:\n  - {event}\n", 0, diagnostics)
     assert str(next(iter(diagnostics))).startswith(f"figures/timeline.yaml:{message}")
+
+
+def test_source_summary_statement(make_project: MakeProject) -> None:
+    brief = BRIEF.replace("; @cranes]", "]")
+    timeline = "events:\n  - date: '2024'\n    title: T\n    cite: [harbour]\n"
+    result = check(make_project({"brief.md": brief, "figures/timeline.yaml": timeline}))
+    assert result.brief.summary == (
+        "The brief rests on 2 sources: 2 news.",
+        "Grades: 1 B2, 1 F3; 1 of 2 from a source graded fairly reliable or better.",
+        "They were published between 2024 and March 2024; 1 of the dates is inferred.",
+        "Key judgements resting on a single source: KJ1.",
+        "Sources not cited: S2.",
+    )
+    (judgement,) = result.brief.judgements
+    assert result.brief.sources_of(judgement) == {"harbour": 2}
