@@ -23,6 +23,7 @@ from .model import Event, Figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
 
 FIGURE_VERSION = "timeline-1"
 WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's margins
@@ -99,20 +100,24 @@ def _rows(events: tuple[Event, ...]) -> list[list[str]]:
 
 
 def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
-    """Vertical position of each event on the compressed time axis."""
+    """Vertical position of each event on the time axis.
+
+    Half rank, half compressed time: every event keeps a marker's height of its own however
+    close the dates, and long quiet stretches stay visibly longer than short ones.
+    """
+    if len(events) < 2:
+        return [top] * len(events)
     # Events keep the author's order; a vague date never draws above an earlier row.
     days = list(
         itertools.accumulate((e.date.interval[0].toordinal() + _half(e) for e in events), max)
     )
-    gaps = [0.0] + [
-        min(max(b - a, 0) / 365, 1.0) + (0.25 if b > a else 0) for a, b in itertools.pairwise(days)
+    gaps = [min((b - a) / 365, 1.0) + (0.25 if b > a else 0) for a, b in itertools.pairwise(days)]
+    elapsed = [0.0, *itertools.accumulate(gaps)]
+    last = len(events) - 1
+    return [
+        top + height * (0.55 * i / last + 0.45 * t / (elapsed[-1] or 1))
+        for i, t in enumerate(elapsed)
     ]
-    total = sum(gaps) or 1.0
-    positions, y = [], top
-    for gap in gaps:
-        y += gap / total * height
-        positions.append(y)
-    return positions
 
 
 def _half(event: Event) -> float:
@@ -120,53 +125,64 @@ def _half(event: Event) -> float:
     return (end.toordinal() - start.toordinal()) / 2
 
 
+STYLE: dict[str, Any] = {
+    "svg.hashsalt": "briefing",  # stable ids: the same events give the same bytes
+    "svg.fonttype": "path",  # glyphs as paths: no font needed where the SVG is shown
+    "font.family": "DejaVu Sans",  # shipped with matplotlib, so the same on every machine
+    "font.size": 7.5,
+}
+
+
 def _draw(events: tuple[Event, ...]) -> str:
     import io
 
     import matplotlib
-    from matplotlib.figure import Figure as MplFigure
 
-    rows = _rows(events)
-    lines = sum(len(r) for r in rows)
-    top, legend_height = 0.45, 0.1
-    height = top + lines * ROW + legend_height
-    style: dict[str, Any] = {
-        "svg.hashsalt": "briefing",
-        "svg.fonttype": "path",
-        "font.family": "DejaVu Sans",
-        "font.size": 7.5,
-    }
-    with matplotlib.rc_context(cast(Any, style)):
-        fig = MplFigure(figsize=(WIDTH, height))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(0, WIDTH)
-        ax.set_ylim(height, 0)
-        ax.set_axis_off()
-        _legend(ax)
-        label_y, y = [], top + ROW / 2
-        for r in rows:
-            label_y.append(y)
-            y += len(r) * ROW
-        axis_y = _axis_positions(events, top + ROW / 2, label_y[-1] - label_y[0]) if events else []
-        _axis(ax, events, axis_y)
-        for event, row, ay, ly in zip(events, rows, axis_y, label_y, strict=True):
-            _event(ax, event, row, ay, ly)
+    with matplotlib.rc_context(cast(Any, STYLE)):
+        fig = draw_timeline(events)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
     return svg[svg.index("<svg") :]
 
 
+def draw_timeline(events: tuple[Event, ...]) -> MplFigure:
+    """The timeline as a matplotlib Figure (no pyplot state); draw it within STYLE."""
+    from matplotlib.figure import Figure as MplFigure
+
+    rows = _rows(events)
+    top = 0.42
+    height = top + sum(len(r) for r in rows) * ROW + 0.1
+    fig = MplFigure(figsize=(WIDTH, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, WIDTH)
+    ax.set_ylim(height, 0)
+    ax.set_axis_off()
+    _legend(ax)
+    label_y, y = [], top + ROW / 2
+    for r in rows:
+        label_y.append(y)
+        y += len(r) * ROW
+    axis_y = _axis_positions(events, top + ROW / 2, label_y[-1] - label_y[0]) if events else []
+    _axis(ax, events, axis_y)
+    for event, row, ay, ly in zip(events, rows, axis_y, label_y, strict=True):
+        _event(ax, event, row, ay, ly)
+    return fig
+
+
 def _legend(ax: Axes) -> None:
-    x = 0.05
-    for name, marker, colour, _ in LANES.values():
-        ax.plot([x + 0.05], [0.17], marker=marker, color=colour, markersize=5, linestyle="")
-        ax.text(x + 0.14, 0.17, name, va="center", fontsize=7)
-        x += 0.95
-    ax.plot([x + 0.05], [0.17], marker="o", markerfacecolor="white", color="#333333", markersize=5)
-    ax.plot([x], [0.17], marker="|", color="#333333", markersize=7)
-    ax.plot([x + 0.1], [0.17], marker="|", color="#333333", markersize=7)
-    ax.text(x + 0.2, 0.17, "hollow: month or year only", va="center", fontsize=7)
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], marker=marker, color=colour, linestyle="", markersize=5, label=name)
+        for name, marker, colour, _ in LANES.values()
+    ]
+    handles.append(
+        Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="",
+               markersize=5, label="hollow, with whiskers: month or year only")
+    )  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", ncol=len(handles), frameon=False,
+              fontsize=7, handletextpad=0.6, columnspacing=1.4, borderaxespad=0.3)  # fmt: skip
 
 
 def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:
