@@ -87,6 +87,7 @@ class Meta:
     layout: str
     vocabulary: str
     language: str
+    keywords: tuple[str, ...] = ()
 
 
 # --- citations --------------------------------------------------------------------------

@@ -53,7 +53,7 @@ MIN_QUOTE_CHARS = 15
 
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
-    "product_id", "version", "paper", "layout", "vocabulary", "language",
+    "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
 )  # fmt: skip
 DIRECTIVES = ("bottom-line", "scope", "judgement", "motives", "scenario", "timeline")
 JUDGEMENT_OPTIONS = ("id", "likelihood", "confidence")
@@ -256,6 +256,13 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
             return default
         return value
 
+    def keywords() -> tuple[str, ...]:
+        value = data.get("keywords") or []
+        if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
+            diagnostics.error(data.where("keywords"), "'keywords' must be a list of words")
+            return ()
+        return tuple(str(k) for k in value)
+
     title = text("title", required=True)
     meta = Meta(
         title=title,
@@ -271,6 +278,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         layout=text("layout", "brief"),
         vocabulary=choice("vocabulary", "icd203", tuple(VOCABULARIES)),
         language=text("language", "en"),
+        keywords=keywords(),
     )
     if len(diagnostics.errors) == errors and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

@@ -1,0 +1,124 @@
+"""The printed brief, read back: marking, page numbers, contents, outline, paper, tagging."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import Options, build
+
+from .conftest import REPO
+
+
+def pages_text(pdf: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def pdfinfo(pdf: Path) -> str:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("a4")
+    build(REPO, Options(outdir=out, formats=("pdf",)))
+    return out / "brief.pdf"
+
+
+def outline(pdf: Path) -> list[tuple[str, int]]:
+    reader = PdfReader(pdf)
+    entries: list[tuple[str, int]] = []
+
+    def walk(items: list) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                entries.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return entries
+
+
+def test_marking_top_and_bottom_and_page_n_of_m_on_every_page(a4: Path) -> None:
+    pages = pages_text(a4)
+    assert len(pages) > 5
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert "UNCLASSIFIED // FOR TRAINING USE" in lines[0], (number, lines[0])
+        bottom = " ".join(lines[-2:])  # the marking and the page number share the bottom margin
+        assert "UNCLASSIFIED // FOR TRAINING USE" in bottom, (number, bottom)
+        assert re.search(rf"\bPage {number} of {len(pages)}\b", bottom), (number, bottom)
+        assert not any(re.search(r"\bPage \d+ of", line) for line in lines[:-2]), number
+
+
+def test_contents_page_numbers_match_the_headings(a4: Path) -> None:
+    contents = next(page for page in pages_text(a4) if "Contents" in page)
+    listed = {
+        m[1].strip(): int(m[2])
+        for m in re.finditer(r"^\s*(.+?)\s*(?:\. ?)+\s*(\d+)\s*$", contents, re.M)
+    }
+    bookmarks = dict(outline(a4))
+    headings = [t for t in listed if not t.startswith("KJ")]
+    assert {"Key judgements", "Timeline", "Annotated sources"} <= set(headings)
+    for title in headings:
+        assert bookmarks[title] == listed[title], title
+    judgements = [t for t in bookmarks if t.startswith("KJ")]
+    assert len(judgements) >= 6
+    for title, page in listed.items():
+        if title.startswith("KJ"):
+            match = next(b for b in judgements if b.startswith(title.split("...")[0][:30]))
+            assert bookmarks[match] == page, title
+
+
+def test_outline_has_every_section_and_judgement(a4: Path) -> None:
+    titles = [title for title, _ in outline(a4)]
+    for section in ("Key judgements", "What Assad wants", "What Putin wants", "Timeline",
+                    "Key assumptions", "Alternative scenarios", "Indicators to watch",
+                    "Information gaps", "Annotated sources"):  # fmt: skip
+        assert section in titles
+    assert [t[:3] for t in titles if t.startswith("KJ")] == [f"KJ{n}" for n in range(1, 8)]
+
+
+def test_metadata_from_the_brief(a4: Path) -> None:
+    info = pdfinfo(a4)
+    assert "Title:           Moscow and Damascus, 2015–2024" in info
+    assert "Author:          briefing default project" in info
+    assert "Subject:         Why Putin backed Assad" in info
+    assert "Keywords:        BRF-2026-001, Russia, Syria" in info
+    assert "CreationDate:    Sun Nov 22 00:00:00 2026 UTC" in info
+    assert "Page size:       595.276 x 841.89 pts (A4)" in info
+
+
+def test_letter_paper(tmp_path: Path) -> None:
+    build(REPO, Options(outdir=tmp_path, formats=("pdf",), paper="letter"))
+    assert "Page size:       612 x 792 pts (letter)" in pdfinfo(tmp_path / "brief.pdf")
+
+
+def test_tagged_accessible_variant(tmp_path: Path) -> None:
+    build(REPO, Options(outdir=tmp_path, formats=("pdf",), pdf_variant="pdf/ua-1"))
+    info = pdfinfo(tmp_path / "brief.pdf")
+    assert "Tagged:          yes" in info
+    catalog = PdfReader(tmp_path / "brief.pdf").trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert "Title:           Moscow and Damascus" in info
+
+
+def test_one_page_read_ahead(tmp_path: Path) -> None:
+    build(REPO, Options(outdir=tmp_path, formats=("pdf",), layout="onepage"))
+    pdf = tmp_path / "brief.pdf"
+    assert "Pages:           1" in pdfinfo(pdf)
+    (page,) = pages_text(pdf)
+    flat = " ".join(page.split())
+    assert flat.startswith("UNCLASSIFIED // FOR TRAINING USE")
+    assert flat.endswith("UNCLASSIFIED // FOR TRAINING USE")
+    assert "BOTTOM LINE" in flat and "Figure 1." in flat
+    assert [f"KJ{n}" for n in range(1, 8)] == re.findall(r"\bKJ\d\b", flat)
+    assert flat.count("CONFIDENCE") == 7
