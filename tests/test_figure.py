@@ -44,9 +44,9 @@ def default_events() -> Any:
     return check(REPO).brief.events
 
 
-def test_no_label_overlaps_another_label_or_a_mark(default_events: Any) -> None:
-    texts, marks = boxes(default_events)
-    assert len(texts) > len(default_events)
+def assert_legible(events: Any) -> None:
+    texts, marks = boxes(events)
+    assert len(texts) > len(events)
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
         assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
     for text, box in texts:
@@ -54,6 +54,10 @@ def test_no_label_overlaps_another_label_or_a_mark(default_events: Any) -> None:
             assert not box.overlaps(mark), f"{text!r} overlaps a marker"
     for a, b in itertools.combinations(marks, 2):
         assert not a.overlaps(b), "two markers overlap"
+
+
+def test_no_label_overlaps_another_label_or_a_mark(default_events: Any) -> None:
+    assert_legible(default_events)
 
 
 def test_dense_cluster_stays_legible() -> None:
@@ -64,6 +68,4 @@ def test_dense_cluster_stays_legible() -> None:
               "", (0,), None)  # type: ignore[arg-type]
         for day in (1, 1, 2, 2, 3, 8, 8, 9)
     )  # fmt: skip
-    texts, marks = boxes(events)
-    for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
-        assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
+    assert_legible(events)
