@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-FIGURE_VERSION = "timeline-1"
 WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's margins
 ROW = 0.19  # inches per label line
 AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
@@ -66,13 +65,10 @@ def alt_text(events: tuple[Event, ...]) -> str:
 
 
 def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None) -> Figure:
-    """The timeline as SVG; redrawn only when its events or this code change."""
+    """The timeline as SVG; redrawn only when its events or the drawing code change."""
+    inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
     key = hashlib.sha256(
-        json.dumps(
-            [FIGURE_VERSION, __version__]
-            + [[str(e.date), e.title, list(e.actors)] for e in events],
-            ensure_ascii=False,
-        ).encode()
+        Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
     ).hexdigest()[:20]
     cached = cache / f"timeline-{key}.svg" if cache else None
     if cached and cached.is_file():
@@ -91,6 +87,9 @@ def _store(path: Path, svg: str) -> None:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(svg, encoding="utf-8")
         temporary.replace(path)
+        for stale in path.parent.glob("timeline-*.svg"):
+            if stale != path:
+                stale.unlink()
     except OSError:
         pass
 

@@ -133,6 +133,8 @@ def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
     cached[0].write_text("<svg>from the cache</svg>", encoding="utf-8")
     assert timeline_figure(EVENTS, "Caption", tmp_path).svg == "<svg>from the cache</svg>"
     assert timeline_figure(EVENTS, "Caption", None).svg == first.svg
+    timeline_figure(EVENTS[:1], "Caption", tmp_path)
+    assert len(list(tmp_path.glob("timeline-*.svg"))) == 1  # the cache keeps the latest only
 
 
 def test_alt_text_lists_the_events() -> None:
