@@ -79,15 +79,15 @@ def build(root: Path, options: Options = Options()) -> Result:
         return Result(brief, diagnostics)
 
     files: dict[str, bytes] = {}
-    html = render_html(brief, root, diagnostics)
-    if html is not None and "pdf" in options.formats:
+    page = render_html(brief, root, diagnostics)
+    if page is not None and "pdf" in options.formats:
         from .pdf import render_pdf
 
-        pdf = render_pdf(html, root, options.pdf_variant, diagnostics)
+        pdf = render_pdf(page, root, options.pdf_variant, diagnostics)
         if pdf is not None:
             files["brief.pdf"] = pdf
-    if html is not None and "html" in options.formats:
-        files["brief.html"] = html.encode()
+    if page is not None and "html" in options.formats:
+        files["brief.html"] = page.html.encode()
     if "json" in options.formats:
         files["brief.json"] = brief_json(brief).encode()
     if diagnostics.errors:

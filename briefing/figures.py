@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -142,7 +143,8 @@ def _draw(events: tuple[Event, ...]) -> str:
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
-    return svg[svg.index("<svg") :]
+    # Drop the XML prologue and matplotlib's RDF metadata: the SVG goes inline into HTML.
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.S)
 
 
 def draw_timeline(events: tuple[Event, ...]) -> MplFigure:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import __version__
 from .diagnostics import Diagnostics, Location
 from .markdown import CiteTarget, FragmentRenderer
-from .model import Brief, Heading, Judgement
+from .model import Brief, Heading, Judgement, Rendered
 from .output import plain
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
 
@@ -66,8 +66,8 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
     return targets
 
 
-def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> str | None:
-    """The brief as HTML, or None with a diagnostic if the layout fails."""
+def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
+    """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
     markdown = FragmentRenderer(cite_targets(brief))
     env.filters["md"] = markdown
@@ -94,7 +94,12 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> str | 
     }
     name = f"{brief.meta.layout}.html"
     try:
-        return env.get_template(name).render(context)
+        html = env.get_template(name).render(context)
+        try:
+            pdf_css = env.get_template(f"{brief.meta.layout}-pdf.css").render(context)
+        except jinja2.TemplateNotFound:
+            pdf_css = ""
+        return Rendered(html, pdf_css)
     except jinja2.TemplateNotFound as error:
         diagnostics.error(
             Location("brief.md"),

@@ -306,6 +306,14 @@ class Timeline:
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """The brief as one HTML page, and the paged-media CSS the PDF adds to it."""
+
+    html: str
+    pdf_css: str
+
+
+@dataclass(frozen=True)
 class Figure:
     svg: str
     alt: str

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
+from .model import Rendered
 
 
 def _fetcher_class() -> type:
@@ -51,7 +52,7 @@ def _fetcher_class() -> type:
 
 
 def render_pdf(
-    html: str, root: Path, variant: str | None, diagnostics: Diagnostics
+    page: Rendered, root: Path, variant: str | None, diagnostics: Diagnostics
 ) -> bytes | None:
     """The PDF, or None when a resource was refused or the layout failed."""
     import weasyprint
@@ -59,10 +60,10 @@ def render_pdf(
     fetcher = _fetcher_class()(root)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=str(root.resolve()) + "/", url_fetcher=fetcher
-        )
-        pdf: bytes = document.write_pdf(pdf_variant=variant, uncompressed_pdf=False)
+        base = str(root.resolve()) + "/"
+        document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
+        paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
+        pdf: bytes = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location("brief.md"), "the document is nested too deeply to typeset")
         return None
