@@ -19,7 +19,7 @@ lint: setup
 	$(BIN)/ruff format --check briefing tests
 	$(BIN)/mypy briefing
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed node_modules/.installed
 
 system:
 	@scripts/system-packages.sh
@@ -30,5 +30,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The W3C Nu HTML checker and axe-core, used by the browser tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) dist node_modules

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import cast
 
@@ -12,6 +12,8 @@ from . import __version__
 from .build import FORMATS, Options, Result, build, check
 from .diagnostics import BriefingError, BuildFailed, Diagnostics
 from .model import Paper
+from .new import new_project
+from .templates import eject, template_files
 
 project_argument = click.argument(
     "project", default=".", type=click.Path(file_okay=False, path_type=Path)
@@ -85,6 +87,57 @@ def check_command(project: Path) -> None:
     result = _run("check", lambda: check(project))
     brief = result.brief
     click.echo(
-        f"ok: {len(brief.judgements)} judgements, {len(brief.citations)} citations verified "
-        f"against {len(brief.sources)} sources, {len(brief.events)} events"
+        f"ok: {_count(brief.judgements, 'judgement')}, "
+        f"{_count(brief.citations, 'citation')} verified against "
+        f"{_count(brief.sources, 'source')}, {_count(brief.events, 'event')}"
     )
+
+
+def _count(items: Sized, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+@main.group("layouts")
+def layouts_group() -> None:
+    """List the shipped layouts, or copy one into a project to edit it."""
+
+
+@layouts_group.command("list")
+@project_argument
+def layouts_list(project: Path) -> None:
+    """Show the shipped layouts and templates, and which PROJECT overrides."""
+    files = template_files(project)
+    click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
+    for item in files:
+        if item.layout:
+            click.echo(f"  {item.name.removesuffix('.html')}")
+    click.echo("Templates and stylesheets (copy one with `briefing layouts eject NAME`):")
+    for item in files:
+        note = "  (overridden by the project's layouts/)" if item.overridden else ""
+        click.echo(f"  {item.name}{note}")
+
+
+@layouts_group.command("eject")
+@click.argument("name")
+@project_argument
+@click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
+def layouts_eject(name: str, project: Path, force: bool) -> None:
+    """Copy the shipped template NAME into PROJECT/layouts/ for editing."""
+    try:
+        target = eject(project, name, force)
+    except BriefingError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"copied builtin/{target.name} to {target}")
+
+
+@main.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+def new_command(directory: Path) -> None:
+    """Create a brief project in DIRECTORY with an example of every construct."""
+    try:
+        files = new_project(directory)
+    except BriefingError as error:
+        raise click.ClickException(str(error)) from None
+    for path in files:
+        click.echo(f"created {path}")
+    click.echo(f"next: briefing check {directory} && briefing build {directory}")

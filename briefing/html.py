@@ -115,7 +115,8 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
             else "",
         )
     except jinja2.TemplateError as error:
-        diagnostics.error(_runtime_location(error, project), f"template error: {error}")
+        where, line = _runtime_error(error, project)
+        diagnostics.error(where, f"template error: {error}", line)
     return None
 
 
@@ -129,13 +130,19 @@ def _layout_path(filename: str | None, project: Path) -> str:
     return "builtin/" + path.name
 
 
-def _runtime_location(error: Exception, project: Path) -> Location:
+def _runtime_error(error: Exception, project: Path) -> tuple[Location, str]:
+    """Where in the templates a rendering error happened, and that line's text."""
     frames = [
         f
         for f in traceback.extract_tb(error.__traceback__)
         if f.filename.endswith((".html", ".css"))
     ]
-    if not frames:
-        return Location("layouts")
-    frame = frames[-1]
-    return Location(_layout_path(frame.filename, project), frame.lineno or 0)
+    if not frames or not frames[-1].lineno:
+        return Location("layouts"), ""
+    frame, lineno = frames[-1], frames[-1].lineno or 0
+    try:
+        lines = Path(frame.filename).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    text = lines[lineno - 1].strip() if lineno <= len(lines) else ""
+    return Location(_layout_path(frame.filename, project), lineno), text

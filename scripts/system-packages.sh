@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the system packages briefing needs, if any is missing (Debian; run as root or via sudo).
 #   runtime: Pango for WeasyPrint, the HarfBuzz subsetter, the Charis SIL and DejaVu fonts
-#   checks:  poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf, used by the tests
+#   checks:  poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf, Chromium for the browser
+#            tests, and Java for the W3C Nu HTML checker
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-sil-charis
-          fonts-dejavu-core poppler-utils qpdf)
+          fonts-dejavu-core poppler-utils qpdf chromium)
+command -v java >/dev/null || packages+=(default-jre-headless)
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

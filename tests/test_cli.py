@@ -32,7 +32,7 @@ def test_check_clean_project(make_project: MakeProject) -> None:
     code, output = run("check", str(make_project()))
     assert (code, output) == (
         0,
-        "ok: 1 judgements, 7 citations verified against 2 sources, 2 events\n",
+        "ok: 1 judgement, 7 citations verified against 2 sources, 2 events\n",
     )
 
 
@@ -104,3 +104,43 @@ def test_console_script_runs_as_a_module() -> None:
         [sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout == f"briefing, version {__version__}\n"
+
+
+def test_new_project_checks_and_builds_clean(tmp_path: Path) -> None:
+    project = tmp_path / "brief"
+    code, output = run("new", str(project))
+    assert code == 0 and f"created {project / 'brief.md'}" in output
+    assert run("check", str(project)) == (
+        0,
+        "ok: 1 judgement, 8 citations verified against 1 source, 2 events\n",
+    )
+    code, output = run("build", str(project), "--format", "html", "--format", "json")
+    assert code == 0 and "warning" not in output
+    data = json.loads((project / "dist/brief.json").read_text(encoding="utf-8"))
+    assert data["judgements"] and data["motives"] and data["events"]
+    html = (project / "dist/brief.html").read_text(encoding="utf-8")
+    assert 'class="scenario"' in html and 'class="timeline"' in html
+    assert run("new", str(project)) == (1, f"Error: {project} exists and is not an empty folder\n")
+
+
+def test_layouts_list_and_eject(make_project: MakeProject) -> None:
+    root = make_project()
+    code, output = run("layouts", "list", str(root))
+    assert code == 0
+    assert "  brief\n  onepage\n" in output and "  _appendix.html\n" in output
+    assert "overridden" not in output
+    assert run("layouts", "eject", "onepage", str(root)) == (
+        0,
+        f"copied builtin/onepage.html to {root / 'layouts/onepage.html'}\n",
+    )
+    assert (
+        "onepage.html  (overridden by the project's layouts/)"
+        in run("layouts", "list", str(root))[1]
+    )
+    code, output = run("layouts", "eject", "onepage.html", str(root))
+    assert code == 1 and output.endswith("exists already; use --force to replace it\n")
+    assert run("layouts", "eject", "onepage.html", str(root), "--force")[0] == 0
+    assert run("layouts", "eject", "poster", str(root)) == (
+        1,
+        "Error: no shipped template 'poster'; see 'briefing layouts list'\n",
+    )

@@ -31,4 +31,5 @@ def test_wheel_contains_package_and_layouts(tmp_path: Path) -> None:
     shipped = {f"briefing/layouts/{p.name}" for p in (REPO / "layouts").iterdir()}
     assert shipped and shipped <= names
     assert "briefing/build.py" in names
+    assert "briefing/example_project/brief.md" in names  # for `briefing new`
     assert not any(name.startswith(("tests/", "seeds/")) for name in names)

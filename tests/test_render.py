@@ -59,7 +59,7 @@ def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Pat
     root = make_project({"layouts/brief.html": "<p>\n{{ meta.colour }}</p>\n"})
     assert layout_errors(root, tmp_path) == [
         "layouts/brief.html:2: error: template error: 'briefing.model.Meta object' has no "
-        "attribute 'colour'"
+        "attribute 'colour'\n    {{ meta.colour }}</p>"
     ]
 
 

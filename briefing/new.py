@@ -1,0 +1,23 @@
+"""`briefing new`: a new brief project with an example of every construct."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .diagnostics import BriefingError
+
+EXAMPLE = Path(__file__).parent / "example_project"
+
+
+def new_project(target: Path) -> list[Path]:
+    """Create the project at target, which must not exist or be empty; return its files."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BriefingError(f"{target} exists and is not an empty folder")
+    try:
+        shutil.copytree(EXAMPLE, target, dirs_exist_ok=True)
+        (target / ".gitignore").write_text("dist/\n", encoding="utf-8")
+        (target / "layouts").mkdir(exist_ok=True)
+    except OSError as error:
+        raise BriefingError(f"{target}: cannot create the project ({error.strerror})") from error
+    return sorted(p for p in target.rglob("*") if p.is_file())
