@@ -133,3 +133,24 @@ def test_reads_from_phone_to_desktop(
     assert shot.stat().st_size > 10_000
     assert problems == []
     page.close()
+
+
+def test_document_structure_for_assistive_technology(browser: Browser, html: Path) -> None:
+    page, _ = open_page(browser, html, 1280, 900)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").count() == 1
+    levels = page.evaluate(
+        "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+    )
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert page.locator("main").count() == 1 and page.locator("nav").count() == 1
+    figure = page.locator("figure.timeline")
+    assert figure.locator("figcaption").count() == 1
+    art = figure.locator("[role=img]")
+    assert (art.get_attribute("aria-label") or "").startswith("Timeline of 25 events")
+    for table in page.locator("table").all():
+        assert table.locator("caption").count() == 1
+        assert table.locator("th").count() == table.locator("th[scope]").count()
+    page.locator("nav a[href='#timeline']").click()
+    assert page.locator("#timeline").is_visible()
+    page.close()
