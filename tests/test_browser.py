@@ -6,6 +6,7 @@ and axe-core into node_modules/.
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from collections.abc import Iterator
@@ -142,7 +143,7 @@ def test_document_structure_for_assistive_technology(browser: Browser, html: Pat
     levels = page.evaluate(
         "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
     )
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
     assert page.locator("main").count() == 1 and page.locator("nav").count() == 1
     figure = page.locator("figure.timeline")
     assert figure.locator("figcaption").count() == 1
