@@ -12,22 +12,13 @@ from .events import parse_timeline
 from .evidence import verify_citations
 from .html import render_html
 from .language import check_language
-from .model import Brief, Paper, TimelineSlot
+from .model import Brief, TimelineSlot
+from .options import Options
 from .output import brief_json, locked, write_outputs
 from .parse import parse_brief
 from .project import load_project
 from .sources import ingest_sources
-
-FORMATS = ("pdf", "html", "json")
-
-
-@dataclass(frozen=True)
-class Options:
-    outdir: Path | None = None
-    formats: tuple[str, ...] = FORMATS
-    paper: Paper | None = None
-    layout: str | None = None
-    pdf_variant: str | None = None
+from .stamp import forget, inputs_key, record
 
 
 @dataclass
@@ -42,9 +33,11 @@ def check(root: Path) -> Result:
     return build(root, Options(formats=()))
 
 
-def build(root: Path, options: Options = Options()) -> Result:
+def build(root: Path, options: Options | None = None) -> Result:
     """Compile the brief project at root; raise BuildFailed if it has errors."""
+    options = options or Options()
     diagnostics = Diagnostics()
+    key = inputs_key(root, options)
     project = load_project(root, diagnostics)
     text = parse_brief(project.brief, diagnostics)
     if text is not None:
@@ -93,5 +86,7 @@ def build(root: Path, options: Options = Options()) -> Result:
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
     with locked(outdir):
+        forget(outdir)
         written = write_outputs(outdir, files)
+        record(outdir, key, written)
     return Result(brief, diagnostics, written)

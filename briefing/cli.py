@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sized
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from . import __version__
-from .build import FORMATS, Options, Result, build, check
 from .diagnostics import BriefingError, BuildFailed, Diagnostics
-from .model import Paper
-from .new import new_project
-from .templates import eject, template_files
+from .options import FORMATS, Options, Paper
+from .stamp import inputs_key, up_to_date
+
+if TYPE_CHECKING:
+    from .build import Result
+
+# The pipeline's modules are imported inside the commands: a build with nothing to do
+# answers before they would have loaded.
 
 project_argument = click.argument(
     "project", default=".", type=click.Path(file_okay=False, path_type=Path)
@@ -65,6 +69,7 @@ def main() -> None:
     type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
     help="Produce a standardised PDF variant.",
 )
+@click.option("--force", is_flag=True, help="Build even if no input changed.")
 def build_command(
     project: Path,
     outdir: Path | None,
@@ -72,9 +77,17 @@ def build_command(
     paper: str | None,
     layout: str | None,
     pdf_variant: str | None,
+    force: bool,
 ) -> None:
     """Build PROJECT (default: the current folder) into brief.pdf, brief.html and brief.json."""
     options = Options(outdir, formats or FORMATS, cast(Paper | None, paper), layout, pdf_variant)
+    if not force and project.is_dir():
+        current = up_to_date(outdir or project / "dist", inputs_key(project, options))
+        if current is not None:
+            click.echo(f"up to date: {', '.join(str(p) for p in current)}")
+            return
+    from .build import build
+
     result = _run("build", lambda: build(project, options))
     for path in result.written:
         click.echo(f"wrote {path}")
@@ -84,6 +97,8 @@ def build_command(
 @project_argument
 def check_command(project: Path) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
+    from .build import check
+
     result = _run("check", lambda: check(project))
     brief = result.brief
     click.echo(
@@ -106,6 +121,8 @@ def layouts_group() -> None:
 @project_argument
 def layouts_list(project: Path) -> None:
     """Show the shipped layouts and templates, and which PROJECT overrides."""
+    from .templates import template_files
+
     files = template_files(project)
     click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
     for item in files:
@@ -123,6 +140,8 @@ def layouts_list(project: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
 def layouts_eject(name: str, project: Path, force: bool) -> None:
     """Copy the shipped template NAME into PROJECT/layouts/ for editing."""
+    from .templates import eject
+
     try:
         target = eject(project, name, force)
     except BriefingError as error:
@@ -134,6 +153,8 @@ def layouts_eject(name: str, project: Path, force: bool) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def new_command(directory: Path) -> None:
     """Create a brief project in DIRECTORY with an example of every construct."""
+    from .new import new_project
+
     try:
         files = new_project(directory)
     except BriefingError as error:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import ClassVar, Literal
 
 from .diagnostics import Location
+from .options import Paper
 
 Precision = Literal["year", "month", "day"]
-Paper = Literal["A4", "letter"]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

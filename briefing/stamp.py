@@ -1,0 +1,89 @@
+"""Up-to-date checks: a hash of every input, so an unchanged project is not rebuilt.
+
+The inputs are brief.md, everything under seeds/, figures/ and layouts/, the shipped
+layouts, the tool's own code and version, and the build options. The stamp in the output
+folder records that hash and the size and time of each output written; a build whose
+inputs hash the same and whose outputs are untouched has nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .options import Options
+
+STAMP = ".briefing-stamp"
+PACKAGE = Path(__file__).parent
+_INPUT_DIRS = ("seeds", "figures", "layouts")
+
+
+def _shipped_layouts() -> Path:
+    packaged = PACKAGE / "layouts"
+    return packaged if packaged.is_dir() else PACKAGE.parent / "layouts"
+
+
+def _files(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        found.extend(Path(directory, name) for name in sorted(filenames))
+    return found
+
+
+def inputs_key(root: Path, options: Options) -> str:
+    digest = hashlib.sha256(
+        json.dumps(
+            [__version__, options.formats, options.paper, options.layout, options.pdf_variant]
+        ).encode()
+    )
+    project = [root / "brief.md", *(f for d in _INPUT_DIRS for f in _files(root / d))]
+    tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
+    shipped = _shipped_layouts()
+    groups = [
+        ("project", root, project),
+        ("shipped", shipped, _files(shipped)),
+        ("tool", PACKAGE, tool),
+    ]
+    for name, base, files in groups:
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b"\0missing"
+            digest.update(f"{name}:{path.relative_to(base)}\0".encode() + data + b"\0")
+    return digest.hexdigest()
+
+
+def _state(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def up_to_date(outdir: Path, key: str) -> list[Path] | None:
+    """The outputs, if they were built from inputs with this key and are untouched."""
+    try:
+        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
+        if stamp["key"] != key:
+            return None
+        outputs = [outdir / name for name in stamp["outputs"]]
+        if all(_state(p) == stamp["outputs"][p.name] for p in outputs):
+            return outputs
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def record(outdir: Path, key: str, outputs: list[Path]) -> None:
+    stamp = {"key": key, "outputs": {p.name: _state(p) for p in outputs}}
+    temporary = outdir / f"{STAMP}.{os.getpid()}"
+    temporary.write_text(json.dumps(stamp), encoding="utf-8")
+    temporary.replace(outdir / STAMP)
+
+
+def forget(outdir: Path) -> None:
+    """Drop the stamp: the outputs may change without a matching record."""
+    (outdir / STAMP).unlink(missing_ok=True)
