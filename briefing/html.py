@@ -69,7 +69,7 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
 def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
     """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
-    markdown = FragmentRenderer(cite_targets(brief))
+    markdown = FragmentRenderer(cite_targets(brief), raw_html=brief.meta.raw_html)
     env.filters["md"] = markdown
     env.filters["plain"] = plain
     env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))

@@ -29,8 +29,8 @@ def slug(text: str) -> str:
 
 
 class _Renderer(mistune.HTMLRenderer):
-    def __init__(self, owner: FragmentRenderer) -> None:
-        super().__init__(escape=True)
+    def __init__(self, owner: FragmentRenderer, escape: bool) -> None:
+        super().__init__(escape=escape)
         self.owner = owner
 
     def heading(self, text: str, level: int, **attrs: Any) -> str:
@@ -56,14 +56,14 @@ def _cite_plugin(md: mistune.Markdown) -> None:
 class FragmentRenderer:
     """Renders the brief's Markdown fragments, numbering headings and linking citations."""
 
-    def __init__(self, targets: dict[int, CiteTarget]) -> None:
+    def __init__(self, targets: dict[int, CiteTarget], raw_html: bool = False) -> None:
         self.targets = targets
         self.headings: list[Heading] = []
         self._anchors: set[str] = set()
         self._cache: dict[int, Markup] = {}
         self._markdown = mistune.create_markdown(
-            escape=True,
-            renderer=_Renderer(self),
+            escape=not raw_html,
+            renderer=_Renderer(self, escape=not raw_html),
             plugins=["strikethrough", "table", _cite_plugin],
         )
 

@@ -88,6 +88,7 @@ class Meta:
     vocabulary: str
     language: str
     keywords: tuple[str, ...] = ()
+    raw_html: bool = False
 
 
 # --- citations --------------------------------------------------------------------------

@@ -54,6 +54,7 @@ MIN_QUOTE_CHARS = 15
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
+    "raw_html",
 )  # fmt: skip
 DIRECTIVES = ("bottom-line", "scope", "judgement", "motives", "scenario", "timeline")
 JUDGEMENT_OPTIONS = ("id", "likelihood", "confidence")
@@ -209,6 +210,7 @@ def parse_brief(source: str, diagnostics: Diagnostics) -> BriefText | None:
     scanner = CitationScanner(diagnostics)
     body = _Body(diagnostics, scanner, meta)
     body.read(lines, close + 1)
+    check_addresses("".join(lines[close + 1 :]), Location(BRIEF, close + 2, 1), diagnostics)
     if meta is None:
         return None
     return BriefText(
@@ -218,6 +220,34 @@ def parse_brief(source: str, diagnostics: Diagnostics) -> BriefText | None:
         blocks=tuple(body.blocks),
         citations=tuple(scanner.citations),
     )
+
+
+_ADDRESS = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def check_addresses(body: str, start: Location, diagnostics: Diagnostics) -> None:
+    """Links may go to the web; images must be files inside the project (or data: URLs)."""
+    for match in _ADDRESS.finditer(body):
+        image, address = bool(match[1]), match[2]
+        has_scheme = _SCHEME.match(address)
+        scheme = has_scheme[1].lower() if has_scheme else ""
+        if image:
+            inside = not scheme and not address.startswith(("/", "\\")) and ".." not in address
+            problem = (
+                "" if inside or scheme == "data" else "an image must be a file inside the project"
+            )
+        else:
+            problem = (
+                ""
+                if scheme in ("", "http", "https", "mailto")
+                else f"'{scheme}:' links are not allowed"
+            )
+        if problem:
+            diagnostics.error(
+                start.advance(body, match.start(2)), f"{problem}: '{address}'",
+                hint="images: a relative path such as figures/map.png; links: http(s) or mailto",
+            )  # fmt: skip
 
 
 def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
@@ -256,6 +286,13 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
             return default
         return value
 
+    def flag(key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            diagnostics.error(data.where(key), f"'{key}' must be true or false")
+            return False
+        return value
+
     def keywords() -> tuple[str, ...]:
         value = data.get("keywords") or []
         if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
@@ -279,6 +316,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         vocabulary=choice("vocabulary", "icd203", tuple(VOCABULARIES)),
         language=text("language", "en"),
         keywords=keywords(),
+        raw_html=flag("raw_html"),
     )
     if len(diagnostics.errors) == errors and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,7 +24,7 @@ def _fetcher_class() -> type:
         def __init__(self, root: Path) -> None:
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=5)
             self.root = root.resolve()
-            self.refused: list[str] = []
+            self.refused: list[tuple[str, str]] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
@@ -34,7 +37,7 @@ def _fetcher_class() -> type:
                     return URLFetcherResponse(url, path.resolve().read_bytes())
             else:
                 problem = "only files inside the project and data: URLs may be used"
-            self.refused.append(f"{url}: {problem}")
+            self.refused.append((url, problem))
             raise ValueError(problem)
 
         def _problem(self, path: Path) -> str:
@@ -51,22 +54,93 @@ def _fetcher_class() -> type:
     return ProjectFetcher
 
 
+RENDER_SECONDS = 300
+MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
+
+
+class RenderTimeout(Exception):
+    pass
+
+
+class _Problems(logging.Handler):
+    """Collects what WeasyPrint reports as errors, which it would otherwise only log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+def _timeout(signum: int, frame: object) -> None:
+    raise RenderTimeout
+
+
 def render_pdf(
-    page: Rendered, root: Path, variant: str | None, diagnostics: Diagnostics
+    page: Rendered,
+    root: Path,
+    variant: str | None,
+    diagnostics: Diagnostics,
+    time_limit: float = RENDER_SECONDS,
 ) -> bytes | None:
-    """The PDF, or None when a resource was refused or the layout failed."""
+    """The PDF, or None when a resource was refused, an image failed or time ran out."""
+    import PIL.Image
     import weasyprint
 
+    PIL.Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     fetcher = _fetcher_class()(root)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    problems = _Problems()
+    logger.addHandler(problems)
+    logger.propagate, level = False, logger.level
+    logger.setLevel(logging.ERROR)
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _timeout)
+        signal.setitimer(signal.ITIMER_REAL, time_limit)
+    pdf = None
     try:
         base = str(root.resolve()) + "/"
         document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
         paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+        pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location("brief.md"), "the document is nested too deeply to typeset")
-        return None
-    for refused in fetcher.refused:
-        diagnostics.error(Location("brief.html"), f"resource refused: {refused}")
-    return None if fetcher.refused else pdf
+    except RenderTimeout:
+        diagnostics.error(
+            Location("brief.md"), f"typesetting took longer than {time_limit:g} s and was stopped"
+        )
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        logger.removeHandler(problems)
+        logger.propagate = True
+        logger.setLevel(level)
+    for url, problem in fetcher.refused:
+        diagnostics.error(_referenced_at(root, url), f"resource refused: {url}: {problem}")
+    refused = [url for url, _ in fetcher.refused]
+    for message in problems.messages:
+        if not any(url in message for url in refused):
+            diagnostics.error(Location("brief.html"), f"typesetting failed: {message}")
+    return pdf if pdf is not None and not fetcher.refused and not problems.messages else None
+
+
+def _referenced_at(root: Path, url: str) -> Location:
+    """Where the brief or a project layout names the refused URL, as best we can tell."""
+    path = unquote(urlsplit(url).path)
+    relative = os.path.relpath(path, root.resolve()) if path else ""
+    candidates = [c for c in (url, relative, path) if c]
+    layouts = sorted((root / "layouts").glob("*")) if (root / "layouts").is_dir() else []
+    for file in [root / "brief.md", *layouts]:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            for candidate in candidates:
+                if candidate in line:
+                    name = str(file.relative_to(root))
+                    return Location(name, number, line.index(candidate) + 1)
+    return Location("brief.html")

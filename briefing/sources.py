@@ -22,6 +22,7 @@ SOURCE_KEYS = (
     "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
 )  # fmt: skip
 _ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
@@ -123,7 +124,15 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         diagnostics.error(Location(path), "source is empty")
         return None
     if "\0" in text:
-        diagnostics.warning(Location(path), "source contains NUL characters")
+        line = text.count("\n", 0, text.index("\0")) + 1
+        diagnostics.error(Location(path, line), "source contains NUL bytes: it is not plain text")
+        return None
+    if bidi := _BIDI.search(text):
+        diagnostics.warning(
+            Location(path, text.count("\n", 0, bidi.start()) + 1),
+            "source contains bidirectional control characters, which can make text display "
+            "differently from what it says; quotes are matched without them",
+        )
     return Source(
         entry, hashlib.sha256(data).hexdigest(), text, len(_WORD.findall(text)), find_findings(text)
     )

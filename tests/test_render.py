@@ -66,11 +66,20 @@ def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Pat
 def test_text_is_escaped_whatever_the_template(make_project: MakeProject, tmp_path: Path) -> None:
     brief = (
         "---\ntitle: <script>alert(1)</script>\nmarking: M\ncutoff: 2024-03\nissued: 2024-04-01\n"
-        "---\n\n<b>raw</b> [evil](javascript:alert(1))\n"
+        "---\n\n<b>raw</b> <script>alert(2)</script>\n"
     )
     html = html_of(make_project({"brief.md": brief}), tmp_path)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "&lt;b&gt;raw&lt;/b&gt;" in html and "javascript:" not in html
+    assert "&lt;b&gt;raw&lt;/b&gt;" in html and "<script>alert(2)" not in html
+
+
+def test_raw_html_only_when_the_brief_opts_in(make_project: MakeProject, tmp_path: Path) -> None:
+    brief = (
+        "---\ntitle: T\nmarking: M\ncutoff: 2024-03\nissued: 2024-04-01\nraw_html: true\n"
+        "---\n\n<b>bold</b> and <em>kept</em>\n"
+    )
+    html = html_of(make_project({"brief.md": brief}), tmp_path)
+    assert "<b>bold</b> and <em>kept</em>" in html
 
 
 def test_missing_layout(make_project: MakeProject, tmp_path: Path) -> None:
@@ -85,19 +94,21 @@ def test_missing_layout(make_project: MakeProject, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "/dev/urandom", "link.png"],
+    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "/dev/urandom", "link.png", "../x.png"],
 )
 def test_pdf_stage_refuses_resources_outside_the_project(
     make_project: MakeProject, tmp_path: Path, url: str
 ) -> None:
-    root = make_project()
+    """Project stylesheets reach WeasyPrint's fetcher directly: it is the last guard."""
+    css = '{% include "builtin/brief-pdf.css" %}\n.cover { background: url("' + url + '"); }\n'
+    root = make_project({"layouts/brief-pdf.css": css, "x.png": "outside"})
     (root / "link.png").symlink_to("/etc/passwd")
-    brief = (root / "brief.md").read_text(encoding="utf-8") + f"\n![x]({url})\n"
-    (root / "brief.md").write_text(brief, encoding="utf-8")
+    (root / "sub").mkdir()
+    (root / "x.png").rename(root.parent / "x.png")
     with pytest.raises(BuildFailed) as failed:
         build(root, Options(outdir=tmp_path / "out", formats=("pdf",)))
     (message,) = [str(d) for d in failed.value.diagnostics]
-    assert message.startswith("brief.html: error: resource refused: ")
+    assert message.startswith("layouts/brief-pdf.css:2:27: error: resource refused: ")
     assert not (tmp_path / "out" / "brief.pdf").exists()
 
 
