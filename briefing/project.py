@@ -46,7 +46,7 @@ def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     if size > MAX_FILE_BYTES:
         diagnostics.error(
             Location(name),
-            f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+            f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB",
         )
         return None
     return path.read_bytes()

@@ -102,6 +102,8 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
 
 def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Source | None:
     if entry.file not in project.source_files:
+        if (project.root / "seeds" / entry.file).is_file():
+            return None  # there, but unreadable: loading has said why
         diagnostics.error(
             Location(SOURCES, entry.location.line, entry.location.col),
             f"source '{entry.id}': no file seeds/{entry.file}",

@@ -1,0 +1,221 @@
+"""Bad input of every kind: exit status 1, a message naming the file (and line), no
+traceback, and the previous outputs left exactly as they were."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
+
+from .conftest import BRIEF, SOURCE_TEXT, TIMELINE_YAML, MakeProject
+
+Change = Callable[[Path], None]
+
+
+def write(name: str, data: str | bytes) -> Change:
+    def change(root: Path) -> None:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+    return change
+
+
+def remove(*names: str) -> Change:
+    def change(root: Path) -> None:
+        for name in names:
+            (root / name).unlink()
+
+    return change
+
+
+def brief(old: str, new: str) -> Change:
+    assert old in BRIEF, old
+    return write("brief.md", BRIEF.replace(old, new, 1))
+
+
+def append(text: str) -> Change:
+    return write("brief.md", BRIEF + text)
+
+
+def symlinked_image(root: Path) -> None:
+    (root / "secret.png").symlink_to("/etc/passwd")
+    append("\n![x](secret.png)\n")(root)
+
+
+def huge_image(root: Path) -> None:
+    from PIL import Image
+
+    Image.new("1", (10_000, 10_000)).save(root / "figures" / "huge.png", optimize=True)
+    append("\n![huge](figures/huge.png)\n")(root)
+
+
+PDF = ("pdf",)
+HTML = ("html", "json")
+CASES: list[tuple[str, Change, tuple[str, ...], str]] = [
+    ("empty brief", write("brief.md", ""), HTML, r"brief\.md:1:1: error: brief\.md is empty"),
+    ("binary brief", write("brief.md", b"\x00\x01\x02PNG"), HTML, r"brief\.md: error: file is binary"),
+    ("brief in Latin-1", write("brief.md", BRIEF.replace("Port Ellis", "Caf\xe9").encode("latin-1")), HTML,
+     r"brief\.md:2:11: error: file is not valid UTF-8"),
+    ("no front matter", write("brief.md", "# Port Ellis\n"), HTML,
+     r"brief\.md:1:1: error: brief\.md must begin with YAML front matter"),
+    ("invalid front matter", brief("title: Port Ellis", "title: [Port"), HTML,
+     r"brief\.md:\d+:\d+: error: invalid YAML"),
+    ("front matter never closed", write("brief.md", "---\ntitle: T\n"), HTML,
+     r"brief\.md:1:1: error: front matter is never closed"),
+    ("missing title", brief("title: Port Ellis\n", ""), HTML,
+     r"brief\.md:2:1: error: missing required field 'title'"),
+    ("unknown source", brief("[@harbour].", "[@harbor]."), HTML,
+     r"brief\.md:12:39: error: unknown source 'harbor'"),
+    ("quote not in source", brief("the authority has offered 2%", "the authority has offered 3%"), HTML,
+     r"brief\.md:23:\d+: error: quote not found in source 'harbour'"),
+    ("invalid date", brief("issued: 2024-04-01", "issued: soon"), HTML,
+     r"brief\.md:6:9: error: 'issued': 'soon' is not a date"),
+    ("impossible date", brief("issued: 2024-04-01", "issued: 2024-02-30"), HTML,
+     r"brief\.md:6:9: error: 'issued': day is out of range for month"),
+    ("impossible event date", write("figures/timeline.yaml", TIMELINE_YAML.replace('"2024-03"', '"2024-13"')),
+     HTML, r"figures/timeline\.yaml:2:11: error: month 13 is not between 01 and 12"),
+    ("duplicate judgement id", append(":::{judgement} Again [@harbour].\n:id: settlement\n"
+     ":likelihood: likely\n:confidence: low\n:::\n"), HTML, r"brief\.md:\d+:1: error: duplicate judgement id"),
+    ("unknown directive", append(":::{judgment} X\n:::\n"), HTML,
+     r"brief\.md:\d+:1: error: unknown directive 'judgment'"),
+    ("missing seeds folder", remove("seeds/sources.yaml", "seeds/harbour.txt", "seeds/cranes.txt"), HTML,
+     r"seeds/sources\.yaml: error: file not found"),
+    ("missing sources.yaml", remove("seeds/sources.yaml"), HTML, r"seeds/sources\.yaml: error: file not found"),
+    ("source in Latin-1", write("seeds/harbour.txt", "Caf\xe9 talks resume.\n".encode("latin-1")), HTML,
+     r"seeds/harbour\.txt:1: error: source is not valid UTF-8"),
+    ("source with NUL bytes", write("seeds/harbour.txt", SOURCE_TEXT.replace("Monday", "Mon\0day")), HTML,
+     r"seeds/harbour\.txt:3: error: source contains NUL bytes"),
+    ("source with a lone surrogate", write("seeds/harbour.txt", b"Talks \xed\xa0\x80 resume\n"), HTML,
+     r"seeds/harbour\.txt:1: error: source is not valid UTF-8"),
+    ("empty source", write("seeds/harbour.txt", "\n"), HTML, r"seeds/harbour\.txt: error: source is empty"),
+    ("huge source", write("seeds/harbour.txt", "word " * 4_300_000), HTML,
+     r"seeds/harbour\.txt: error: file is 20\.5 MiB; the limit is 20 MiB\nError"),
+    ("template syntax error", write("layouts/brief.html", "{% if meta.title %}\n"), HTML,
+     r"layouts/brief\.html:1: error: template syntax error"),
+    ("undefined template variable", write("layouts/brief.html", "<p>{{ meta.logo }}</p>\n"), HTML,
+     r"layouts/brief\.html:1: error: template error: .* has no attribute 'logo'"),
+    ("missing layout", brief("product_id: T-1", "product_id: T-1\nlayout: poster"), HTML,
+     r"brief\.md: error: layout 'poster' not found"),
+    ("image at file:///etc/passwd", append("\n![x](file:///etc/passwd)\n"), HTML,
+     r"brief\.md:\d+:6: error: an image must be a file inside the project: 'file:///etc/passwd'"),
+    ("image at /dev/urandom", append("\n![x](/dev/urandom)\n"), HTML,
+     r"brief\.md:\d+:6: error: an image must be a file inside the project"),
+    ("image over http", append("\n![x](http://127.0.0.1:9/x.png)\n"), HTML,
+     r"brief\.md:\d+:6: error: an image must be a file inside the project"),
+    ("image symlinked out of the project", symlinked_image, PDF,
+     r"brief\.md:\d+:6: error: resource refused: .*secret\.png: outside the project"),
+    ("stylesheet at file:///etc/passwd",
+     write("layouts/brief-pdf.css", '@import url("file:///etc/passwd");\n{% include "builtin/brief-pdf.css" %}\n'),
+     PDF, r"layouts/brief-pdf\.css:1:14: error: resource refused: file:///etc/passwd"),
+    ("stylesheet over http",
+     write("layouts/brief-pdf.css", '@import url("http://127.0.0.1:9/a.css");\n{% include "builtin/brief-pdf.css" %}\n'),
+     PDF, r"layouts/brief-pdf\.css:1:14: error: resource refused: http://127\.0\.0\.1:9/a\.css"),
+    ("javascript: link", append("\n[click](javascript:alert(1))\n"), HTML,
+     r"brief\.md:\d+:9: error: 'javascript:' links are not allowed"),
+    ("image too large to decode", huge_image, PDF, r"brief\.html: error: typesetting failed: .*huge\.png"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "formats", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_bad_input_fails_cleanly_and_keeps_previous_outputs(
+    make_project: MakeProject,
+    tmp_path: Path,
+    change: Change,
+    formats: tuple[str, ...],
+    expected: str,
+) -> None:
+    root, out = make_project(), tmp_path / "out"
+    args = ["build", str(root), "-o", str(out), *(f"--format={f}" for f in formats)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = {
+        p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name.startswith("brief")
+    }
+    assert before
+    change(root)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert re.search(f"^{expected}", result.output, re.M), result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("Error: ")
+    after = {
+        p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name.startswith("brief")
+    }
+    assert after == before
+
+
+def test_unwritable_output_folder(make_project: MakeProject, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(make_project()), "-o", str(blocker / "out")])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"Error: {blocker / 'out'}: cannot write the output folder (Not a directory)\n"
+    )
+
+
+def test_unknown_front_matter_key_is_a_warning_with_a_suggestion(make_project: MakeProject) -> None:
+    root = make_project({"brief.md": BRIEF.replace("author:", "autor:")})
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0
+    assert result.output.startswith("brief.md:7:8: warning: unknown front-matter key 'autor'\n"
+                                    "    did you mean 'author'?\n")  # fmt: skip
+
+
+def test_hostile_but_valid_sources_are_handled(make_project: MakeProject, tmp_path: Path) -> None:
+    """A BOM, bidi controls and markup in a source: built, escaped, and flagged."""
+    source = (
+        "\ufeff"
+        + SOURCE_TEXT.replace("talks with", "talks\u202e with")
+        + "<script>alert(1)</script> the end\n"
+    )
+    timeline = (
+        TIMELINE_YAML + "  - date: '2024'\n    title: Script\n    cite:\n      - source: harbour\n"
+        "        quote: <script>alert(1)</script> the end\n"
+    )
+    root = make_project({"seeds/harbour.txt": source, "figures/timeline.yaml": timeline})
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path), "--format=html"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "seeds/harbour.txt:3: warning: source contains bidirectional control characters"
+        in result.output
+    )
+    html = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert (
+        "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; the end" in html
+    )
+
+
+def test_typesetting_time_limit(make_project: MakeProject) -> None:
+    from briefing.build import check
+    from briefing.diagnostics import Diagnostics
+    from briefing.model import Rendered
+    from briefing.pdf import render_pdf
+
+    check(make_project())
+    diagnostics = Diagnostics()
+    page = Rendered("<p>" + "words " * 200_000 + "</p>", "")
+    assert render_pdf(page, make_project(), None, diagnostics, time_limit=0.05) is None
+    assert [str(d) for d in diagnostics] == [
+        "brief.md: error: typesetting took longer than 0.05 s and was stopped"
+    ]
+
+
+def test_deep_nesting_does_not_crash(make_project: MakeProject, tmp_path: Path) -> None:
+    body = "\n" + ">" * 3000 + " deep\n\n" + "".join("  " * i + "- item\n" for i in range(300))
+    root = make_project({"brief.md": BRIEF + body})
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path), "--format=html"])
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    assert not isinstance(result.exception, RecursionError)
