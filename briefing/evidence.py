@@ -35,6 +35,7 @@ _TRANSLATE = str.maketrans(
 )
 # Runs of whitespace, and any character outside printable ASCII with its combining marks.
 _SPECIAL = re.compile(r"\s+|[^\x21-\x7e][\u0300-\u036f]*")
+_WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 
 
@@ -42,7 +43,7 @@ def fold_piece(piece: str) -> str:
     if piece.isspace():
         return " "
     folded = unicodedata.normalize("NFKC", piece).translate(_TRANSLATE)
-    return " " if folded.isspace() else folded
+    return " " if folded.isspace() else _WHITESPACE.sub(" ", folded)
 
 
 def fold(text: str) -> str:
@@ -67,8 +68,10 @@ class FoldedText:
                 folded_pos += length
             piece = match.group()
             folded = fold_piece(piece)
-            if folded == " " and parts and parts[-1].endswith(" "):
-                folded = ""  # whitespace next to whitespace, e.g. around a dropped character
+            if folded.startswith(" ") and parts and parts[-1].endswith(" "):
+                folded = folded[
+                    1:
+                ]  # whitespace next to whitespace, e.g. around a dropped character
             if folded:
                 parts.append(folded)
                 self._segments.append((folded_pos, match.start(), len(piece), folded == piece))

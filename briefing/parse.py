@@ -200,8 +200,9 @@ def parse_brief(source: str, diagnostics: Diagnostics) -> BriefText | None:
     if close is None:
         diagnostics.error(Location(BRIEF, 1, 1), "front matter is never closed by a '---' line")
         return None
+    errors = len(diagnostics.errors)
     data = load_yaml("".join(lines[1:close]), BRIEF, diagnostics, line_offset=1)
-    if data is None:
+    if data is None and len(diagnostics.errors) > errors:
         return None
     if not isinstance(data, YamlMap):
         diagnostics.error(Location(BRIEF, 2, 1), "front matter must be a mapping of keys")
