@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: brief test check lint setup system clean
+.PHONY: brief test check lint bench setup system clean
 
 brief: setup
 	$(BIN)/briefing build .
@@ -11,12 +11,16 @@ brief: setup
 test: lint
 	$(BIN)/python -m pytest
 
+# Timings and peak memory against pandoc -> WeasyPrint; see bench/run.py for the knobs.
+bench: setup
+	$(BIN)/python bench/run.py
+
 check: setup
 	$(BIN)/briefing check .
 
 lint: setup
-	$(BIN)/ruff check briefing tests
-	$(BIN)/ruff format --check briefing tests
+	$(BIN)/ruff check briefing tests bench
+	$(BIN)/ruff format --check briefing tests bench
 	$(BIN)/mypy briefing
 
 setup: system $(VENV)/.installed node_modules/.installed

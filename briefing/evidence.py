@@ -33,8 +33,10 @@ _TRANSLATE = str.maketrans(
         ),
     }
 )
-# Runs of whitespace, and any character outside printable ASCII with its combining marks.
-_SPECIAL = re.compile(r"\s+|[^\x21-\x7e][\u0300-\u036f]*")
+# What folding may change: whitespace other than a lone space, and any character outside
+# ASCII with its combining marks. Everything else maps to itself, which keeps long English
+# sources to a few segments per line.
+_SPECIAL = re.compile(r"\s{2,}|[^\S ]|[^\x00-\x7f][\u0300-\u036f]*")
 _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 

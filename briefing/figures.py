@@ -127,7 +127,9 @@ def _half(event: Event) -> float:
 
 STYLE: dict[str, Any] = {
     "svg.hashsalt": "briefing",  # stable ids: the same events give the same bytes
-    "svg.fonttype": "path",  # glyphs as paths: no font needed where the SVG is shown
+    # Real text, not glyph outlines: five times smaller, searchable in the PDF, and several
+    # times faster for WeasyPrint to draw. The set-up installs DejaVu Sans.
+    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",  # shipped with matplotlib, so the same on every machine
     "font.size": 7.5,
 }
@@ -144,7 +146,8 @@ def _draw(events: tuple[Event, ...]) -> str:
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
     # Drop the XML prologue and matplotlib's RDF metadata: the SVG goes inline into HTML.
-    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.S)
+    return svg.replace("'DejaVu Sans'", "'DejaVu Sans', 'Bitstream Vera Sans', sans-serif")
 
 
 def draw_timeline(events: tuple[Event, ...]) -> MplFigure:

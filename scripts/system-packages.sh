@@ -2,10 +2,10 @@
 # Install the system packages briefing needs, if any is missing (Debian; run as root or via sudo).
 #   runtime: Pango for WeasyPrint, the HarfBuzz subsetter, the Charis SIL and DejaVu fonts
 #   checks:  poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf, Chromium for the browser
-#            tests, and Java for the W3C Nu HTML checker
+#            tests, Java for the W3C Nu HTML checker, pandoc for the benchmark
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-sil-charis
-          fonts-dejavu-core poppler-utils qpdf chromium)
+          fonts-dejavu-core poppler-utils qpdf chromium pandoc)
 command -v java >/dev/null || packages+=(default-jre-headless)
 command -v npm >/dev/null || packages+=(npm)
 missing=()

@@ -1,0 +1,157 @@
+"""`make bench`: timings and peak memory of briefing, printed as medians and ratios.
+
+Every command runs as its own process, so imports count, and the compared commands
+alternate so that a slow moment of the machine hurts both alike. Set BENCH_ROUNDS to
+change the number of rounds (default 5) and BENCH_SCALES for the growth runs (default
+"1 10"; add 100 for the largest, which takes many minutes).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import make_project, quote_from
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
+
+
+def run(command: list[str], cwd: Path = REPO) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one command."""
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def line(label: str, seconds: float, mib: float, note: str = "") -> None:
+    print(f"  {label:44} {seconds:8.3f} s {mib:8.0f} MiB  {note}")
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(x for x in info.stdout.splitlines() if x.startswith("Pages:")).split()[1])
+
+
+def main() -> None:
+    briefing = [str(BIN / "briefing")]
+    work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    try:
+        print(f"briefing benchmark: {ROUNDS} rounds, medians; peak memory is the largest seen")
+        ours, pandoc = [], []
+        for n in range(ROUNDS):
+            ours.append(run([*briefing, "build", ".", "-o", str(work / f"cold-{n}")]))
+            pandoc.append(run(["pandoc", "brief.md", "-o", str(work / f"pandoc-{n}.pdf"),
+                               "--pdf-engine=weasyprint"]))  # fmt: skip
+        cold, pan = median(ours), median(pandoc)
+        print("Default project")
+        line(
+            "cold build (PDF, HTML, JSON, figure drawn)",
+            *cold,
+            f"{pages(work / 'cold-0' / 'brief.pdf')} pages",
+        )
+        line(
+            "pandoc brief.md --pdf-engine=weasyprint", *pan, f"{pages(work / 'pandoc-0.pdf')} pages"
+        )
+        print(
+            f"  {'ratio, cold build / pandoc':44} {cold[0] / pan[0]:8.2f} x   (target at most 1.25 x)"
+        )
+        run([*briefing, "build", ".", "-o", str(work / "warm")])
+        line(
+            "rebuild, nothing changed",
+            *median(
+                [run([*briefing, "build", ".", "-o", str(work / "warm")]) for _ in range(ROUNDS)]
+            ),
+            "(target under 0.15 s)",
+        )
+        line(
+            "HTML and JSON only",
+            *median(
+                [
+                    run(
+                        [
+                            *briefing,
+                            "build",
+                            ".",
+                            "--force",
+                            "--format",
+                            "html",
+                            "--format",
+                            "json",
+                            "-o",
+                            str(work / "html"),
+                        ]
+                    )
+                    for _ in range(ROUNDS)
+                ]
+            ),
+        )
+        line("check", *median([run([*briefing, "check", "."]) for _ in range(ROUNDS)]))
+
+        print("Growth (synthetic projects; 1x is the default brief's size)")
+        base = None
+        for scale in SCALES:
+            project = make_project(work / f"x{scale}", 5 * scale, 7 * scale, 25 * scale)
+            seconds, mib = run([*briefing, "build", str(project)])
+            count = pages(project / "dist" / "brief.pdf")
+            base = base or (seconds / count, mib / count)
+            line(f"{scale}x: {5 * scale} sources, {7 * scale} judgements, {25 * scale} events", seconds, mib,
+                 f"{count} pages, {seconds / count:.3f} s/page, {mib / count:.1f} MiB/page")  # fmt: skip
+        verify(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def verify(work: Path) -> None:
+    """1,000 quotes against 5 MB of sources, in process: ingestion and verification."""
+    from briefing.diagnostics import Diagnostics, Location
+    from briefing.evidence import verify_citations
+    from briefing.model import CitationRef
+    from briefing.project import load_project
+    from briefing.sources import ingest_sources
+
+    root = make_project(work / "verify", 50, 1, 1)
+    for path in (root / "seeds").glob("*.txt"):  # about 100 KB each: 5 MB in all
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text * (100_000 // len(text) + 1), encoding="utf-8")
+    rng = random.Random(7)
+    diagnostics = Diagnostics()
+    start = time.perf_counter()
+    sources = ingest_sources(load_project(root, diagnostics), diagnostics)
+    ingested = time.perf_counter()
+    ids = sorted(sources)
+    refs = tuple(
+        CitationRef(n, sid, quote_from(rng, sources[sid].text), Location("brief.md", n + 1, 1))
+        for n, sid in enumerate(rng.choice(ids) for _ in range(1000))
+    )
+    checked = time.perf_counter()
+    citations = verify_citations(refs, sources, diagnostics)
+    done = time.perf_counter()
+    size = sum(len(s.text.encode()) for s in sources.values()) / 1e6
+    assert all(c.verified for c in citations), "a quote failed"
+    print(f"Verification: 1,000 quotes against {size:.1f} MB in {len(sources)} sources")
+    line("ingest (read, fingerprint, findings)", ingested - start, 0)
+    line("verify 1,000 quotes (fold, find every span)", done - checked, 0, "(target under 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()
