@@ -81,16 +81,51 @@ def build_command(
 ) -> None:
     """Build PROJECT (default: the current folder) into brief.pdf, brief.html and brief.json."""
     options = Options(outdir, formats or FORMATS, cast(Paper | None, paper), layout, pdf_variant)
+    raise SystemExit(build_and_report(project, options, force))
+
+
+def build_and_report(project: Path, options: Options, force: bool = False) -> int:
+    """Build (unless up to date), print what happened, and return the exit status."""
     if not force and project.is_dir():
-        current = up_to_date(outdir or project / "dist", inputs_key(project, options))
+        current = up_to_date(options.outdir or project / "dist", inputs_key(project, options))
         if current is not None:
             click.echo(f"up to date: {', '.join(str(p) for p in current)}")
-            return
+            return 0
     from .build import build
 
-    result = _run("build", lambda: build(project, options))
+    try:
+        result = _run("build", lambda: build(project, options))
+    except click.ClickException as error:
+        error.show()
+        return 1
     for path in result.written:
         click.echo(f"wrote {path}")
+    return 0
+
+
+@main.command("watch")
+@project_argument
+@click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: PROJECT/dist).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Only these outputs (repeatable; default: all three).",
+)
+def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) -> None:
+    """Rebuild PROJECT on every change until interrupted (Ctrl-C)."""
+    from .watch import watch
+
+    if not project.is_dir():
+        raise click.ClickException(f"{project}: not a folder")
+    click.echo(f"watching {project}")
+    watch(project, Options(outdir, formats or FORMATS), click.echo)
 
 
 @main.command("check")

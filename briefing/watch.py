@@ -1,0 +1,70 @@
+"""`briefing watch`: rebuild on every change, keeping imports warm.
+
+The watching process imports the whole pipeline once; each build runs in a child forked
+from it, so a build starts warm and the memory WeasyPrint keeps after a render goes away
+with the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .options import Options
+
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+
+
+def _build_in_child(root: Path, options: Options) -> None:
+    from .cli import build_and_report
+
+    raise SystemExit(build_and_report(root, options))
+
+
+def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
+    """The project files among paths, relative to root; output and editor files left out."""
+    names = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path.is_relative_to(outdir.resolve()) or path.name.endswith(IGNORED_SUFFIXES):
+            continue
+        relative = path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path
+        if not any(part.startswith(".") for part in relative.parts):
+            names.append(str(relative))
+    return sorted(set(names))
+
+
+def watch(root: Path, options: Options, echo: Callable[[str], None]) -> None:
+    import matplotlib.figure  # noqa: F401
+    import watchfiles
+    import weasyprint  # noqa: F401
+
+    from . import build, figures  # noqa: F401 - warm imports for every child
+
+    outdir = options.outdir or root / "dist"
+    forking = multiprocessing.get_context("fork")
+
+    def rebuild() -> None:
+        start = time.perf_counter()
+        child = forking.Process(target=_build_in_child, args=(root, options))
+        child.start()
+        child.join()
+        outcome = "rebuilt" if child.exitcode == 0 else "build failed"
+        echo(f"{outcome} in {time.perf_counter() - start:.2f} s; watching for changes")
+
+    # The watcher yields an empty set once it is running (and after each quiet spell): the
+    # first build waits for it, so that no change made during that build is missed.
+    started = False
+    for changes in watchfiles.watch(
+        root, debounce=200, yield_on_timeout=True, rust_timeout=500, raise_interrupt=False
+    ):
+        if not started:
+            started = True
+            rebuild()
+            continue
+        names = changed_inputs(root, outdir, (path for _, path in changes))
+        if names:
+            echo(f"changed: {', '.join(names)}")
+            rebuild()

@@ -1,0 +1,69 @@
+"""`briefing watch`: rebuilds on change, reports errors and keeps going."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from briefing.watch import changed_inputs
+
+from .conftest import BRIEF, MakeProject
+
+
+def test_changed_inputs_leave_out_outputs_and_editor_files(tmp_path: Path) -> None:
+    paths = [tmp_path / "brief.md", tmp_path / "dist" / "brief.pdf", tmp_path / "brief.md~",
+             tmp_path / ".git" / "index", tmp_path / "seeds" / "a.txt"]  # fmt: skip
+    assert changed_inputs(tmp_path, tmp_path / "dist", map(str, paths)) == [
+        "brief.md",
+        "seeds/a.txt",
+    ]
+
+
+def test_watch_rebuilds_and_survives_errors(make_project: MakeProject) -> None:
+    root = make_project()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "watch", str(root), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(x) for x in process.stdout or []], daemon=True
+    ).start()
+
+    def wait_for(text: str, timeout: float = 60) -> list[str]:
+        seen, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if text in line:
+                return seen
+        raise AssertionError(f"no {text!r} in {seen}")
+
+    try:
+        wait_for("rebuilt in")
+        json_file = root / "dist" / "brief.json"
+        first = json_file.read_text(encoding="utf-8")
+        (root / "brief.md").write_text(BRIEF.replace("Port Ellis", "Port Ellis today"), "utf-8")
+        seen = wait_for("rebuilt in")
+        assert any(line.startswith("changed: brief.md") for line in seen)
+        assert json_file.read_text(encoding="utf-8") != first
+        (root / "brief.md").write_text(BRIEF.replace("[@harbour]", "[@harbor]"), "utf-8")
+        seen = wait_for("build failed in")
+        assert any("error: unknown source 'harbor'" in line for line in seen)
+        assert process.poll() is None  # still watching
+        (root / "brief.md").write_text(BRIEF, "utf-8")
+        wait_for("rebuilt in")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
