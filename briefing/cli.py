@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 project_argument = click.argument(
     "project", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+outdir_option = click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: PROJECT/dist).",
+)
+formats_option = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Only these outputs (repeatable; default: all three).",
+)
 
 
 def _report(diagnostics: Diagnostics) -> None:
@@ -49,19 +62,8 @@ def main() -> None:
 
 @main.command("build")
 @project_argument
-@click.option(
-    "-o",
-    "--outdir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: PROJECT/dist).",
-)
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMATS),
-    help="Only these outputs (repeatable; default: all three).",
-)
+@outdir_option
+@formats_option
 @click.option("--paper", type=click.Choice(["A4", "letter"]), help="Override the paper size.")
 @click.option("--layout", help="Override the layout (a template name in layouts/).")
 @click.option(
@@ -105,19 +107,8 @@ def build_and_report(project: Path, options: Options, force: bool = False) -> in
 
 @main.command("watch")
 @project_argument
-@click.option(
-    "-o",
-    "--outdir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: PROJECT/dist).",
-)
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMATS),
-    help="Only these outputs (repeatable; default: all three).",
-)
+@outdir_option
+@formats_option
 def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) -> None:
     """Rebuild PROJECT on every change until interrupted (Ctrl-C)."""
     from .watch import watch
