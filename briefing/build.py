@@ -12,7 +12,7 @@ from .events import parse_timeline
 from .evidence import verify_citations
 from .html import render_html
 from .language import check_language
-from .model import Brief, TimelineSlot
+from .model import Brief, BriefText, Figure, Timeline, TimelineSlot
 from .options import Options
 from .output import brief_json, locked, write_outputs
 from .parse import parse_brief
@@ -36,45 +36,65 @@ def check(root: Path) -> Result:
 def build(root: Path, options: Options | None = None) -> Result:
     """Compile the brief project at root; raise BuildFailed if it has errors."""
     options = options or Options()
+    outdir = options.outdir or root / "dist"
     diagnostics = Diagnostics()
-    key = inputs_key(root, options)
+    key = inputs_key(root, options) if options.formats else ""  # before anything is read
     project = load_project(root, diagnostics)
     text = parse_brief(project.brief, diagnostics)
     if text is not None:
         check_language(text, diagnostics)
-    timeline = parse_timeline(
-        project.timeline_yaml, len(text.citations) if text else 0, diagnostics
-    )
+    first_event_citation = len(text.citations) if text else 0
+    timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
     sources = ingest_sources(project, diagnostics)
-    if text is None or diagnostics.errors:
-        raise BuildFailed(diagnostics)
+    _stop_on_errors(diagnostics)
+    assert text is not None  # parse_brief reports an error whenever it gives nothing
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
-    if diagnostics.errors:
-        raise BuildFailed(diagnostics)
-    text = dataclasses.replace(
-        text,
-        meta=dataclasses.replace(
-            text.meta,
-            paper=options.paper or text.meta.paper,
-            layout=options.layout or text.meta.layout,
-        ),
-    )
-    outdir = options.outdir or root / "dist"
-    figure = None
-    if options.formats:
-        from .figures import timeline_figure
-
-        slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
-        caption = slot.caption if slot and slot.caption else "Timeline"
-        figure = timeline_figure(timeline.events, caption, outdir / ".cache")
+    _stop_on_errors(diagnostics)
+    text = _with_overrides(text, options)
+    figure = _timeline_figure(text, timeline, outdir) if options.formats else None
     brief = assemble(text, sources, timeline, citations, figure)
     if not options.formats:
         return Result(brief, diagnostics)
+    files = _render(brief, root, options, diagnostics)
+    _stop_on_errors(diagnostics)
+    with locked(outdir):
+        forget(outdir)
+        written = write_outputs(outdir, files)
+        record(outdir, key, written)
+    return Result(brief, diagnostics, written)
 
+
+def _stop_on_errors(diagnostics: Diagnostics) -> None:
+    if diagnostics.errors:
+        raise BuildFailed(diagnostics)
+
+
+def _with_overrides(text: BriefText, options: Options) -> BriefText:
+    """The brief with the paper and layout chosen on the command line, if any."""
+    meta = dataclasses.replace(
+        text.meta,
+        paper=options.paper or text.meta.paper,
+        layout=options.layout or text.meta.layout,
+    )
+    return dataclasses.replace(text, meta=meta)
+
+
+def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path) -> Figure:
+    from .figures import timeline_figure  # matplotlib only when something is rendered
+
+    slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
+    caption = slot.caption if slot and slot.caption else "Timeline"
+    return timeline_figure(timeline.events, caption, outdir / ".cache")
+
+
+def _render(
+    brief: Brief, root: Path, options: Options, diagnostics: Diagnostics
+) -> dict[str, bytes]:
+    """The output files' contents, by name."""
     files: dict[str, bytes] = {}
     page = render_html(brief, root, diagnostics)
     if page is not None and "pdf" in options.formats:
-        from .pdf import render_pdf
+        from .pdf import render_pdf  # WeasyPrint only when a PDF is wanted
 
         pdf = render_pdf(page, root, options.pdf_variant, diagnostics)
         if pdf is not None:
@@ -83,10 +103,4 @@ def build(root: Path, options: Options | None = None) -> Result:
         files["brief.html"] = page.html.encode()
     if "json" in options.formats:
         files["brief.json"] = brief_json(brief).encode()
-    if diagnostics.errors:
-        raise BuildFailed(diagnostics)
-    with locked(outdir):
-        forget(outdir)
-        written = write_outputs(outdir, files)
-        record(outdir, key, written)
-    return Result(brief, diagnostics, written)
+    return files
