@@ -20,7 +20,7 @@ from .model import (
     Source,
     Timeline,
 )
-from .output import plain
+from .output import plain, plain_text
 from .parse import PLACEHOLDER, placeholder_indices
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
@@ -139,13 +139,14 @@ def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:
             mark(block.title, name)
             mark(block.body, name)
         elif isinstance(block, Prose):
-            pos = 0
-            for heading in [*_HEADING.finditer(block.content.text), None]:
-                end = heading.start() if heading else len(block.content.text)
-                for group in PLACEHOLDER.finditer(block.content.text, pos, end):
-                    contexts.update(dict.fromkeys(placeholder_indices(group), section))
-                if heading:
-                    section, pos = PLACEHOLDER.sub("", heading[1]).strip(), heading.end()
+            content = block.content.text
+            headings = [(h.start(), plain_text(h[1])) for h in _HEADING.finditer(content)]
+            for group in PLACEHOLDER.finditer(content):
+                # The section of a citation is the last heading that starts before it.
+                before = [name for start, name in headings if start <= group.start()]
+                name = before[-1] if before else section
+                contexts.update(dict.fromkeys(placeholder_indices(group), name))
+            section = headings[-1][1] if headings else section
     for event in timeline.events:
         contexts.update(dict.fromkeys(event.citations, f"Timeline: {event.date.display}"))
     return contexts

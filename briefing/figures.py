@@ -132,6 +132,7 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",  # shipped with matplotlib, so the same on every machine
     "font.size": 7.5,
+    "text.parse_math": False,  # "$2 billion" is money, not mathematics
 }
 
 

@@ -70,6 +70,8 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
     markdown = FragmentRenderer(cite_targets(brief), raw_html=brief.meta.raw_html)
+    for judgement in brief.judgements:
+        markdown.anchor(f"kj-{judgement.id}")  # the layouts' anchors for judgements
     env.filters["md"] = markdown
     env.filters["plain"] = plain
     env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))
@@ -93,30 +95,32 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         "version": __version__,
     }
     name = f"{brief.meta.layout}.html"
-    try:
-        html = env.get_template(name).render(context)
-        try:
-            pdf_css = env.get_template(f"{brief.meta.layout}-pdf.css").render(context)
-        except jinja2.TemplateNotFound:
-            pdf_css = ""
-        return Rendered(html, pdf_css)
-    except jinja2.TemplateNotFound as error:
+    if name not in env.list_templates():
         diagnostics.error(
             Location("brief.md"),
-            f"layout '{brief.meta.layout}' not found (no template {error.name})",
+            f"layout '{brief.meta.layout}' not found (no template {name})",
             hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
         )
+        return None
+    pdf_css = f"{brief.meta.layout}-pdf.css"
+    try:
+        html = env.get_template(name).render(context)
+        css = env.get_template(pdf_css).render(context) if pdf_css in env.list_templates() else ""
+        return Rendered(html, css)
     except jinja2.TemplateSyntaxError as error:
+        source = (error.source or "").splitlines()
+        line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
         diagnostics.error(
             Location(_layout_path(error.filename, project), error.lineno),
             f"template syntax error: {error.message}",
-            hint=(error.source or "").splitlines()[error.lineno - 1].strip()
-            if error.source
-            else "",
+            hint=line,
         )
-    except jinja2.TemplateError as error:
+    except Exception as error:  # any mistake in a layout is the user's to fix, not a crash
         where, line = _runtime_error(error, project)
-        diagnostics.error(where, f"template error: {error}", line)
+        if isinstance(error, jinja2.TemplateNotFound):
+            diagnostics.error(where, f"template error: no template named '{error.name}'", line)
+        else:
+            diagnostics.error(where, f"template error: {error}", line)
     return None
 
 

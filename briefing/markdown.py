@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +25,14 @@ class CiteTarget:
 
 
 def slug(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", re.sub(r"<[^>]+>", "", text).lower())
-    return "-".join(words) or "section"
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "section"
+
+
+# Ids the shipped layouts give their own sections; headings never take them.
+RESERVED_ANCHORS = (
+    "bottom-line", "scope-note", "contents", "sources", "source-summary", "vocabulary",
+    "timeline-figure",
+)  # fmt: skip
 
 
 class _Renderer(mistune.HTMLRenderer):
@@ -34,9 +41,13 @@ class _Renderer(mistune.HTMLRenderer):
         self.owner = owner
 
     def heading(self, text: str, level: int, **attrs: Any) -> str:
-        anchor = self.owner.anchor(slug(text))
+        words = text
+        for group in self.owner.cite_groups:  # citations are no part of a heading's name
+            words = words.replace(group, "")
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", words)).split())
+        anchor = self.owner.anchor(slug(words))
         level = max(level, 2)  # the brief's title is the page's only h1
-        self.owner.headings.append(Heading(level, re.sub(r"<[^>]+>", "", text), anchor))
+        self.owner.headings.append(Heading(level, words, anchor))
         return f'<h{level} id="{anchor}">{text}</h{level}>\n'
 
     def cite(self, text: str) -> str:
@@ -59,7 +70,8 @@ class FragmentRenderer:
     def __init__(self, targets: dict[int, CiteTarget], raw_html: bool = False) -> None:
         self.targets = targets
         self.headings: list[Heading] = []
-        self._anchors: set[str] = set()
+        self.cite_groups: set[str] = set()
+        self._anchors: set[str] = set(RESERVED_ANCHORS)
         self._cache: dict[int, Markup] = {}
         self._markdown = mistune.create_markdown(
             escape=not raw_html,
@@ -80,6 +92,8 @@ class FragmentRenderer:
         """HTML for a fragment; the same fragment object renders once."""
         if fragment is None:
             return Markup("")
+        if not isinstance(fragment, Markdown):
+            raise TypeError(f"md expects a Markdown fragment, not {type(fragment).__name__}")
         key = id(fragment)
         if key not in self._cache:
             self._cache[key] = Markup(self._markdown(fragment.text))
@@ -98,4 +112,6 @@ class FragmentRenderer:
                 f'<a class="cite" id="c{index}" href="{target.href}" '
                 f'title="{escape(target.title)}">{escape(target.label)}{quote}</a>'
             )
-        return '<span class="cites">[' + ", ".join(links) + "]</span>"
+        group = '<span class="cites">[' + ", ".join(links) + "]</span>"
+        self.cite_groups.add(group)
+        return group

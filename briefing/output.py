@@ -18,13 +18,24 @@ from .model import Brief, Markdown
 from .parse import PLACEHOLDER
 from .vocabulary import VOCABULARIES
 
+_INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(text: str) -> str:
+    """Markdown text as plain words: citations, emphasis marks and link targets removed."""
+    text = _LINK.sub(r"\1", PLACEHOLDER.sub("", text))
+    text = " ".join(_INLINE_MARKUP.sub("", text).split())
+    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
+
 
 def plain(fragment: Markdown | None) -> str:
-    """A fragment's text without its citation placeholders."""
+    """A fragment as plain words (for bookmarks, the contents, brief.json)."""
     if fragment is None:
         return ""
-    text = " ".join(PLACEHOLDER.sub("", fragment.text).split())
-    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
+    if not isinstance(fragment, Markdown):
+        raise TypeError(f"expected a Markdown fragment, not {type(fragment).__name__}")
+    return plain_text(fragment.text)
 
 
 def brief_json(brief: Brief) -> str:

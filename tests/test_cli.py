@@ -78,7 +78,7 @@ def test_json_has_the_compiled_brief(make_project: MakeProject, tmp_path: Path) 
     assert judgement["id"] == "settlement" and judgement["likelihood"] == "likely"
     assert judgement["text"] == "A settlement will probably be reached before the winter season."
     assert data["motives"] == [
-        {"actor": "The union", "citations": [4], "text": "**Pay.** It asks for more."}
+        {"actor": "The union", "citations": [4], "text": "Pay. It asks for more."}
     ]
     assert [e["precision"] for e in data["events"]] == ["month", "year"]
     quoted = data["citations"][1]

@@ -11,7 +11,7 @@ from briefing.build import BuildFailed, Options, build
 from briefing.figures import alt_text, timeline_figure
 from briefing.model import Event, PartialDate
 
-from .conftest import MakeProject
+from .conftest import BRIEF, TIMELINE_YAML, MakeProject
 
 
 def html_of(root: Path, tmp_path: Path) -> str:
@@ -153,3 +153,37 @@ def test_alt_text_lists_the_events() -> None:
         "Timeline of 2 events from 2000 to 20 October 2015. "
         "2000: Both leaders take office; 20 October 2015: A visit."
     )
+
+
+def test_headings_with_citations_and_entities(make_project: MakeProject, tmp_path: Path) -> None:
+    brief = (
+        BRIEF + '\n## Pay & conditions [@harbour "the authority has offered 2%"]\n\n## Sources\n'
+    )
+    root = make_project({"brief.md": brief})
+    result = build(root, Options(outdir=tmp_path / "out", formats=("html",)))
+    html = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
+    assert '<a href="#pay-conditions">Pay &amp; conditions</a>' in html
+    assert html.count('id="sources"') == 1 and 'id="sources-2"' in html
+    assert "Pay & conditions" in result.brief.contexts.values()
+
+
+def test_dollar_signs_in_event_titles_are_text(make_project: MakeProject, tmp_path: Path) -> None:
+    timeline = TIMELINE_YAML.replace("title: Talks announced", "title: Offer of $2 or $3 a day")
+    root = make_project({"figures/timeline.yaml": timeline})
+    build(root, Options(outdir=tmp_path / "out", formats=("html",)))
+    assert "Offer of $2 or $3 a day</text>" in (tmp_path / "out" / "brief.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("<p>\n{{ meta.title | md }}</p>", "layouts/brief.html:2: error: template error: md "
+         "expects a Markdown fragment, not str\n    {{ meta.title | md }}</p>"),
+        ('<p>\n{% include "_nope.html" %}</p>', "layouts/brief.html:2: error: template error: no "
+         "template named '_nope.html'\n    {% include \"_nope.html\" %}</p>"),
+    ],
+)  # fmt: skip
+def test_layout_mistakes_are_diagnostics(
+    make_project: MakeProject, tmp_path: Path, template: str, message: str
+) -> None:
+    assert layout_errors(make_project({"layouts/brief.html": template}), tmp_path) == [message]
