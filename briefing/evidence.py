@@ -20,12 +20,13 @@ from .diagnostics import Diagnostics
 from .model import Citation, CitationRef, Source
 from .parse import suggest
 
+# Invisible characters: soft hyphen, zero-width characters, word joiner, BOM, bidi controls.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _TRANSLATE = str.maketrans(
     {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u0060\u00b4", "'"),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4", "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-        # invisible: soft hyphen, zero-width characters, word joiner, BOM, bidi controls
         **dict.fromkeys(
             "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"
             "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
@@ -33,10 +34,11 @@ _TRANSLATE = str.maketrans(
         ),
     }
 )
-# What folding may change: whitespace other than a lone space, and any character outside
-# ASCII with its combining marks. Everything else maps to itself, which keeps long English
-# sources to a few segments per line.
-_SPECIAL = re.compile(r"\s{2,}|[^\S ]|[^\x00-\x7f][\u0300-\u036f]*")
+# What folding may change: invisible characters with the whitespace around them, whitespace
+# other than a lone space, a character with combining marks, and any character outside
+# ASCII. Everything else maps to itself, which keeps long English sources to a few
+# segments per line.
+_SPECIAL = re.compile(rf"(?:\s*[{_INVISIBLE}])+\s*|\s{{2,}}|[^\S ]|.[\u0300-\u036f]+|[^\x00-\x7f]")
 _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 

@@ -49,12 +49,12 @@ class _Line:
 
 def _lines(text: str) -> list[_Line]:
     lines, offset = [], 0
-    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if stripped:
             start = offset + raw.index(stripped[0])
             lines.append(_Line(number, start, start + len(stripped), stripped))
-        offset += len(raw)
+        offset += len(raw) + 1
     return lines
 
 
@@ -144,7 +144,7 @@ def _furniture(lines: list[_Line]) -> list[Finding]:
     for i, line in enumerate(lines):
         if _COOKIE.search(line.text):
             mark(line, "cookie or privacy notice")
-        if _DATE_FIRST.match(line.text) and line.words <= 25:
+        if _DATE_FIRST.match(line.text) and line.words <= 25 and not line.punctuated:
             mark(line, "dated teaser for another article")
             before = lines[i - 1] if i else None
             if (

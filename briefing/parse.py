@@ -188,6 +188,7 @@ def parse_brief(source: str, diagnostics: Diagnostics) -> BriefText | None:
     if not source.strip():
         diagnostics.error(Location(BRIEF, 1, 1), "brief.md is empty")
         return None
+    source = source.replace("\r\n", "\n")  # same lines and columns; one kind of line end
     lines = source.splitlines(keepends=True)
     if lines[0].rstrip() != "---":
         diagnostics.error(
@@ -410,6 +411,12 @@ class _Body:
 
     def _cover_text(self, d: _Directive) -> Markdown | None:
         self._check_options(d, ())
+        if d.arg.text:
+            self.diagnostics.error(
+                d.arg.location(0),
+                f"'{d.name}' takes no text on its opening line",
+                hint="write the text on the lines below it",
+            )
         if not d.content.text.strip():
             self.diagnostics.error(d.location, f"'{d.name}' is empty")
             return None
@@ -435,13 +442,14 @@ class _Body:
             self.diagnostics.error(
                 ident_at, f"judgement id '{ident}' must be lower-case letters, digits and '-'"
             )
-        if ident in self.judgement_ids:
+        if ident and ident in self.judgement_ids:
             self.diagnostics.error(
                 ident_at,
                 f"duplicate judgement id '{ident}'",
                 hint=f"first used at {self.judgement_ids[ident]}",
             )
-        self.judgement_ids.setdefault(ident, ident_at)
+        if ident:
+            self.judgement_ids.setdefault(ident, ident_at)
         likelihood = self._likelihood(*d.options.get("likelihood", ("", d.location)))
         confidence, confidence_at = d.options.get("confidence", ("", d.location))
         confidence = confidence.lower().removesuffix(" confidence")
@@ -520,4 +528,11 @@ class _Body:
         self._check_options(d, ())
         if any(isinstance(b, TimelineSlot) for b in self.blocks):
             self.diagnostics.error(d.location, "the timeline is placed twice")
+        if "[@" in d.arg.text:
+            self.diagnostics.error(d.arg.location(d.arg.text.index("[@")),
+                                   "the timeline's caption cannot cite; its events do")  # fmt: skip
+        if d.content.text.strip():
+            self.diagnostics.warning(
+                d.content.location(0), "text inside ':::{timeline}' is not shown; put it before"
+            )
         self.blocks.append(TimelineSlot(d.arg.text.strip(), d.location))

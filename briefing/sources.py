@@ -68,17 +68,17 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
     def text(key: str, required: bool = False) -> str:
         return text_field(raw, key, diagnostics, required=required)
 
-    published = None
-    if text("published"):
+    published, stated = None, text("published")
+    if stated:
         try:
-            published = PartialDate.parse(text("published"))
+            published = PartialDate.parse(stated)
         except ValueError as error:
             diagnostics.error(raw.where("published"), str(error))
     reliability = text("reliability", required=True).upper()
     if reliability and reliability not in RELIABILITY:
         diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")
     credibility = raw.get("credibility")
-    if credibility not in CREDIBILITY:
+    if type(credibility) is not int or credibility not in CREDIBILITY:
         diagnostics.error(raw.where("credibility"), "credibility must be a number 1-6")
     entry = SourceEntry(
         id=sid,
@@ -101,11 +101,16 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
 
 
 def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Source | None:
+    if "/" in entry.file or "\\" in entry.file or entry.file.startswith("."):
+        diagnostics.error(
+            entry.location, f"source '{entry.id}': 'file' must name a file directly in seeds/"
+        )
+        return None
     if entry.file not in project.source_files:
         if (project.root / "seeds" / entry.file).is_file():
             return None  # there, but unreadable: loading has said why
         diagnostics.error(
-            Location(SOURCES, entry.location.line, entry.location.col),
+            entry.location,
             f"source '{entry.id}': no file seeds/{entry.file}",
             suggest(entry.file, list(project.source_files)),
         )

@@ -38,6 +38,7 @@ TEXT = "The minister said: “We’ll talk—but not yet.”\nTalks  resume in\n
         "Talks resume in March 2024",  # line break and double space folded
         "Talks\u00a0resume in March\u00a02024",  # no-break spaces
         "Talks re\u00adsume in March 2024",  # soft hyphen
+        "Talks \u200b resume in March 2024",  # a zero-width space between spaces
     ],
 )
 def test_copy_paste_differences_are_folded(quote: str) -> None:
@@ -120,3 +121,8 @@ def test_default_project_sources_fold_and_map_back() -> None:
         for word in folded.folded.split()[::25]:
             for a, b in folded.find_all(word):
                 assert fold(text[a:b]) == word
+
+
+def test_decomposed_accents_match_composed_ones() -> None:
+    citation, messages = verify("the café at noon", "We met at the cafe\u0301 at noon.")
+    assert messages == [] and citation.verified
