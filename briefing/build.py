@@ -51,7 +51,8 @@ def build(root: Path, options: Options | None = None) -> Result:
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
     _stop_on_errors(diagnostics)
     text = _with_overrides(text, options)
-    figure = _timeline_figure(text, timeline, outdir) if options.formats else None
+    rendered = {"pdf", "html"} & set(options.formats)
+    figure = _timeline_figure(text, timeline, outdir) if rendered else None
     brief = assemble(text, sources, timeline, citations, figure)
     if not options.formats:
         return Result(brief, diagnostics)
@@ -92,7 +93,7 @@ def _render(
 ) -> dict[str, bytes]:
     """The output files' contents, by name."""
     files: dict[str, bytes] = {}
-    page = render_html(brief, root, diagnostics)
+    page = render_html(brief, root, diagnostics) if {"pdf", "html"} & set(options.formats) else None
     if page is not None and "pdf" in options.formats:
         from .pdf import render_pdf  # WeasyPrint only when a PDF is wanted
 

@@ -72,9 +72,11 @@ def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None)
         Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
     ).hexdigest()[:20]
     cached = cache / f"timeline-{key}.svg" if cache else None
-    if cached and cached.is_file():
-        svg = cached.read_text(encoding="utf-8")
-    else:
+    try:
+        svg = cached.read_text(encoding="utf-8") if cached else ""
+    except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
+        svg = ""
+    if not svg:
         svg = _draw(events)
         if cached:
             _store(cached, svg)

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
 from .model import Rendered
+from .project import MAX_FILE_BYTES
 
 
 def _fetcher_class() -> type:
@@ -31,25 +32,34 @@ def _fetcher_class() -> type:
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                path = Path(unquote(urlsplit(url).path))
-                problem = self._problem(path)
-                if not problem:
-                    return URLFetcherResponse(url, path.resolve().read_bytes())
+                data, problem = self._read(Path(unquote(urlsplit(url).path)))
+                if data is not None:
+                    return URLFetcherResponse(url, data)
             else:
                 problem = "only files inside the project and data: URLs may be used"
             self.refused.append((url, problem))
             raise ValueError(problem)
 
-        def _problem(self, path: Path) -> str:
+        def _read(self, path: Path) -> tuple[bytes | None, str]:
+            """The file's bytes, read through one descriptor that was checked first."""
             try:
                 resolved = path.resolve(strict=True)
             except (OSError, RuntimeError):
-                return "no such file"
+                return None, "no such file"
             if not resolved.is_relative_to(self.root):
-                return "outside the project"
-            if not stat.S_ISREG(resolved.stat().st_mode):
-                return "not a regular file"
-            return ""
+                return None, "outside the project"
+            try:
+                # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
+                handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
+                return None, "cannot be opened"
+            with os.fdopen(handle, "rb") as file:
+                status = os.fstat(file.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    return None, "not a regular file"
+                if status.st_size > MAX_FILE_BYTES:
+                    return None, f"larger than {MAX_FILE_BYTES // 2**20} MiB"
+                return file.read(), ""
 
     return ProjectFetcher
 
@@ -58,8 +68,8 @@ RENDER_SECONDS = 300
 MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Raised by the alarm; a BaseException, so that WeasyPrint's own handlers let it by."""
 
 
 class _Problems(logging.Handler):
@@ -93,12 +103,14 @@ def render_pdf(
     logger = logging.getLogger("weasyprint")
     problems = _Problems()
     logger.addHandler(problems)
-    logger.propagate, level = False, logger.level
+    propagate, level = logger.propagate, logger.level
+    logger.propagate = False
     logger.setLevel(logging.ERROR)
     timed = threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, _timeout)
-        signal.setitimer(signal.ITIMER_REAL, time_limit)
+        # Re-armed every second: should one alarm be swallowed, the next still stops it.
+        signal.setitimer(signal.ITIMER_REAL, time_limit, 1.0)
     pdf = None
     try:
         base = str(root.resolve()) + "/"
@@ -116,7 +128,7 @@ def render_pdf(
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         logger.removeHandler(problems)
-        logger.propagate = True
+        logger.propagate = propagate
         logger.setLevel(level)
     for url, problem in fetcher.refused:
         diagnostics.error(_referenced_at(root, url), f"resource refused: {url}: {problem}")

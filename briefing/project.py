@@ -21,15 +21,22 @@ def read_text(root: Path, name: str, diagnostics: Diagnostics) -> str | None:
     if b"\0" in data:
         diagnostics.error(Location(name), "file is binary (it contains NUL bytes), not text")
         return None
+    return decode_utf8(name, data, "file", diagnostics)
+
+
+def decode_utf8(name: str, data: bytes, what: str, diagnostics: Diagnostics) -> str | None:
+    """The bytes as text, a leading byte-order mark dropped; or an error at the bad byte."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        before = data[: error.start]
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
         diagnostics.error(
-            Location(name, line, col),
-            f"file is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            hint="save the file as UTF-8",
+            Location(name, before.count(b"\n") + 1, column),
+            f"{what} is not valid UTF-8 (byte 0x{data[error.start]:02x})",
+            hint="save it as UTF-8, e.g. iconv -f latin1 -t utf-8",
         )
         return None
 

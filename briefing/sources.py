@@ -13,7 +13,7 @@ from .diagnostics import Diagnostics, Location
 from .findings import find_findings
 from .model import PartialDate, Project, Source, SourceEntry
 from .parse import suggest
-from .project import SOURCES
+from .project import SOURCES, decode_utf8
 from .vocabulary import CREDIBILITY, RELIABILITY
 from .yamlfile import YamlMap, load_yaml, text_field
 
@@ -117,15 +117,8 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         return None
     data = project.source_files[entry.file]
     path = f"seeds/{entry.file}"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        diagnostics.error(
-            Location(path, line),
-            f"source is not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
-            hint="convert it to UTF-8, e.g. iconv -f latin1 -t utf-8",
-        )
+    text = decode_utf8(path, data, "source", diagnostics)
+    if text is None:
         return None
     if not text.strip():
         diagnostics.error(Location(path), "source is empty")

@@ -1,8 +1,9 @@
 """`briefing watch`: rebuild on every change, keeping imports warm.
 
-The watching process imports the whole pipeline once; each build runs in a child forked
-from it, so a build starts warm and the memory WeasyPrint keeps after a render goes away
-with the child.
+Each build runs in a child of a fork server that has imported the whole pipeline once, so
+a build starts warm, and the memory WeasyPrint keeps after a render goes away with the
+child. (A fork server rather than plain fork: the watcher runs threads, and forking a
+threaded process can deadlock the child.)
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 from .options import Options
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+# What the fork server imports once, so that every build starts warm.
+WARM = ["briefing.cli", "briefing.build", "briefing.figures", "briefing.pdf", "matplotlib.figure",
+        "weasyprint"]  # fmt: skip
 
 
 def _build_in_child(root: Path, options: Options) -> None:
@@ -37,14 +41,11 @@ def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
 
 
 def watch(root: Path, options: Options, echo: Callable[[str], None]) -> None:
-    import matplotlib.figure  # noqa: F401
     import watchfiles
-    import weasyprint  # noqa: F401
-
-    from . import build, figures  # noqa: F401 - warm imports for every child
 
     outdir = options.outdir or root / "dist"
-    forking = multiprocessing.get_context("fork")
+    forking = multiprocessing.get_context("forkserver")
+    forking.set_forkserver_preload(WARM)
 
     def rebuild() -> None:
         start = time.perf_counter()

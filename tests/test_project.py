@@ -65,7 +65,7 @@ def test_source_that_is_not_utf8(make_project: MakeProject) -> None:
     root = make_project()
     (root / "seeds/cranes.txt").write_bytes("Caf\xe9 closed.\n".encode("latin-1"))
     messages = errors_of(root)
-    assert messages[0].startswith("seeds/cranes.txt:1: error: source is not valid UTF-8 (byte 0xe9")
+    assert messages[0].startswith("seeds/cranes.txt:1:4: error: source is not valid UTF-8 (byte")
 
 
 def test_unlisted_seed_is_a_warning(make_project: MakeProject) -> None:
