@@ -56,12 +56,12 @@ def build(root: Path, options: Options | None = None) -> Result:
     brief = assemble(text, sources, timeline, citations, figure)
     if not options.formats:
         return Result(brief, diagnostics)
-    files = _render(brief, root, options, diagnostics)
+    files, resources = _render(brief, root, options, diagnostics)
     _stop_on_errors(diagnostics)
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)
-        record(outdir, key, written)
+        record(outdir, key, written, root, resources)
     return Result(brief, diagnostics, written)
 
 
@@ -90,18 +90,22 @@ def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path) -> Figur
 
 def _render(
     brief: Brief, root: Path, options: Options, diagnostics: Diagnostics
-) -> dict[str, bytes]:
-    """The output files' contents, by name."""
+) -> tuple[dict[str, bytes], list[Path]]:
+    """The output files' contents by name, and the project files read to make them."""
     files: dict[str, bytes] = {}
+    resources: list[Path] = []
     page = render_html(brief, root, diagnostics) if {"pdf", "html"} & set(options.formats) else None
     if page is not None and "pdf" in options.formats:
         from .pdf import render_pdf  # WeasyPrint only when a PDF is wanted
 
-        pdf = render_pdf(page, root, options.pdf_variant, diagnostics)
+        pdf, read = render_pdf(page, root, options.pdf_variant, diagnostics)
+        resources += read
         if pdf is not None:
             files["brief.pdf"] = pdf
     if page is not None and "html" in options.formats:
         files["brief.html"] = page.html.encode()
     if "json" in options.formats:
         files["brief.json"] = brief_json(brief).encode()
-    return files
+    if page is not None:
+        resources += page.resources
+    return files, resources

@@ -89,7 +89,8 @@ def build_command(
 def build_and_report(project: Path, options: Options, force: bool = False) -> int:
     """Build (unless up to date), print what happened, and return the exit status."""
     if not force and project.is_dir():
-        current = up_to_date(options.outdir or project / "dist", inputs_key(project, options))
+        outdir = options.outdir or project / "dist"
+        current = up_to_date(outdir, inputs_key(project, options), project)
         if current is not None:
             click.echo(f"up to date: {', '.join(str(p) for p in current)}")
             return 0

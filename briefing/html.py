@@ -18,6 +18,7 @@ from .diagnostics import Diagnostics, Location
 from .markdown import CiteTarget, FragmentRenderer
 from .model import Brief, Heading, Judgement, Rendered
 from .output import plain
+from .project import find_reference
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
 
 
@@ -69,7 +70,7 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
 def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
     """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
-    markdown = FragmentRenderer(cite_targets(brief), raw_html=brief.meta.raw_html)
+    markdown = FragmentRenderer(cite_targets(brief), project, raw_html=brief.meta.raw_html)
     for judgement in brief.judgements:
         markdown.anchor(f"kj-{judgement.id}")  # the layouts' anchors for judgements
     env.filters["md"] = markdown
@@ -106,7 +107,6 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     try:
         html = env.get_template(name).render(context)
         css = env.get_template(pdf_css).render(context) if pdf_css in env.list_templates() else ""
-        return Rendered(html, css)
     except jinja2.TemplateSyntaxError as error:
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
@@ -115,13 +115,17 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
             f"template syntax error: {error.message}",
             hint=line,
         )
+        return None
     except Exception as error:  # any mistake in a layout is the user's to fix, not a crash
         where, line = _runtime_error(error, project)
         if isinstance(error, jinja2.TemplateNotFound):
             diagnostics.error(where, f"template error: no template named '{error.name}'", line)
         else:
             diagnostics.error(where, f"template error: {error}", line)
-    return None
+        return None
+    for url, problem in markdown.problems:
+        diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
+    return Rendered(html, css, tuple(markdown.resources))
 
 
 def _layout_path(filename: str | None, project: Path) -> str:

@@ -312,6 +312,7 @@ class Rendered:
 
     html: str
     pdf_css: str
+    resources: tuple[Path, ...] = ()  # project files the HTML took in (images)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import stat
 import threading
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
 from .model import Rendered
-from .project import MAX_FILE_BYTES
+from .project import MAX_IMAGE_PIXELS, find_reference, read_inside
 
 
 def _fetcher_class() -> type:
@@ -26,46 +25,27 @@ def _fetcher_class() -> type:
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=5)
             self.root = root.resolve()
             self.refused: list[tuple[str, str]] = []
+            self.read: list[Path] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                data, problem = self._read(Path(unquote(urlsplit(url).path)))
+                path = Path(unquote(urlsplit(url).path))
+                data, problem = read_inside(self.root, path)
                 if data is not None:
+                    self.read.append(path)
                     return URLFetcherResponse(url, data)
             else:
                 problem = "only files inside the project and data: URLs may be used"
             self.refused.append((url, problem))
             raise ValueError(problem)
 
-        def _read(self, path: Path) -> tuple[bytes | None, str]:
-            """The file's bytes, read through one descriptor that was checked first."""
-            try:
-                resolved = path.resolve(strict=True)
-            except (OSError, RuntimeError):
-                return None, "no such file"
-            if not resolved.is_relative_to(self.root):
-                return None, "outside the project"
-            try:
-                # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
-                handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            except OSError:
-                return None, "cannot be opened"
-            with os.fdopen(handle, "rb") as file:
-                status = os.fstat(file.fileno())
-                if not stat.S_ISREG(status.st_mode):
-                    return None, "not a regular file"
-                if status.st_size > MAX_FILE_BYTES:
-                    return None, f"larger than {MAX_FILE_BYTES // 2**20} MiB"
-                return file.read(), ""
-
     return ProjectFetcher
 
 
 RENDER_SECONDS = 300
-MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 
 class RenderTimeout(BaseException):
@@ -93,8 +73,9 @@ def render_pdf(
     variant: str | None,
     diagnostics: Diagnostics,
     time_limit: float = RENDER_SECONDS,
-) -> bytes | None:
-    """The PDF, or None when a resource was refused, an image failed or time ran out."""
+) -> tuple[bytes | None, list[Path]]:
+    """The PDF (None when a resource was refused, an image failed or time ran out), and the
+    project files WeasyPrint read for it."""
     import PIL.Image
     import weasyprint
 
@@ -136,23 +117,13 @@ def render_pdf(
     for message in problems.messages:
         if not any(url in message for url in refused):
             diagnostics.error(Location("brief.html"), f"typesetting failed: {message}")
-    return pdf if pdf is not None and not fetcher.refused and not problems.messages else None
+    failed = pdf is None or fetcher.refused or problems.messages
+    return (None if failed else pdf), fetcher.read
 
 
 def _referenced_at(root: Path, url: str) -> Location:
     """Where the brief or a project layout names the refused URL, as best we can tell."""
     path = unquote(urlsplit(url).path)
     relative = os.path.relpath(path, root.resolve()) if path else ""
-    candidates = [c for c in (url, relative, path) if c]
-    layouts = sorted((root / "layouts").glob("*")) if (root / "layouts").is_dir() else []
-    for file in [root / "brief.md", *layouts]:
-        try:
-            lines = file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue
-        for number, line in enumerate(lines, start=1):
-            for candidate in candidates:
-                if candidate in line:
-                    name = str(file.relative_to(root))
-                    return Location(name, number, line.index(candidate) + 1)
-    return Location("brief.html")
+    found = find_reference(root, [url, relative, path])
+    return found if found.line else Location("brief.html")

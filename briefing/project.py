@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from .diagnostics import BriefingError, Diagnostics, Location
@@ -11,6 +13,7 @@ BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 
 def read_text(root: Path, name: str, diagnostics: Diagnostics) -> str | None:
@@ -81,3 +84,41 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
         timeline_yaml=timeline_yaml,
         source_files=source_files,
     )
+
+
+def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
+    """A regular file inside the project, read through one checked descriptor; or why not."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, "no such file"
+    if not resolved.is_relative_to(root.resolve()):
+        return None, "outside the project"
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
+        handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None, "cannot be opened"
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return None, "not a regular file"
+        if status.st_size > MAX_FILE_BYTES:
+            return None, f"larger than {MAX_FILE_BYTES // 2**20} MiB"
+        return file.read(), ""
+
+
+def find_reference(root: Path, candidates: list[str]) -> Location:
+    """Where brief.md or a project layout first names one of candidates (an address)."""
+    layouts = sorted((root / "layouts").glob("*")) if (root / "layouts").is_dir() else []
+    for file in [root / BRIEF, *layouts]:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            for candidate in candidates:
+                if candidate and candidate in line:
+                    name = str(file.relative_to(root))
+                    return Location(name, number, line.index(candidate) + 1)
+    return Location(BRIEF)

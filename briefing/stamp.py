@@ -63,11 +63,24 @@ def _state(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def up_to_date(outdir: Path, key: str) -> list[Path] | None:
-    """The outputs, if they were built from inputs with this key and are untouched."""
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
+    """The outputs, if they were built from inputs with this key and are untouched.
+
+    Besides the inputs the key covers, the stamp lists the other project files the last
+    build read (images, fonts a layout names) with their hashes: they must match too.
+    """
     try:
         stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
         if stamp["key"] != key:
+            return None
+        if any(_digest(root / name) != digest for name, digest in stamp["resources"].items()):
             return None
         outputs = [outdir / name for name in stamp["outputs"]]
         if all(_state(p) == stamp["outputs"][p.name] for p in outputs):
@@ -77,8 +90,9 @@ def up_to_date(outdir: Path, key: str) -> list[Path] | None:
     return None
 
 
-def record(outdir: Path, key: str, outputs: list[Path]) -> None:
-    stamp = {"key": key, "outputs": {p.name: _state(p) for p in outputs}}
+def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: list[Path]) -> None:
+    read = {str(p.resolve().relative_to(root.resolve())): _digest(p) for p in resources}
+    stamp = {"key": key, "outputs": {p.name: _state(p) for p in outputs}, "resources": read}
     temporary = outdir / f"{STAMP}.{os.getpid()}"
     temporary.write_text(json.dumps(stamp), encoding="utf-8")
     temporary.replace(outdir / STAMP)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 
-from .conftest import REPO, MakeProject
+from .conftest import BRIEF, REPO, MakeProject
 
 
 def build(*args: str) -> str:
@@ -67,3 +67,22 @@ def test_two_processes_write_identical_bytes(tmp_path: Path) -> None:
         one = (tmp_path / "one" / output).read_bytes()
         assert one == (tmp_path / "two" / output).read_bytes(), output
         assert str(tmp_path).encode() not in one and str(REPO).encode() not in one
+
+
+def test_images_are_inlined_and_watched_for_changes(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project({"brief.md": BRIEF + "\n![A map](map.svg)\n"})
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+        '<rect width="4" height="4"/></svg>'
+    )
+    (root / "map.svg").write_text(svg, encoding="utf-8")
+    out = tmp_path / "out"
+    args = (str(root), "-o", str(out), "--format", "html")
+    assert build(*args).startswith("wrote ")
+    html = (out / "brief.html").read_text(encoding="utf-8")
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt="A map"' in html
+    assert build(*args).startswith("up to date: ")
+    (root / "map.svg").write_text(svg.replace('"4"', '"5"'), encoding="utf-8")
+    assert build(*args).startswith("wrote ")  # an image the brief uses is an input too
