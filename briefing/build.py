@@ -85,7 +85,7 @@ def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path) -> Figur
 
     slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
     caption = slot.caption if slot and slot.caption else "Timeline"
-    return timeline_figure(timeline.events, caption, outdir / ".cache")
+    return timeline_figure(timeline.events, timeline.lanes, caption, outdir / ".cache")
 
 
 def _render(

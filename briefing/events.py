@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .diagnostics import Diagnostics, Location
-from .model import Event, PartialDate, Timeline
+from .model import Event, Lane, PartialDate, Timeline
 from .parse import CitationScanner, suggest
 from .project import TIMELINE
 from .yamlfile import YamlMap, load_yaml, text_field
 
 EVENT_KEYS = ("date", "title", "actors", "basis", "cite")
+MAX_LANES = 3
 
 
 def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics) -> Timeline:
@@ -22,6 +25,11 @@ def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics)
     if not isinstance(data, YamlMap) or not isinstance(data.get("events"), list):
         diagnostics.error(Location(TIMELINE, 1, 1), "expected a mapping with a list 'events:'")
         return Timeline((), ())
+    for key in data:
+        if key not in ("events", "lanes"):
+            diagnostics.error(
+                data.where(key), f"unknown key '{key}'", suggest(key, ["events", "lanes"])
+            )
     events = []
     for item in data["events"]:
         if not isinstance(item, YamlMap):
@@ -31,7 +39,29 @@ def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics)
         if event:
             events.append(event)
     _check_order(events, diagnostics)
-    return Timeline(tuple(events), tuple(scanner.citations))
+    lanes = _lanes(data, events, diagnostics)
+    return Timeline(tuple(events), tuple(scanner.citations), lanes)
+
+
+def _lanes(data: YamlMap, events: list[Event], diagnostics: Diagnostics) -> tuple[Lane, ...]:
+    """The lanes the file declares (`lanes: {name: [actor, ...]}`), or else one for each of
+    the two actors named most often."""
+    declared = data.get("lanes")
+    if declared is None:
+        counts = Counter(actor for event in events for actor in event.actors)
+        return tuple(Lane(actor, frozenset([actor.lower()])) for actor, _ in counts.most_common(2))
+    if not isinstance(declared, YamlMap) or not all(
+        isinstance(actors, list) and all(isinstance(a, str) for a in actors)
+        for actors in declared.values()
+    ):
+        diagnostics.error(data.where("lanes"), "'lanes' maps a lane's name to a list of actors")
+        return ()
+    if len(declared) > MAX_LANES:
+        diagnostics.error(data.where("lanes"), f"at most {MAX_LANES} lanes fit beside the axis")
+    return tuple(
+        Lane(name, frozenset(a.lower() for a in actors))
+        for name, actors in list(declared.items())[:MAX_LANES]
+    )
 
 
 def _check_order(events: list[Event], diagnostics: Diagnostics) -> None:

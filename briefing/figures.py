@@ -16,11 +16,12 @@ import json
 import os
 import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
-from .model import Event, Figure
+from .model import Event, Figure, Lane
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,21 +32,40 @@ ROW = 0.19  # inches per label line
 AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
 WRAP = 62  # characters of title per line
 
-# Lanes: who acted. Each has a marker shape as well as a colour (greyscale-safe).
-LANES = {
-    "Syria": ("Assad / Syria", "o", "#1b4f72", 0.78),
-    "both": ("Both", "D", "#5b2c6f", 0.98),
-    "Russia": ("Putin / Russia", "s", "#922b21", 1.18),
-    "other": ("Others", "^", "#555555", 1.38),
-}
-RUSSIA = {"putin", "russia", "kremlin", "moscow", "lavrov"}
-SYRIA = {"assad", "al-assad", "asad", "syria", "damascus"}
+# Lanes: who acted. Each has a marker shape as well as a colour, so it reads in greyscale.
+LANE_LOOKS = (("o", "#1b4f72"), ("s", "#922b21"), ("v", "#1e6f4c"))
+SEVERAL, OTHERS = ("D", "#5b2c6f"), ("^", "#555555")
+LANE_X, LANE_STEP = 0.78, 0.17
 
 
-def lane(event: Event) -> str:
+@dataclass(frozen=True)
+class LaneLook:
+    label: str
+    marker: str
+    colour: str
+    x: float
+
+
+def lane_of(event: Event, lanes: tuple[Lane, ...]) -> str:
+    """The lane an event is drawn in: its actors' lane, 'several' or 'others'."""
     names = {a.lower() for a in event.actors}
-    russia, syria = bool(names & RUSSIA), bool(names & SYRIA)
-    return "both" if russia and syria else "Russia" if russia else "Syria" if syria else "other"
+    matches = [lane.name for lane in lanes if names & lane.actors]
+    return matches[0] if len(matches) == 1 else "several" if matches else "others"
+
+
+def lane_looks(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> dict[str, LaneLook]:
+    """Marker, colour and position of each lane in use, in drawing order: the first lane,
+    events of several lanes, the other lanes, then everyone else."""
+    used = {lane_of(e, lanes) for e in events}
+    looks = [(lane.name, lane.name, *LANE_LOOKS[n]) for n, lane in enumerate(lanes)]
+    if "several" in used:
+        looks.insert(1, ("several", "Both" if len(lanes) == 2 else "Several", *SEVERAL))
+    if "others" in used:
+        looks.append(("others", "Others" if lanes else "Events", *OTHERS))
+    return {
+        key: LaneLook(label, marker, colour, LANE_X + n * LANE_STEP)
+        for n, (key, label, marker, colour) in enumerate(looks)
+    }
 
 
 def short_date(event: Event) -> str:
@@ -65,9 +85,12 @@ def alt_text(events: tuple[Event, ...]) -> str:
     return f"Timeline of {len(events)} events from {first} to {last}. {items}."
 
 
-def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None) -> Figure:
+def timeline_figure(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...], caption: str, cache: Path | None
+) -> Figure:
     """The timeline as SVG; redrawn only when its events or the drawing code change."""
     inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
+    inputs += [[lane.name, sorted(lane.actors)] for lane in lanes]
     key = hashlib.sha256(
         Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
     ).hexdigest()[:20]
@@ -77,7 +100,7 @@ def timeline_figure(events: tuple[Event, ...], caption: str, cache: Path | None)
     except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
         svg = ""
     if not svg:
-        svg = _draw(events)
+        svg = _draw(events, lanes)
         if cached:
             _store(cached, svg)
     return Figure(svg=svg, alt=alt_text(events), caption=caption)
@@ -138,13 +161,13 @@ STYLE: dict[str, Any] = {
 }
 
 
-def _draw(events: tuple[Event, ...]) -> str:
+def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> str:
     import io
 
     import matplotlib
 
     with matplotlib.rc_context(cast(Any, STYLE)):
-        fig = draw_timeline(events)
+        fig = draw_timeline(events, lanes)
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
@@ -153,7 +176,7 @@ def _draw(events: tuple[Event, ...]) -> str:
     return svg.replace("'DejaVu Sans'", "'DejaVu Sans', 'Bitstream Vera Sans', sans-serif")
 
 
-def draw_timeline(events: tuple[Event, ...]) -> MplFigure:
+def draw_timeline(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> MplFigure:
     """The timeline as a matplotlib Figure (no pyplot state); draw it within STYLE."""
     from matplotlib.figure import Figure as MplFigure
 
@@ -165,7 +188,8 @@ def draw_timeline(events: tuple[Event, ...]) -> MplFigure:
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    _legend(ax)
+    looks = lane_looks(events, lanes)
+    _legend(ax, looks)
     label_y, y = [], top + ROW / 2
     for r in rows:
         label_y.append(y)
@@ -173,17 +197,18 @@ def draw_timeline(events: tuple[Event, ...]) -> MplFigure:
     axis_y = _axis_positions(events, top + ROW / 2, label_y[-1] - label_y[0]) if events else []
     _axis(ax, events, axis_y)
     for event, row, ay, ly in zip(events, rows, axis_y, label_y, strict=True):
-        _event(ax, event, row, ay, ly)
+        _event(ax, looks[lane_of(event, lanes)], event, row, ay, ly)
     return fig
 
 
-def _legend(ax: Axes) -> None:
+def _legend(ax: Axes, looks: dict[str, LaneLook]) -> None:
     from matplotlib.lines import Line2D
 
     handles = [
-        Line2D([], [], marker=marker, color=colour, linestyle="", markersize=5, label=name)
-        for name, marker, colour, _ in LANES.values()
-    ]
+        Line2D([], [], marker=look.marker, color=look.colour, linestyle="", markersize=5,
+               label=look.label)
+        for look in looks.values()
+    ]  # fmt: skip
     handles.append(
         Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="",
                markersize=5, label="hollow, with whiskers: month or year only")
@@ -222,8 +247,8 @@ def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:
                 )
 
 
-def _event(ax: Axes, event: Event, row: list[str], ay: float, ly: float) -> None:
-    _, marker, colour, x = LANES[lane(event)]
+def _event(ax: Axes, look: LaneLook, event: Event, row: list[str], ay: float, ly: float) -> None:
+    marker, colour, x = look.marker, look.colour, look.x
     precise = event.date.precision == "day"
     if not precise:
         whisker = 0.05 if event.date.precision == "month" else 0.09

@@ -301,9 +301,18 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Lane:
+    """A lane of the timeline figure: the events of these actors (compared lower-case)."""
+
+    name: str
+    actors: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Timeline:
     events: tuple[Event, ...]
     citations: tuple[CitationRef, ...]
+    lanes: tuple[Lane, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
-from briefing.build import check
-from briefing.figures import STYLE, draw_timeline
+from briefing.diagnostics import Diagnostics
+from briefing.events import parse_timeline
+from briefing.figures import STYLE, draw_timeline, lane_looks, lane_of
+from briefing.model import Timeline
 
 from .conftest import REPO
 
 
-def boxes(events: Any) -> tuple[list[tuple[str, Bbox]], list[Bbox]]:
+def boxes(events: Any, lanes: Any = ()) -> tuple[list[tuple[str, Bbox]], list[Bbox]]:
     """Bounding boxes, in display units, of every text and of every marker."""
     with matplotlib.rc_context(cast(Any, STYLE)):
-        fig = draw_timeline(events)
+        fig = draw_timeline(events, lanes)
         renderer = FigureCanvasAgg(fig).get_renderer()
         fig.draw(renderer)
         texts = [
@@ -40,12 +42,13 @@ def boxes(events: Any) -> tuple[list[tuple[str, Bbox]], list[Bbox]]:
 
 
 @pytest.fixture(scope="module")
-def default_events() -> Any:
-    return check(REPO).brief.events
+def default_timeline() -> Timeline:
+    text = (REPO / "figures" / "timeline.yaml").read_text(encoding="utf-8")
+    return parse_timeline(text, 0, Diagnostics())
 
 
-def assert_legible(events: Any) -> None:
-    texts, marks = boxes(events)
+def assert_legible(events: Any, lanes: Any = ()) -> None:
+    texts, marks = boxes(events, lanes)
     assert len(texts) > len(events)
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
         assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
@@ -56,8 +59,25 @@ def assert_legible(events: Any) -> None:
         assert not a.overlaps(b), "two markers overlap"
 
 
-def test_no_label_overlaps_another_label_or_a_mark(default_events: Any) -> None:
-    assert_legible(default_events)
+def test_no_label_overlaps_another_label_or_a_mark(default_timeline: Timeline) -> None:
+    assert_legible(default_timeline.events, default_timeline.lanes)
+
+
+def test_lanes_come_from_the_timeline(default_timeline: Timeline) -> None:
+    looks = lane_looks(default_timeline.events, default_timeline.lanes)
+    assert [look.label for look in looks.values()] == ["Assad / Syria", "Both", "Putin / Russia",
+                                                      "Others"]  # fmt: skip
+    assert len({look.marker for look in looks.values()}) == 4  # told apart without colour
+    events = default_timeline.events
+    assert [e.title for e in events if lane_of(e, default_timeline.lanes) == "several"][:1] == [
+        "Putin and Assad both come to power"
+    ]
+    text = "events:\n" + "".join(
+        f"  - date: '2020'\n    title: E{n}\n    actors: [{actor}]\n    cite: [s]\n"
+        for n, actor in enumerate(["Union", "Union", "Council", "Mayor"])
+    )
+    undeclared = parse_timeline(text, 0, Diagnostics())
+    assert [lane.name for lane in undeclared.lanes] == ["Union", "Council"]
 
 
 def test_dense_cluster_stays_legible() -> None:

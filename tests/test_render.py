@@ -137,14 +137,14 @@ EVENTS = (
 
 
 def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
-    first = timeline_figure(EVENTS, "Caption", tmp_path)
+    first = timeline_figure(EVENTS, (), "Caption", tmp_path)
     cached = list(tmp_path.glob("timeline-*.svg"))
     assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == first.svg
     assert first.svg.startswith("<svg") and "Both leaders take office</text>" in first.svg
     cached[0].write_text("<svg>from the cache</svg>", encoding="utf-8")
-    assert timeline_figure(EVENTS, "Caption", tmp_path).svg == "<svg>from the cache</svg>"
-    assert timeline_figure(EVENTS, "Caption", None).svg == first.svg
-    timeline_figure(EVENTS[:1], "Caption", tmp_path)
+    assert timeline_figure(EVENTS, (), "Caption", tmp_path).svg == "<svg>from the cache</svg>"
+    assert timeline_figure(EVENTS, (), "Caption", None).svg == first.svg
+    timeline_figure(EVENTS[:1], (), "Caption", tmp_path)
     assert len(list(tmp_path.glob("timeline-*.svg"))) == 1  # the cache keeps the latest only
 
 
