@@ -9,7 +9,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Location:
     """A place in a project file; line and column count from 1 (0 means unknown)."""
 
@@ -61,9 +61,6 @@ class Diagnostics:
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -1,6 +1,6 @@
 """Stage 4: resolve citations and verify every quote against the text of its source.
 
-Matching folds only what copy-paste changes (DESIGN.md §3): Unicode compatibility forms,
+Matching folds only what copy-paste changes: Unicode compatibility forms,
 quote and apostrophe styles, dash variants, invisible format characters and runs of
 whitespace. A changed word, number, name or letter case still fails.
 """
@@ -139,11 +139,11 @@ def verify_citations(
         needle = fold(ref.quote)
         spans = index[ref.source].text.find_all(needle)
         furniture = [sources[ref.source].furniture_only(span) for span in spans]
-        if spans and all(furniture):
+        if spans and furniture[0] is not None and all(furniture):
             diagnostics.error(
                 ref.location,
                 f"quote is page furniture of source '{ref.source}', not its article text",
-                hint=f"found only in: {furniture[0].detail if furniture[0] else ''}",
+                hint=f"found only in: {furniture[0].detail}",
             )
             spans = []
         elif not spans:

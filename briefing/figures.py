@@ -155,7 +155,9 @@ STYLE: dict[str, Any] = {
     # Real text, not glyph outlines: five times smaller, searchable in the PDF, and several
     # times faster for WeasyPrint to draw. The set-up installs DejaVu Sans.
     "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",  # shipped with matplotlib, so the same on every machine
+    # Measured with matplotlib's own copy of DejaVu Sans; the PDF is set in the system's copy
+    # (installed by the set-up), browsers fall back to another sans-serif if they lack it.
+    "font.family": "DejaVu Sans",
     "font.size": 7.5,
     "text.parse_math": False,  # "$2 billion" is money, not mathematics
 }

@@ -17,15 +17,10 @@ from . import __version__
 from .diagnostics import Diagnostics, Location
 from .markdown import CiteTarget, FragmentRenderer
 from .model import Brief, Heading, Judgement, Rendered
+from .options import shipped_layouts
 from .output import plain
 from .project import find_reference
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
-
-
-def shipped_layouts() -> Path:
-    """The layouts shipped with the tool: inside the wheel, or the source checkout's."""
-    packaged = Path(__file__).parent / "layouts"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "layouts"
 
 
 def shipped_layout_names() -> list[str]:

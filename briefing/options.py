@@ -7,6 +7,14 @@ from pathlib import Path
 from typing import Literal
 
 FORMATS = ("pdf", "html", "json")
+
+
+def shipped_layouts() -> Path:
+    """The layouts shipped with the tool: inside the wheel, or the source checkout's."""
+    package = Path(__file__).parent
+    return package / "layouts" if (package / "layouts").is_dir() else package.parent / "layouts"
+
+
 Paper = Literal["A4", "letter"]
 
 

@@ -44,7 +44,9 @@ from .yamlfile import YamlMap, load_yaml, text_field
 
 # A citation group is replaced by a placeholder of the same length and line breaks, so that
 # an offset in a fragment's text is still an offset in brief.md: filler characters, then a
-# marker holding one private-use character per citation index.
+# marker holding one private-use character per citation index. (A line break among the
+# group's last few characters moves in front of the marker: the line stays right, and only
+# columns later on that line shift.)
 FILL, CITE_OPEN, CITE_CLOSE = "\ue002", "\ue000", "\ue001"
 _INDEX_BASE = 0xF0000
 PLACEHOLDER = re.compile(f"(?:{FILL}[{FILL}\n]*)?{CITE_OPEN}([\U000f0000-\U000ffffd]+){CITE_CLOSE}")
@@ -62,7 +64,7 @@ JUDGEMENT_OPTIONS = ("id", "likelihood", "confidence")
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
 _CLOSE = re.compile(r"^:::\s*$")
 _OPTION = re.compile(r"^:(?P<key>[A-Za-z][\w-]*):[ \t]*(?P<value>.*?)\s*$")
-_SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
+SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 _QUOTE_END = {'"': re.compile(r'"\s*[;\]]'), "\u201c": re.compile(r"\u201d\s*[;\]]")}
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_ITEM = re.compile(r"^[-*+][ \t]+")
@@ -160,7 +162,7 @@ class CitationScanner:
             at = i
             if not text.startswith("@", i):
                 return None
-            ident = _SOURCE_ID.match(text, i + 1)
+            ident = SOURCE_ID.match(text, i + 1)
             if not ident:
                 return None
             i = ident.end()

@@ -12,7 +12,7 @@ import re
 from .diagnostics import Diagnostics, Location
 from .findings import find_findings
 from .model import PartialDate, Project, Source, SourceEntry
-from .parse import suggest
+from .parse import SOURCE_ID, suggest
 from .project import SOURCES, decode_utf8
 from .vocabulary import CREDIBILITY, RELIABILITY
 from .yamlfile import YamlMap, load_yaml, text_field
@@ -21,7 +21,6 @@ SOURCE_KEYS = (
     "file", "title", "outlet", "author", "published", "date_basis", "type",
     "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
 )  # fmt: skip
-_ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
@@ -40,7 +39,7 @@ def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Sour
     sources = {}
     for number, (sid, raw) in enumerate(register.items(), start=1):
         where = register.where(sid)
-        if not _ID.match(sid):
+        if not SOURCE_ID.fullmatch(sid):
             diagnostics.error(where, f"source id '{sid}' must be letters, digits, '.', '-', '_'")
             continue
         if not isinstance(raw, YamlMap):

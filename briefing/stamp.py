@@ -14,16 +14,11 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .options import Options
+from .options import Options, shipped_layouts
 
 STAMP = ".briefing-stamp"
 PACKAGE = Path(__file__).parent
 _INPUT_DIRS = ("seeds", "figures", "layouts")
-
-
-def _shipped_layouts() -> Path:
-    packaged = PACKAGE / "layouts"
-    return packaged if packaged.is_dir() else PACKAGE.parent / "layouts"
 
 
 def _files(folder: Path) -> list[Path]:
@@ -42,7 +37,7 @@ def inputs_key(root: Path, options: Options) -> str:
     )
     project = [root / "brief.md", *(f for d in _INPUT_DIRS for f in _files(root / d))]
     tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
-    shipped = _shipped_layouts()
+    shipped = shipped_layouts()
     groups = [
         ("project", root, project),
         ("shipped", shipped, _files(shipped)),

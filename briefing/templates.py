@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import BriefingError
-from .html import shipped_layouts
+from .options import shipped_layouts
 
 
 @dataclass(frozen=True)
