@@ -53,6 +53,8 @@ def test_marking_top_and_bottom_and_page_n_of_m_on_every_page(a4: Path) -> None:
     for number, page in enumerate(pages, start=1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         assert "UNCLASSIFIED // FOR TRAINING USE" in lines[0], (number, lines[0])
+        if number > 1:  # the running header: short title and current section
+            assert lines[0].startswith("Moscow and Damascus"), (number, lines[0])
         bottom = " ".join(lines[-2:])  # the marking and the page number share the bottom margin
         assert "UNCLASSIFIED // FOR TRAINING USE" in bottom, (number, bottom)
         assert re.search(rf"\bPage {number} of {len(pages)}\b", bottom), (number, bottom)
