@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,11 +35,22 @@ _TRANSLATE = str.maketrans(
         ),
     }
 )
-# What folding may change: invisible characters with the whitespace around them, whitespace
-# other than a lone space, a character with combining marks, and any character outside
-# ASCII. Everything else maps to itself, which keeps long English sources to a few
-# segments per line.
-_SPECIAL = re.compile(rf"(?:\s*[{_INVISIBLE}])+\s*|\s{{2,}}|[^\S ]|.[\u0300-\u036f]+|[^\x00-\x7f]")
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_HAS_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+@functools.cache
+def _special(invisible: bool, combining: bool) -> re.Pattern[str]:
+    """What folding may change: invisible characters with the whitespace around them,
+    whitespace other than a lone space, a character with combining marks, and any character
+    outside ASCII. Everything else maps to itself, which keeps long English sources to a
+    few segments per line. The costly alternatives join only when the text needs them."""
+    alternatives = [rf"(?:\s*[{_INVISIBLE}])+\s*"] if invisible else []
+    alternatives += [r"\s{2,}", r"[^\S ]"]
+    alternatives += [r".[\u0300-\u036f]+"] if combining else []
+    return re.compile("|".join([*alternatives, r"[^\x00-\x7f]"]))
+
+
 _WHITESPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
 
@@ -64,7 +76,8 @@ class FoldedText:
         # Each segment: (folded start, original start, original length, identity?)
         self._segments: list[tuple[int, int, int, bool]] = []
         folded_pos = original_pos = 0
-        for match in _SPECIAL.finditer(text):
+        special = _special(bool(_HAS_INVISIBLE.search(text)), bool(_HAS_COMBINING.search(text)))
+        for match in special.finditer(text):
             if match.start() > original_pos:
                 length = match.start() - original_pos
                 parts.append(text[original_pos : match.start()])
