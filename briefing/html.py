@@ -47,19 +47,20 @@ def environment(project: Path) -> jinja2.Environment:
 
 
 def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
-    """Where each citation links: its passage in the appendix, or the source's entry."""
-    labels = {s.id: s.entry for s in brief.sources}
+    """Where each citation links: its passage in the appendix, or the source's entry.
+
+    Every citation names a known source here: an unknown one stopped the build earlier."""
+    entries = {s.id: s.entry for s in brief.sources}
     anchors = {i: p.anchor for p in brief.passages for i in p.citations}
-    targets = {}
-    for c in brief.citations:
-        entry = labels.get(c.source)
-        targets[c.index] = CiteTarget(
-            label=entry.label if entry else c.source,
+    return {
+        c.index: CiteTarget(
+            label=entries[c.source].label,
             href="#" + anchors.get(c.index, f"src-{c.source}"),
             quote=c.quote,
-            title=entry.title if entry else c.source,
+            title=entries[c.source].title,
         )
-    return targets
+        for c in brief.citations
+    }
 
 
 def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
@@ -90,18 +91,18 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         "credibility_scale": CREDIBILITY,
         "version": __version__,
     }
-    name = f"{brief.meta.layout}.html"
-    if name not in env.list_templates():
+    name, pdf_css = f"{brief.meta.layout}.html", f"{brief.meta.layout}-pdf.css"
+    templates = set(env.list_templates())
+    if name not in templates:
         diagnostics.error(
             Location("brief.md"),
             f"layout '{brief.meta.layout}' not found (no template {name})",
             hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
         )
         return None
-    pdf_css = f"{brief.meta.layout}-pdf.css"
     try:
         html = env.get_template(name).render(context)
-        css = env.get_template(pdf_css).render(context) if pdf_css in env.list_templates() else ""
+        css = env.get_template(pdf_css).render(context) if pdf_css in templates else ""
     except jinja2.TemplateSyntaxError as error:
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
