@@ -14,7 +14,10 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import re
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,25 +88,74 @@ def alt_text(events: tuple[Event, ...]) -> str:
     return f"Timeline of {len(events)} events from {first} to {last}. {items}."
 
 
-def timeline_figure(
-    events: tuple[Event, ...], lanes: tuple[Lane, ...], caption: str, cache: Path | None
-) -> Figure:
-    """The timeline as SVG; redrawn only when its events or the drawing code change."""
-    inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
-    inputs += [[lane.name, sorted(lane.actors)] for lane in lanes]
-    key = hashlib.sha256(
-        Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
-    ).hexdigest()[:20]
-    cached = cache / f"timeline-{key}.svg" if cache else None
+class TimelineFigure:
+    """The timeline as SVG, taken from the cache or drawn by another process meanwhile.
+
+    Drawing costs about a second, mostly importing matplotlib; in a process of its own it
+    overlaps with the rest of the build on a second core. A process that has matplotlib
+    loaded already (`briefing watch`) draws the figure itself.
+    """
+
+    def __init__(
+        self, events: tuple[Event, ...], lanes: tuple[Lane, ...], caption: str, cache: Path | None
+    ) -> None:
+        inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
+        inputs += [[lane.name, sorted(lane.actors)] for lane in lanes]
+        key = hashlib.sha256(
+            Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
+        ).hexdigest()[:20]
+        self.events, self.lanes, self.caption = events, lanes, caption
+        self.cached = cache / f"timeline-{key}.svg" if cache else None
+        self.svg = _read(self.cached) if self.cached else ""
+        self.drawing: subprocess.Popen[bytes] | None = None
+        if not self.svg and "matplotlib.figure" not in sys.modules:
+            self.drawing = _start_drawing(events, lanes)
+
+    def result(self) -> Figure:
+        if not self.svg:
+            if self.drawing and self.drawing.stdout:
+                with self.drawing.stdout:
+                    svg = self.drawing.stdout.read().decode()
+                self.svg = svg if self.drawing.wait() == 0 else ""
+            # Without a second process, or should it fail, the figure is drawn here.
+            self.svg = self.svg or _draw(self.events, self.lanes)
+            if self.cached:
+                _store(self.cached, self.svg)
+        return Figure(svg=self.svg, alt=alt_text(self.events), caption=self.caption)
+
+
+def _start_drawing(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...]
+) -> subprocess.Popen[bytes] | None:
+    """`python -m briefing.figures` drawing the figure, or None if it cannot be started."""
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
     try:
-        svg = cached.read_text(encoding="utf-8") if cached else ""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "briefing.figures"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+    except OSError:
+        return None
+    try:
+        assert process.stdin is not None
+        with process.stdin:
+            process.stdin.write(pickle.dumps((events, lanes)))
+    except OSError:  # it died at once
+        process.kill()
+        process.wait()
+        return None
+    return process
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
-        svg = ""
-    if not svg:
-        svg = _draw(events, lanes)
-        if cached:
-            _store(cached, svg)
-    return Figure(svg=svg, alt=alt_text(events), caption=caption)
+        return ""
 
 
 def _store(path: Path, svg: str) -> None:
@@ -271,3 +323,7 @@ def _event(ax: Axes, look: LaneLook, event: Event, row: list[str], ay: float, ly
     )
     for k, line in enumerate(row):
         ax.text(TITLE_X, ly + k * ROW, line, va="center", fontsize=7.5, color="#111111")
+
+
+if __name__ == "__main__":  # the drawing process started by TimelineFigure
+    sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).encode())

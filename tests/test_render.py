@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from briefing.build import BuildFailed, Options, build
-from briefing.figures import alt_text, timeline_figure
+from briefing.figures import TimelineFigure, alt_text
 from briefing.model import Event, PartialDate
 
 from .conftest import BRIEF, TIMELINE_YAML, MakeProject
@@ -137,15 +138,37 @@ EVENTS = (
 
 
 def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
-    first = timeline_figure(EVENTS, (), "Caption", tmp_path)
+    first = TimelineFigure(EVENTS, (), "Caption", tmp_path).result()
     cached = list(tmp_path.glob("timeline-*.svg"))
     assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == first.svg
     assert first.svg.startswith("<svg") and "Both leaders take office</text>" in first.svg
     cached[0].write_text("<svg>from the cache</svg>", encoding="utf-8")
-    assert timeline_figure(EVENTS, (), "Caption", tmp_path).svg == "<svg>from the cache</svg>"
-    assert timeline_figure(EVENTS, (), "Caption", None).svg == first.svg
-    timeline_figure(EVENTS[:1], (), "Caption", tmp_path)
+    from_cache = TimelineFigure(EVENTS, (), "Caption", tmp_path)
+    assert from_cache.drawing is None and from_cache.result().svg == "<svg>from the cache</svg>"
+    assert TimelineFigure(EVENTS, (), "Caption", None).result().svg == first.svg
+    TimelineFigure(EVENTS[:1], (), "Caption", tmp_path).result()
     assert len(list(tmp_path.glob("timeline-*.svg"))) == 1  # the cache keeps the latest only
+
+
+@pytest.mark.parametrize(
+    ("drawer", "drawn_here"),
+    [(None, False), ("/bin/false", True), ("/nonexistent/python", True)],
+    ids=["other-process", "drawing-process-fails", "no-drawing-process"],
+)
+def test_figure_is_drawn_in_another_process_or_else_here(
+    make_project: MakeProject, drawer: str | None, drawn_here: bool
+) -> None:
+    root = make_project()
+    script = (
+        "import sys; from pathlib import Path; from briefing.build import build\n"
+        f"sys.executable = {drawer!r} or sys.executable\n"
+        f"build(Path({str(root)!r}))\n"
+        "print('matplotlib.figure' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str(drawn_here)
+    assert "Talks announced</text>" in (root / "dist" / "brief.html").read_text(encoding="utf-8")
 
 
 def test_alt_text_lists_the_events() -> None:
