@@ -115,9 +115,9 @@ def make_project(root: Path, sources: int, judgements: int, events: int, seed: i
 
     timeline = ["events:"]
     for n in range(events):
-        year, month = 2000 + n * 24 // max(events, 1), 1 + n % 12
+        year, month = divmod(2000 * 12 + n * 24 * 12 // max(events, 1), 12)  # in order
         sid = rng.choice(list(texts))
-        timeline += [f"  - date: '{year}-{month:02d}'", f"    title: {sentence(rng)[:-1]}",
+        timeline += [f"  - date: '{year}-{month + 1:02d}'", f"    title: {sentence(rng)[:-1]}",
                      "    actors: [Russia]", "    cite:", f"      - source: {sid}",
                      f"        quote: '{quote_from(rng, texts[sid])}'"]  # fmt: skip
     (root / "figures" / "timeline.yaml").write_text("\n".join(timeline) + "\n", encoding="utf-8")

@@ -53,14 +53,19 @@ class RenderTimeout(BaseException):
 
 
 class _Problems(logging.Handler):
-    """Collects what WeasyPrint reports as errors, which it would otherwise only log."""
+    """Collects what WeasyPrint reports as errors, which it would otherwise only log, and
+    the characters it found in no font."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.missing_glyphs: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().splitlines()[0])
+        if record.levelno >= logging.ERROR:
+            self.messages.append(record.getMessage().splitlines()[0])
+        elif str(record.msg).startswith(".notdef glyph") and isinstance(record.args, tuple):
+            self.missing_glyphs[str(record.args[0])] = None
 
 
 def _timeout(signum: int, frame: object) -> None:
@@ -86,7 +91,7 @@ def render_pdf(
     logger.addHandler(problems)
     propagate, level = logger.propagate, logger.level
     logger.propagate = False
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.WARNING)
     timed = threading.current_thread() is threading.main_thread()
     if timed:
         previous = signal.signal(signal.SIGALRM, _timeout)
@@ -117,6 +122,12 @@ def render_pdf(
     for message in problems.messages:
         if not any(url in message for url in refused):
             diagnostics.error(Location("brief.html"), f"typesetting failed: {message}")
+    for char in problems.missing_glyphs:
+        diagnostics.warning(
+            find_reference(root, [char]),
+            f"no font has the character {char} (U+{ord(char):04X}); it prints as an empty box",
+            hint="install a font that has it and name it in the layout's CSS font stack",
+        )
     failed = pdf is None or fetcher.refused or problems.messages
     return (None if failed else pdf), fetcher.read
 

@@ -109,9 +109,10 @@ def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
 
 
 def find_reference(root: Path, candidates: list[str]) -> Location:
-    """Where brief.md or a project layout first names one of candidates (an address)."""
-    layouts = sorted((root / "layouts").glob("*")) if (root / "layouts").is_dir() else []
-    for file in [root / BRIEF, *layouts]:
+    """Where the brief, its sources, events or layouts first name one of candidates."""
+    folders = [root / "seeds", root / "figures", root / "layouts"]
+    files = [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())]
+    for file in [root / BRIEF, *files]:
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):

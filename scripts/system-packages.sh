@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the system packages briefing needs, if any is missing (Debian; run as root or via sudo).
-#   runtime: Pango for WeasyPrint, the HarfBuzz subsetter, the Charis SIL and DejaVu fonts
+#   runtime: Pango for WeasyPrint, the HarfBuzz subsetter, the Charis SIL and DejaVu fonts,
+#            Symbola for symbols and emoji that Charis lacks (a source may have them)
 #   checks:  poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf, Chromium for the browser
 #            tests, Java for the W3C Nu HTML checker, pandoc for the benchmark
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-sil-charis
-          fonts-dejavu-core poppler-utils qpdf chromium pandoc)
+          fonts-dejavu-core fonts-symbola poppler-utils qpdf chromium pandoc)
 command -v java >/dev/null || packages+=(default-jre-headless)
 command -v npm >/dev/null || packages+=(npm)
 missing=()

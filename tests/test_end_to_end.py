@@ -22,6 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     result = CliRunner().invoke(main, ["build", str(REPO), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "warning" not in result.output  # e.g. a character no font has
     return out
 
 

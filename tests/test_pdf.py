@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from briefing.build import Options, build
 
-from .conftest import REPO
+from .conftest import BRIEF, REPO, MakeProject
 
 
 def pages_text(pdf: Path) -> list[str]:
@@ -124,3 +124,34 @@ def test_one_page_read_ahead(tmp_path: Path) -> None:
     assert "BOTTOM LINE" in flat and "Figure 1." in flat
     assert [f"KJ{n}" for n in range(1, 8)] == re.findall(r"\bKJ\d\b", flat)
     assert flat.count("CONFIDENCE") == 7
+
+
+def test_a_character_no_font_has_is_a_warning_at_its_line(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    # U+1FAE8 (Unicode 15) is in none of the fonts the set-up installs.
+    brief = BRIEF.replace("It asks for more", "It asks for more \U0001fae8")
+    line, column = next(
+        (n, text.index("\U0001fae8") + 1)
+        for n, text in enumerate(brief.splitlines(), 1)
+        if "\U0001fae8" in text
+    )
+    result = build(make_project({"brief.md": brief}), Options(outdir=tmp_path, formats=("pdf",)))
+    assert [(str(w.location), w.message) for w in result.diagnostics.warnings] == [
+        (
+            f"brief.md:{line}:{column}",
+            "no font has the character \U0001fae8 (U+1FAE8); it prints as an empty box",
+        )
+    ]
+    assert (tmp_path / "brief.pdf").exists()
+
+
+def test_symbols_of_the_sources_have_a_font(tmp_path: Path) -> None:
+    """The default brief quotes a cookie notice with an emoji; Symbola prints it."""
+    result = build(REPO, Options(outdir=tmp_path, formats=("pdf",)))
+    assert not result.diagnostics.warnings
+    assert any("\U0001f36a" in page for page in pages_text(tmp_path / "brief.pdf"))
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "brief.pdf")], capture_output=True, text=True, check=True
+    )
+    assert "Symbola" in fonts.stdout
