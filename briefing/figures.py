@@ -34,6 +34,7 @@ WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's 
 ROW = 0.19  # inches per label line
 AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
 WRAP = 62  # characters of title per line
+PANEL_LINES = 40  # label lines in one panel: 8 inches, which fits an A4 or Letter page
 
 # Lanes: who acted. Each has a marker shape as well as a colour, so it reads in greyscale.
 LANE_LOOKS = (("o", "#1b4f72"), ("s", "#922b21"), ("v", "#1e6f4c"))
@@ -105,23 +106,23 @@ class TimelineFigure:
             Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
         ).hexdigest()[:20]
         self.events, self.lanes, self.caption = events, lanes, caption
-        self.cached = cache / f"timeline-{key}.svg" if cache else None
-        self.svg = _read(self.cached) if self.cached else ""
+        self.cached = cache / f"timeline-{key}.json" if cache else None
+        self.panels = _read(self.cached) if self.cached else []
         self.drawing: subprocess.Popen[bytes] | None = None
-        if not self.svg and "matplotlib.figure" not in sys.modules:
+        if not self.panels and "matplotlib.figure" not in sys.modules:
             self.drawing = _start_drawing(events, lanes)
 
     def result(self) -> Figure:
-        if not self.svg:
+        if not self.panels:
             if self.drawing and self.drawing.stdout:
                 with self.drawing.stdout:
-                    svg = self.drawing.stdout.read().decode()
-                self.svg = svg if self.drawing.wait() == 0 else ""
+                    drawn = self.drawing.stdout.read()
+                self.panels = json.loads(drawn) if self.drawing.wait() == 0 else []
             # Without a second process, or should it fail, the figure is drawn here.
-            self.svg = self.svg or _draw(self.events, self.lanes)
+            self.panels = self.panels or _draw(self.events, self.lanes)
             if self.cached:
-                _store(self.cached, self.svg)
-        return Figure(svg=self.svg, alt=alt_text(self.events), caption=self.caption)
+                _store(self.cached, self.panels)
+        return Figure(panels=tuple(self.panels), alt=alt_text(self.events), caption=self.caption)
 
 
 def _start_drawing(
@@ -151,21 +152,22 @@ def _start_drawing(
     return process
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
-        return ""
+        panels = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # not drawn yet, or replaced by a concurrent build: draw it
+        return []
+    return panels if isinstance(panels, list) and all(isinstance(p, str) for p in panels) else []
 
 
-def _store(path: Path, svg: str) -> None:
+def _store(path: Path, panels: list[str]) -> None:
     """Keep a drawn figure for the next build; a cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(svg, encoding="utf-8")
+        temporary.write_text(json.dumps(panels), encoding="utf-8")
         temporary.replace(path)
-        for stale in path.parent.glob("timeline-*.svg"):
+        for stale in path.parent.glob("timeline-*.*"):
             if stale != path:
                 stale.unlink()
     except OSError:
@@ -215,22 +217,46 @@ STYLE: dict[str, Any] = {
 }
 
 
-def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> str:
-    import io
+def panels_of(events: tuple[Event, ...]) -> list[tuple[Event, ...]]:
+    """The events in runs of at most PANEL_LINES label lines: each run is drawn as a panel
+    short enough for a page (an event longer than that has a panel of its own)."""
+    panels: list[tuple[Event, ...]] = []
+    run: list[Event] = []
+    lines = 0
+    for event, row in zip(events, _rows(events), strict=True):
+        if run and lines + len(row) > PANEL_LINES:
+            panels.append(tuple(run))
+            run, lines = [], 0
+        run.append(event)
+        lines += len(row)
+    return [*panels, tuple(run)]
 
+
+def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> list[str]:
+    """The timeline as SVG panels, each short enough for a page."""
     import matplotlib
 
+    looks = lane_looks(events, lanes)  # the same in every panel
     with matplotlib.rc_context(cast(Any, STYLE)):
-        fig = draw_timeline(events, lanes)
-        out = io.StringIO()
-        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        return [_svg(draw_timeline(panel, lanes, looks)) for panel in panels_of(events)]
+
+
+def _svg(fig: MplFigure) -> str:
+    import io
+
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
     # Drop the XML prologue and matplotlib's RDF metadata: the SVG goes inline into HTML.
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.S)
     return svg.replace("'DejaVu Sans'", "'DejaVu Sans', 'Bitstream Vera Sans', sans-serif")
 
 
-def draw_timeline(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> MplFigure:
+def draw_timeline(
+    events: tuple[Event, ...],
+    lanes: tuple[Lane, ...] = (),
+    looks: dict[str, LaneLook] | None = None,
+) -> MplFigure:
     """The timeline as a matplotlib Figure (no pyplot state); draw it within STYLE."""
     from matplotlib.figure import Figure as MplFigure
 
@@ -242,7 +268,7 @@ def draw_timeline(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> Mp
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    looks = lane_looks(events, lanes)
+    looks = looks or lane_looks(events, lanes)
     _legend(ax, looks)
     label_y, y = [], top + ROW / 2
     for r in rows:
@@ -326,4 +352,4 @@ def _event(ax: Axes, look: LaneLook, event: Event, row: list[str], ay: float, ly
 
 
 if __name__ == "__main__":  # the drawing process started by TimelineFigure
-    sys.stdout.buffer.write(_draw(*pickle.load(sys.stdin.buffer)).encode())
+    sys.stdout.write(json.dumps(_draw(*pickle.load(sys.stdin.buffer))))

@@ -326,7 +326,7 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Figure:
-    svg: str
+    panels: tuple[str, ...]  # SVG, each short enough for a page
     alt: str
     caption: str
 

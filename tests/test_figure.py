@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import re
+import textwrap
 from typing import Any, cast
 
 import matplotlib
@@ -13,8 +15,17 @@ from matplotlib.transforms import Bbox
 
 from briefing.diagnostics import Diagnostics
 from briefing.events import parse_timeline
-from briefing.figures import STYLE, draw_timeline, lane_looks, lane_of
-from briefing.model import Timeline
+from briefing.figures import (
+    PANEL_LINES,
+    STYLE,
+    WRAP,
+    _draw,
+    draw_timeline,
+    lane_looks,
+    lane_of,
+    panels_of,
+)
+from briefing.model import Event, PartialDate, Timeline
 
 from .conftest import REPO
 
@@ -89,3 +100,24 @@ def test_dense_cluster_stays_legible() -> None:
         for day in (1, 1, 2, 2, 3, 8, 8, 9)
     )  # fmt: skip
     assert_legible(events)
+
+
+def test_a_long_timeline_is_drawn_in_panels_that_fit_a_page() -> None:
+    events = tuple(
+        Event(PartialDate(2000 + n // 12, n % 12 + 1), f"Event number {n} " + "word " * (n % 20),
+              ("Putin",) if n % 2 else ("Assad",), "", (n,), None)  # type: ignore[arg-type]
+        for n in range(120)
+    )  # fmt: skip
+    panels = panels_of(events)
+    assert len(panels) > 2 and sum(panels, ()) == events  # every event, in order, once
+    for panel in panels:
+        lines = sum(len(textwrap.wrap(e.title, WRAP)) for e in panel)
+        assert lines <= PANEL_LINES
+    drawn = _draw(events, ())
+    assert len(drawn) == len(panels)
+    heights = [float(re.search(r'height="([\d.]+)pt"', svg)[1]) / 72 for svg in drawn]  # type: ignore[index]
+    assert max(heights) < 8.5  # inches: A4 and Letter both leave more than that
+    for svg, panel in zip(drawn, panels, strict=True):
+        first, last = (" ".join(e.title.split()[:3]) for e in (panel[0], panel[-1]))
+        assert re.search(f">{first}[ <]", svg) and re.search(f">{last}[ <]", svg)  # its events
+        assert "month or year only" in svg  # and the legend

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -139,15 +140,19 @@ EVENTS = (
 
 def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
     first = TimelineFigure(EVENTS, (), "Caption", tmp_path).result()
-    cached = list(tmp_path.glob("timeline-*.svg"))
-    assert len(cached) == 1 and cached[0].read_text(encoding="utf-8") == first.svg
-    assert first.svg.startswith("<svg") and "Both leaders take office</text>" in first.svg
-    cached[0].write_text("<svg>from the cache</svg>", encoding="utf-8")
+    (panel,) = first.panels
+    assert panel.startswith("<svg") and "Both leaders take office</text>" in panel
+    cached = list(tmp_path.glob("timeline-*"))
+    assert len(cached) == 1 and json.loads(cached[0].read_text(encoding="utf-8")) == [panel]
+    cached[0].write_text('["<svg>from the cache</svg>"]', encoding="utf-8")
     from_cache = TimelineFigure(EVENTS, (), "Caption", tmp_path)
-    assert from_cache.drawing is None and from_cache.result().svg == "<svg>from the cache</svg>"
-    assert TimelineFigure(EVENTS, (), "Caption", None).result().svg == first.svg
+    assert from_cache.drawing is None
+    assert from_cache.result().panels == ("<svg>from the cache</svg>",)
+    cached[0].write_text("<svg>not what the cache holds</svg>", encoding="utf-8")
+    assert TimelineFigure(EVENTS, (), "Caption", tmp_path).result().panels == (panel,)
+    assert TimelineFigure(EVENTS, (), "Caption", None).result().panels == (panel,)
     TimelineFigure(EVENTS[:1], (), "Caption", tmp_path).result()
-    assert len(list(tmp_path.glob("timeline-*.svg"))) == 1  # the cache keeps the latest only
+    assert len(list(tmp_path.glob("timeline-*"))) == 1  # the cache keeps the latest only
 
 
 @pytest.mark.parametrize(
