@@ -129,6 +129,8 @@ def _start_drawing(
     events: tuple[Event, ...], lanes: tuple[Lane, ...]
 ) -> subprocess.Popen[bytes] | None:
     """`python -m briefing.figures` drawing the figure, or None if it cannot be started."""
+    if not sys.executable:  # an embedded interpreter
+        return None
     package_parent = str(Path(__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
     try:

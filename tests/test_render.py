@@ -157,8 +157,8 @@ def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("drawer", "drawn_here"),
-    [(None, False), ("/bin/false", True), ("/nonexistent/python", True)],
-    ids=["other-process", "drawing-process-fails", "no-drawing-process"],
+    [(None, False), ("/bin/false", True), ("/nonexistent/python", True), ("", True)],
+    ids=["other-process", "drawing-process-fails", "no-drawing-process", "embedded"],
 )
 def test_figure_is_drawn_in_another_process_or_else_here(
     make_project: MakeProject, drawer: str | None, drawn_here: bool
@@ -166,8 +166,8 @@ def test_figure_is_drawn_in_another_process_or_else_here(
     root = make_project()
     script = (
         "import sys; from pathlib import Path; from briefing.build import build\n"
-        f"sys.executable = {drawer!r} or sys.executable\n"
-        f"build(Path({str(root)!r}))\n"
+        + ("" if drawer is None else f"sys.executable = {drawer!r}\n")
+        + f"build(Path({str(root)!r}))\n"
         "print('matplotlib.figure' in sys.modules)"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
