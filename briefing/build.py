@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .assemble import assemble
 from .diagnostics import BuildFailed, Diagnostics
@@ -13,16 +12,13 @@ from .events import parse_timeline
 from .evidence import verify_citations
 from .html import render_html
 from .language import check_language
-from .model import Brief, BriefText, Timeline, TimelineSlot
+from .model import Brief, BriefText, Figure, Timeline, TimelineSlot
 from .options import Options
 from .output import brief_json, locked, write_outputs
 from .parse import parse_brief
 from .project import load_project
 from .sources import ingest_sources
 from .stamp import forget, inputs_key, record
-
-if TYPE_CHECKING:
-    from .figures import TimelineFigure
 
 
 @dataclass
@@ -56,10 +52,8 @@ def build(root: Path, options: Options | None = None) -> Result:
     _stop_on_errors(diagnostics)
     text = _with_overrides(text, options)
     rendered = {"pdf", "html"} & set(options.formats)
-    drawing = _timeline_figure(text, timeline, outdir) if rendered else None
-    if "pdf" in options.formats:
-        _load_typesetter()  # while the figure is drawn in another process
-    brief = assemble(text, sources, timeline, citations, drawing.result() if drawing else None)
+    figure = _timeline_figure(text, timeline, outdir, options) if rendered else None
+    brief = assemble(text, sources, timeline, citations, figure)
     if not options.formats:
         return Result(brief, diagnostics)
     files, resources = _render(brief, root, options, diagnostics)
@@ -86,17 +80,19 @@ def _with_overrides(text: BriefText, options: Options) -> BriefText:
     return dataclasses.replace(text, meta=meta)
 
 
-def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path) -> TimelineFigure:
+def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path, options: Options) -> Figure:
+    """The figure, drawn by another process while this one imports WeasyPrint (0.5 s)."""
     from .figures import TimelineFigure  # matplotlib only when something is rendered
 
     slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
     caption = slot.caption if slot and slot.caption else "Timeline"
-    return TimelineFigure(timeline.events, timeline.lanes, caption, outdir / ".cache")
-
-
-def _load_typesetter() -> None:
-    """Import WeasyPrint, about half a second, now rather than when the PDF is made."""
-    import weasyprint  # noqa: F401
+    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, outdir / ".cache")
+    try:
+        if "pdf" in options.formats:
+            import weasyprint  # noqa: F401
+        return drawing.result()
+    finally:
+        drawing.close()
 
 
 def _render(

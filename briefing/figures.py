@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -117,12 +118,18 @@ class TimelineFigure:
             if self.drawing and self.drawing.stdout:
                 with self.drawing.stdout:
                     drawn = self.drawing.stdout.read()
-                self.panels = json.loads(drawn) if self.drawing.wait() == 0 else []
+                self.panels = _parse(drawn) if self.drawing.wait() == 0 else []
             # Without a second process, or should it fail, the figure is drawn here.
             self.panels = self.panels or _draw(self.events, self.lanes)
             if self.cached:
                 _store(self.cached, self.panels)
         return Figure(panels=tuple(self.panels), alt=alt_text(self.events), caption=self.caption)
+
+    def close(self) -> None:
+        """Stop the drawing process, should the build end before it is done."""
+        if self.drawing and self.drawing.poll() is None:
+            self.drawing.kill()
+            self.drawing.wait()
 
 
 def _start_drawing(
@@ -135,7 +142,8 @@ def _start_drawing(
     path = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "briefing.figures"],
+            # -P: not the current folder's `briefing`, nor a `briefing.py` that happens to be there
+            [sys.executable, "-P", "-m", "briefing.figures"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -156,10 +164,21 @@ def _start_drawing(
 
 def _read(path: Path) -> list[str]:
     try:
-        panels = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # not drawn yet, or replaced by a concurrent build: draw it
+        return _parse(path.read_bytes())
+    except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
         return []
-    return panels if isinstance(panels, list) and all(isinstance(p, str) for p in panels) else []
+
+
+def _parse(drawn: bytes) -> list[str]:
+    """The panels in a JSON list of SVG texts, or none if it is anything else."""
+    try:
+        panels = json.loads(drawn)
+    except ValueError:
+        return []
+    valid = isinstance(panels, list) and all(
+        isinstance(p, str) and p.startswith("<svg") for p in panels
+    )
+    return panels if valid else []
 
 
 def _store(path: Path, panels: list[str]) -> None:
@@ -239,11 +258,17 @@ def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> list[str]:
     import matplotlib
 
     looks = lane_looks(events, lanes)  # the same in every panel
-    with matplotlib.rc_context(cast(Any, STYLE)):
-        return [_svg(draw_timeline(panel, lanes, looks)) for panel in panels_of(events)]
+    with matplotlib.rc_context(cast(Any, STYLE)), warnings.catch_warnings():
+        # The figure's text is real text: a glyph missing here is reported by the PDF stage.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+        return [
+            _svg(draw_timeline(panel, lanes, looks), f"timeline{n}-")
+            for n, panel in enumerate(panels_of(events), start=1)
+        ]
 
 
-def _svg(fig: MplFigure) -> str:
+def _svg(fig: MplFigure, prefix: str) -> str:
+    """The figure as SVG for inlining in HTML, its ids made unique with prefix."""
     import io
 
     out = io.StringIO()
@@ -251,6 +276,7 @@ def _svg(fig: MplFigure) -> str:
     svg = out.getvalue()
     # Drop the XML prologue and matplotlib's RDF metadata: the SVG goes inline into HTML.
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg") :], flags=re.S)
+    svg = re.sub(r'(\bid="|href="#|url\(#)', rf"\g<1>{prefix}", svg)
     return svg.replace("'DejaVu Sans'", "'DejaVu Sans', 'Bitstream Vera Sans', sans-serif")
 
 
@@ -353,5 +379,18 @@ def _event(ax: Axes, look: LaneLook, event: Event, row: list[str], ay: float, ly
         ax.text(TITLE_X, ly + k * ROW, line, va="center", fontsize=7.5, color="#111111")
 
 
+def _end_with_parent() -> None:
+    """Have the kernel stop this process when the build that started it dies (Linux)."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        parent = os.getppid()
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it died already
+            sys.exit(1)
+
+
 if __name__ == "__main__":  # the drawing process started by TimelineFigure
+    _end_with_parent()
     sys.stdout.write(json.dumps(_draw(*pickle.load(sys.stdin.buffer))))

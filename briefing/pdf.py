@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
 from .model import Rendered
-from .project import MAX_IMAGE_PIXELS, find_reference, read_inside
+from .project import MAX_IMAGE_PIXELS, find_reference, locate, read_inside
 
 
 def _fetcher_class() -> type:
@@ -130,14 +130,27 @@ def render_pdf(
     for message in problems.messages:
         if not any(url in message for url in refused):
             diagnostics.error(Location("brief.html"), f"typesetting failed: {message}")
-    for char in problems.missing_glyphs:
-        diagnostics.warning(
-            find_reference(root, [char]),
-            f"no font has the character {char} (U+{ord(char):04X}); it prints as an empty box",
-            hint="install a font that has it and name it in the layout's CSS font stack",
-        )
+    _warn_of_missing_glyphs(root, list(problems.missing_glyphs), diagnostics)
     failed = pdf is None or fetcher.refused or problems.messages
     return (None if failed else pdf), fetcher.read
+
+
+def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnostics) -> None:
+    """One warning for each line that has characters no installed font has."""
+    found = locate(root, chars, ["seeds", "figures", "layouts"])
+    lines: dict[tuple[str, int], tuple[Location, list[str]]] = {}
+    for char in chars:
+        at = found.get(char, Location("brief.html"))
+        lines.setdefault((at.path, at.line), (at, []))[1].append(char)
+    for location, missing in lines.values():
+        names = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing)
+        diagnostics.warning(
+            location,
+            f"no font has the character {names}; it prints as an empty box"
+            if len(missing) == 1
+            else f"no font has the characters {names}; they print as empty boxes",
+            hint="install a font that has it and name it in the layout's CSS font stack",
+        )
 
 
 def _referenced_at(root: Path, url: str) -> Location:

@@ -109,17 +109,29 @@ def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
 
 
 def find_reference(root: Path, candidates: list[str]) -> Location:
-    """Where the brief, its sources, events or layouts first name one of candidates."""
-    folders = [root / "seeds", root / "figures", root / "layouts"]
-    files = [path for folder in folders if folder.is_dir() for path in sorted(folder.iterdir())]
-    for file in [root / BRIEF, *files]:
+    """Where brief.md or a project layout first names one of candidates (an address)."""
+    return next(iter(locate(root, candidates, ["layouts"]).values()), Location(BRIEF))
+
+
+def locate(root: Path, texts: list[str], folders: list[str]) -> dict[str, Location]:
+    """Where brief.md, then the files in folders, first have each of texts, in the order
+    found; texts found nowhere are left out. Each file is read once."""
+    paths = [root / BRIEF]
+    paths += [p for f in folders if (root / f).is_dir() for p in sorted((root / f).iterdir())]
+    wanted = [t for t in dict.fromkeys(texts) if t]
+    found: dict[str, Location] = {}
+    for path in paths:
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            if path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        for number, line in enumerate(lines, start=1):
-            for candidate in candidates:
-                if candidate and candidate in line:
-                    name = str(file.relative_to(root))
-                    return Location(name, number, line.index(candidate) + 1)
-    return Location(BRIEF)
+        present = [t for t in wanted if t not in found and t in text]
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not present:
+                break
+            for t in [t for t in present if t in line]:
+                found[t] = Location(str(path.relative_to(root)), number, line.index(t) + 1)
+                present.remove(t)
+    return found

@@ -121,3 +121,7 @@ def test_a_long_timeline_is_drawn_in_panels_that_fit_a_page() -> None:
         first, last = (" ".join(e.title.split()[:3]) for e in (panel[0], panel[-1]))
         assert re.search(f">{first}[ <]", svg) and re.search(f">{last}[ <]", svg)  # its events
         assert "month or year only" in svg  # and the legend
+    ids = [i for svg in drawn for i in re.findall(r'\bid="([^"]+)"', svg)]
+    assert len(ids) == len(set(ids))  # the panels are inlined in one HTML page
+    referenced = {r for svg in drawn for r in re.findall(r'(?:href="#|url\(#)([^")]+)', svg)}
+    assert referenced and referenced <= set(ids)

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from briefing.build import Options, build
 
-from .conftest import BRIEF, REPO, MakeProject
+from .conftest import BRIEF, REPO, TIMELINE_YAML, MakeProject
 
 
 def pages_text(pdf: Path) -> list[str]:
@@ -126,22 +126,47 @@ def test_one_page_read_ahead(tmp_path: Path) -> None:
     assert flat.count("CONFIDENCE") == 7
 
 
-def test_a_character_no_font_has_is_a_warning_at_its_line(
+def test_one_page_read_ahead_with_a_long_timeline(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    # U+1FAE8 (Unicode 15) is in none of the fonts the set-up installs.
-    brief = BRIEF.replace("It asks for more", "It asks for more \U0001fae8")
+    """Its panels stand side by side; its citations link to a list of the sources."""
+    events = "".join(
+        f"  - date: '{2000 + n // 12}-{n % 12 + 1:02d}'\n"
+        f"    title: Event number {n} of a long timeline\n    cite: [cranes]\n"
+        for n in range(60)
+    )
+    root = make_project({"figures/timeline.yaml": "events:\n" + events})
+    result = build(root, Options(outdir=tmp_path, formats=("pdf",), layout="onepage"))
+    assert result.brief.figure is not None and len(result.brief.figure.panels) == 2
+    assert "Pages:           1" in pdfinfo(tmp_path / "brief.pdf")
+    (page,) = pages_text(tmp_path / "brief.pdf")
+    assert "Sources. S1 Harbour talks resume in Port Ellis; S2" in " ".join(page.split())
+
+
+def test_characters_no_font_has_are_a_warning_at_their_place(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    # U+1FAE8 and U+1FAE9 (Unicode 15 and 16) are in none of the fonts the set-up installs.
+    brief = BRIEF.replace("It asks for more", "It asks for more \U0001fae8\U0001fae9")
     line, column = next(
         (n, text.index("\U0001fae8") + 1)
         for n, text in enumerate(brief.splitlines(), 1)
         if "\U0001fae8" in text
     )
-    result = build(make_project({"brief.md": brief}), Options(outdir=tmp_path, formats=("pdf",)))
+    events = TIMELINE_YAML.replace("title: Crane closed", "title: Crane closed \U0001faea")
+    event_line = events.splitlines().index("    title: Crane closed \U0001faea") + 1
+    root = make_project({"brief.md": brief, "figures/timeline.yaml": events})
+    result = build(root, Options(outdir=tmp_path, formats=("pdf",)))
     assert [(str(w.location), w.message) for w in result.diagnostics.warnings] == [
         (
             f"brief.md:{line}:{column}",
-            "no font has the character \U0001fae8 (U+1FAE8); it prints as an empty box",
-        )
+            "no font has the characters \U0001fae8 (U+1FAE8), \U0001fae9 (U+1FAE9); "
+            "they print as empty boxes",
+        ),
+        (
+            f"figures/timeline.yaml:{event_line}:25",
+            "no font has the character \U0001faea (U+1FAEA); it prints as an empty box",
+        ),
     ]
     assert (tmp_path / "brief.pdf").exists()
 
