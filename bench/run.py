@@ -59,7 +59,9 @@ def main() -> None:
     briefing = [str(BIN / "briefing")]
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     try:
-        print(f"briefing benchmark: {ROUNDS} rounds, medians; peak memory is the largest seen")
+        print(
+            f"briefing benchmark: {ROUNDS} rounds, medians; peak memory is the largest process seen"
+        )
         page, page_css = typeset_alone(work)
         ours, pandoc, alone = [], [], []
         for n in range(ROUNDS):
