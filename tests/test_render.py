@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from briefing.build import BuildFailed, Options, build
 from briefing.figures import TimelineFigure, alt_text
 from briefing.model import Event, PartialDate
 
-from .conftest import BRIEF, TIMELINE_YAML, MakeProject
+from .conftest import BRIEF, OTHER_TEXT, SOURCES_YAML, TIMELINE_YAML, MakeProject
 
 
 def html_of(root: Path, tmp_path: Path) -> str:
@@ -215,3 +216,29 @@ def test_layout_mistakes_are_diagnostics(
     make_project: MakeProject, tmp_path: Path, template: str, message: str
 ) -> None:
     assert layout_errors(make_project({"layouts/brief.html": template}), tmp_path) == [message]
+
+
+@pytest.mark.parametrize("extra_sources", [6, 7])
+def test_corroboration_is_a_matrix_up_to_eight_sources_then_a_list(
+    make_project: MakeProject, tmp_path: Path, extra_sources: int
+) -> None:
+    """The matrix grows as judgements times sources; past what fits a page it becomes a
+    list of what each judgement cites, which grows with the citations only."""
+    extra = {f"seeds/extra{n}.txt": OTHER_TEXT for n in range(extra_sources)}
+    register = SOURCES_YAML + "".join(
+        f"  extra{n}:\n    file: extra{n}.txt\n    title: Extra {n}\n    published: '2024'\n"
+        "    type: news\n    reliability: C\n    credibility: 3\n"
+        for n in range(extra_sources)
+    )
+    root = make_project({"seeds/sources.yaml": register, **extra})
+    html = html_of(root, tmp_path)
+    table = html[html.index('<table class="corroboration">') :]
+    table = table[: table.index("</table>")]
+    row = re.sub(r"<[^>]+>|\s+", " ", table[table.index("KJ1") :]).split()
+    if extra_sources + 2 <= 8:  # a column for each source, and one for the count
+        assert table.count('<th scope="col" class="count">') == extra_sources + 3
+        cells = ["2", "1", *["–"] * extra_sources, "2"]  # harbour twice, cranes once; 2 sources
+        assert row[: 4 + len(cells)] == ["KJ1", "likely", "·", "moderate", *cells]
+    else:
+        assert table.count('<th scope="col"') == 3 and "Sources cited" in table
+        assert " ".join(row[:10]) == "KJ1 likely · moderate S1 (B2) ×2, S2 (F3) 2"
