@@ -149,7 +149,7 @@ def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnosti
             f"no font has the character {names}; it prints as an empty box"
             if len(missing) == 1
             else f"no font has the characters {names}; they print as empty boxes",
-            hint="install a font that has it and name it in the layout's CSS font stack",
+            hint="install a font that has them and name it in the layout's CSS font stack",
         )
 
 

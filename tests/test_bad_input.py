@@ -218,7 +218,7 @@ def test_typesetting_limit_grows_with_the_document() -> None:
     from briefing.pdf import typesetting_limit
 
     assert typesetting_limit("<p>short</p>") == 300  # the default brief takes 4 s
-    assert typesetting_limit("x" * 4_000_000) == 1200  # a brief a hundred times larger
+    assert typesetting_limit("x" * 4_000_000) == 1200  # 4 MB: a brief some twenty times larger
 
 
 def test_deep_nesting_does_not_crash(make_project: MakeProject, tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def test_one_page_read_ahead_with_a_long_timeline(
 def test_characters_no_font_has_are_a_warning_at_their_place(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
-    # U+1FAE8 and U+1FAE9 (Unicode 15 and 16) are in none of the fonts the set-up installs.
+    # U+1FAE8 to U+1FAEA (Unicode 15 and 16) are in none of the fonts the set-up installs.
     brief = BRIEF.replace("It asks for more", "It asks for more \U0001fae8\U0001fae9")
     line, column = next(
         (n, text.index("\U0001fae8") + 1)
