@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
+from .directives.judgement import Judgement
 from .evidence import fold
-from .model import (
-    Brief,
-    BriefText,
-    Citation,
-    Figure,
-    Judgement,
-    Markdown,
-    MotiveSet,
-    Passage,
-    Prose,
-    Scenario,
-    Source,
-    Timeline,
-)
-from .output import plain, plain_text
-from .parse import PLACEHOLDER, placeholder_indices
-
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
 
 
 def assemble(
@@ -75,9 +58,10 @@ def _summary(
             f"{inferred} of the dates {'is' if inferred == 1 else 'are'} inferred"
             + (f" and {len(entries) - len(dated)} unknown." if len(dated) < len(entries) else ".")
         )
-    judgements = [b for b in text.blocks if isinstance(b, Judgement)]
     single = [
-        f"KJ{j.number}" for j in judgements if len({citations[i].source for i in j.citations}) == 1
+        j.label
+        for j in text.blocks_of(Judgement)
+        if len({citations[i].source for i in j.citations}) == 1
     ]
     sentences.append(
         f"Key judgements resting on a single source: {', '.join(single)}."
@@ -118,35 +102,10 @@ def _passages(citations: tuple[Citation, ...]) -> tuple[Passage, ...]:
 def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:
     """For each citation, a short name of the place that makes it ('KJ2', 'Timeline: 2015')."""
     contexts: dict[int, str] = {}
-
-    def mark(fragment: Markdown | None, name: str) -> None:
-        if fragment is not None:
-            contexts.update(dict.fromkeys(fragment.citations, name))
-
-    mark(text.bottom_line, "Bottom line")
-    mark(text.scope, "Scope note")
     section = "Introduction"
     for block in text.blocks:
-        if isinstance(block, Judgement):
-            mark(block.statement, f"KJ{block.number}")
-            mark(block.argument, f"KJ{block.number}")
-        elif isinstance(block, MotiveSet):
-            mark(block.intro, f"{block.actor}: motives")
-            for number, motive in enumerate(block.motives, start=1):
-                mark(motive.text, f"{block.actor}: motive {number}")
-        elif isinstance(block, Scenario):
-            name = f"Scenario: {plain(block.title)}"
-            mark(block.title, name)
-            mark(block.body, name)
-        elif isinstance(block, Prose):
-            content = block.content.text
-            headings = [(h.start(), plain_text(h[1])) for h in _HEADING.finditer(content)]
-            for group in PLACEHOLDER.finditer(content):
-                # The section of a citation is the last heading that starts before it.
-                before = [name for start, name in headings if start <= group.start()]
-                name = before[-1] if before else section
-                contexts.update(dict.fromkeys(placeholder_indices(group), name))
-            section = headings[-1][1] if headings else section
+        contexts.update(block.contexts(section))
+        section = block.section_after(section)
     for event in timeline.events:
         contexts.update(dict.fromkeys(event.citations, f"Timeline: {event.date.display}"))
     return contexts

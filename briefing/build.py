@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
 from .diagnostics import BuildFailed, Diagnostics
+from .directives.timeline import TimelineSlot
 from .events import parse_timeline
 from .evidence import verify_citations
+from .formats import FORMATS, Format, RenderJob
 from .html import render_html
 from .language import check_language
-from .model import Brief, BriefText, Figure, Timeline, TimelineSlot
+from .model import Brief, BriefText, Figure, Timeline
 from .options import Options
-from .output import brief_json, locked, write_outputs
+from .output import locked, write_outputs
 from .parse import parse_brief
 from .project import load_project
 from .sources import ingest_sources
@@ -37,8 +40,9 @@ def build(root: Path, options: Options | None = None) -> Result:
     """Compile the brief project at root; raise BuildFailed if it has errors."""
     options = options or Options()
     outdir = options.outdir or root / "dist"
+    formats = [FORMATS[name] for name in options.formats]
     diagnostics = Diagnostics()
-    key = inputs_key(root, options) if options.formats else ""  # before anything is read
+    key = inputs_key(root, options) if formats else ""  # before anything is read
     project = load_project(root, diagnostics)
     text = parse_brief(project.brief, diagnostics)
     if text is not None:
@@ -51,12 +55,12 @@ def build(root: Path, options: Options | None = None) -> Result:
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
     _stop_on_errors(diagnostics)
     text = _with_overrides(text, options)
-    rendered = {"pdf", "html"} & set(options.formats)
-    figure = _timeline_figure(text, timeline, outdir, options) if rendered else None
+    drawn = any(f.needs_figure for f in formats)
+    figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
     brief = assemble(text, sources, timeline, citations, figure)
-    if not options.formats:
+    if not formats:
         return Result(brief, diagnostics)
-    files, resources = _render(brief, root, options, diagnostics)
+    files, resources = _render(brief, root, formats, options, diagnostics)
     _stop_on_errors(diagnostics)
     with locked(outdir):
         forget(outdir)
@@ -80,39 +84,36 @@ def _with_overrides(text: BriefText, options: Options) -> BriefText:
     return dataclasses.replace(text, meta=meta)
 
 
-def _timeline_figure(text: BriefText, timeline: Timeline, outdir: Path, options: Options) -> Figure:
-    """The figure, drawn by another process while this one imports WeasyPrint (0.5 s)."""
+def _timeline_figure(
+    text: BriefText, timeline: Timeline, outdir: Path, formats: list[Format]
+) -> Figure:
+    """The figure, drawn by another process while this one imports what the formats need
+    (WeasyPrint: 0.5 s)."""
     from .figures import TimelineFigure  # matplotlib only when something is rendered
 
-    slot = next((b for b in text.blocks if isinstance(b, TimelineSlot)), None)
-    caption = slot.caption if slot and slot.caption else "Timeline"
+    slots = text.blocks_of(TimelineSlot)
+    caption = slots[0].caption if slots and slots[0].caption else "Timeline"
     drawing = TimelineFigure(timeline.events, timeline.lanes, caption, outdir / ".cache")
     try:
-        if "pdf" in options.formats:
-            import weasyprint  # noqa: F401
+        for module in dict.fromkeys(m for f in formats for m in f.preload):
+            importlib.import_module(module)
         return drawing.result()
     finally:
         drawing.close()
 
 
 def _render(
-    brief: Brief, root: Path, options: Options, diagnostics: Diagnostics
+    brief: Brief, root: Path, formats: list[Format], options: Options, diagnostics: Diagnostics
 ) -> tuple[dict[str, bytes], list[Path]]:
     """The output files' contents by name, and the project files read to make them."""
+    page = render_html(brief, root, diagnostics) if any(f.needs_html for f in formats) else None
+    if page is None and any(f.needs_html for f in formats):
+        return {}, []  # the layout failed; a diagnostic says why
+    job = RenderJob(brief, root, page, options.pdf_variant, diagnostics)
     files: dict[str, bytes] = {}
-    resources: list[Path] = []
-    page = render_html(brief, root, diagnostics) if {"pdf", "html"} & set(options.formats) else None
-    if page is not None and "pdf" in options.formats:
-        from .pdf import render_pdf  # WeasyPrint only when a PDF is wanted
-
-        pdf, read = render_pdf(page, root, options.pdf_variant, diagnostics)
-        resources += read
-        if pdf is not None:
-            files["brief.pdf"] = pdf
-    if page is not None and "html" in options.formats:
-        files["brief.html"] = page.html.encode()
-    if "json" in options.formats:
-        files["brief.json"] = brief_json(brief).encode()
-    if page is not None:
-        resources += page.resources
+    for output in formats:
+        data = output.render(job)
+        if data is not None:
+            files[output.filename] = data
+    resources = job.resources + list(page.resources if page else ())
     return files, resources

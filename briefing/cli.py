@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sized
+from collections.abc import Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Any, cast
 
 import click
 
 from . import __version__
-from .diagnostics import BriefingError, BuildFailed, Diagnostics
-from .options import FORMATS, Options, Paper
-from .stamp import inputs_key, up_to_date
-
-if TYPE_CHECKING:
-    from .build import Result
+from .diagnostics import BriefingError
+from .formats import FORMATS
+from .model import PAPERS, Paper
+from .options import Options
+from .report import build_and_report, explain, report
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
 # answers before they would have loaded.
@@ -32,29 +31,24 @@ formats_option = click.option(
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(FORMATS),
-    help="Only these outputs (repeatable; default: all three).",
+    type=click.Choice(list(FORMATS)),
+    help="Only these outputs (repeatable; default: all): "
+    + "; ".join(f"{f.name}, {f.help}" for f in FORMATS.values())
+    + ".",
 )
 
 
-def _report(diagnostics: Diagnostics) -> None:
-    for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
+class _Commands(click.Group):
+    """Every command's errors become one message and exit status 1, here and only here."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BriefingError as error:
+            raise click.ClickException(explain(error, ctx.invoked_subcommand or "")) from None
 
 
-def _run(action: str, run: Callable[[], Result]) -> Result:
-    try:
-        result: Result = run()
-    except BuildFailed as failed:
-        _report(failed.diagnostics)
-        raise click.ClickException(f"{action} failed: {failed}") from None
-    except BriefingError as error:
-        raise click.ClickException(str(error)) from None
-    _report(result.diagnostics)
-    return result
-
-
-@click.group()
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="briefing")
 def main() -> None:
     """Compile analytic briefs into print-ready PDF, HTML and JSON."""
@@ -64,7 +58,7 @@ def main() -> None:
 @project_argument
 @outdir_option
 @formats_option
-@click.option("--paper", type=click.Choice(["A4", "letter"]), help="Override the paper size.")
+@click.option("--paper", type=click.Choice(PAPERS), help="Override the paper size.")
 @click.option("--layout", help="Override the layout (a template name in layouts/).")
 @click.option(
     "--pdf-variant",
@@ -82,28 +76,10 @@ def build_command(
     force: bool,
 ) -> None:
     """Build PROJECT (default: the current folder) into brief.pdf, brief.html and brief.json."""
-    options = Options(outdir, formats or FORMATS, cast(Paper | None, paper), layout, pdf_variant)
-    raise SystemExit(build_and_report(project, options, force))
-
-
-def build_and_report(project: Path, options: Options, force: bool = False) -> int:
-    """Build (unless up to date), print what happened, and return the exit status."""
-    if not force and project.is_dir():
-        outdir = options.outdir or project / "dist"
-        current = up_to_date(outdir, inputs_key(project, options), project)
-        if current is not None:
-            click.echo(f"up to date: {', '.join(str(p) for p in current)}")
-            return 0
-    from .build import build
-
-    try:
-        result = _run("build", lambda: build(project, options))
-    except click.ClickException as error:
-        error.show()
-        return 1
-    for path in result.written:
-        click.echo(f"wrote {path}")
-    return 0
+    options = Options(
+        outdir, formats or tuple(FORMATS), cast(Paper | None, paper), layout, pdf_variant
+    )
+    build_and_report(project, options, force)
 
 
 @main.command("watch")
@@ -117,7 +93,7 @@ def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) 
     if not project.is_dir():
         raise click.ClickException(f"{project}: not a folder")
     click.echo(f"watching {project}")
-    watch(project, Options(outdir, formats or FORMATS), click.echo)
+    watch(project, Options(outdir, formats or tuple(FORMATS)), click.echo)
 
 
 @main.command("check")
@@ -126,7 +102,8 @@ def check_command(project: Path) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
     from .build import check
 
-    result = _run("check", lambda: check(project))
+    result = check(project)
+    report(result.diagnostics)
     brief = result.brief
     click.echo(
         f"ok: {_count(brief.judgements, 'judgement')}, "
@@ -148,7 +125,7 @@ def layouts_group() -> None:
 @project_argument
 def layouts_list(project: Path) -> None:
     """Show the shipped layouts and templates, and which PROJECT overrides."""
-    from .templates import template_files
+    from .layouts import template_files
 
     files = template_files(project)
     click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
@@ -167,12 +144,9 @@ def layouts_list(project: Path) -> None:
 @click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
 def layouts_eject(name: str, project: Path, force: bool) -> None:
     """Copy the shipped template NAME into PROJECT/layouts/ for editing."""
-    from .templates import eject
+    from .layouts import eject
 
-    try:
-        target = eject(project, name, force)
-    except BriefingError as error:
-        raise click.ClickException(str(error)) from None
+    target = eject(project, name, force)
     click.echo(f"copied builtin/{target.name} to {target}")
 
 
@@ -182,10 +156,7 @@ def new_command(directory: Path) -> None:
     """Create a brief project in DIRECTORY with an example of every construct."""
     from .new import new_project
 
-    try:
-        files = new_project(directory)
-    except BriefingError as error:
-        raise click.ClickException(str(error)) from None
+    files = new_project(directory)
     for path in files:
         click.echo(f"created {path}")
     click.echo(f"next: briefing check {directory} && briefing build {directory}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -62,6 +63,13 @@ class Diagnostics:
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 
+    def checkpoint(self) -> int:
+        """A mark to ask later whether errors came after it (see errors_since)."""
+        return len(self.errors)
+
+    def errors_since(self, checkpoint: int) -> bool:
+        return len(self.errors) > checkpoint
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self._items if d.severity == "error"]
@@ -69,6 +77,12 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self._items if d.severity == "warning"]
+
+
+def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """A 'did you mean' hint, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
 
 
 class BriefingError(Exception):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .citations import CitationScanner
 from .diagnostics import Diagnostics, Location
 from .model import Event, Lane, PartialDate, Timeline
-from .parse import CitationScanner, suggest
 from .project import TIMELINE
-from .yamlfile import YamlMap, load_yaml, text_field
+from .yamlfile import YamlMap, check_keys, load_yaml, text_field
 
 EVENT_KEYS = ("date", "title", "actors", "basis", "cite")
 MAX_LANES = 3
@@ -25,11 +25,7 @@ def parse_timeline(text: str | None, first_index: int, diagnostics: Diagnostics)
     if not isinstance(data, YamlMap) or not isinstance(data.get("events"), list):
         diagnostics.error(Location(TIMELINE, 1, 1), "expected a mapping with a list 'events:'")
         return Timeline((), ())
-    for key in data:
-        if key not in ("events", "lanes"):
-            diagnostics.error(
-                data.where(key), f"unknown key '{key}'", suggest(key, ["events", "lanes"])
-            )
+    check_keys(data, ("events", "lanes"), "key", diagnostics)
     events = []
     for item in data["events"]:
         if not isinstance(item, YamlMap):
@@ -81,11 +77,7 @@ def _check_order(events: list[Event], diagnostics: Diagnostics) -> None:
 
 
 def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) -> Event | None:
-    for key in item:
-        if key not in EVENT_KEYS:
-            diagnostics.error(
-                item.where(key), f"unknown event field '{key}'", suggest(key, EVENT_KEYS)
-            )
+    check_keys(item, EVENT_KEYS, "event field", diagnostics)
     title = text_field(item, "title", diagnostics, required=True)
     raw_date = text_field(item, "date", diagnostics, required=True)
     try:

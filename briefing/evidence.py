@@ -17,9 +17,8 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, suggest
 from .model import Citation, CitationRef, Source
-from .parse import suggest
 
 # Invisible characters: soft hyphen, zero-width characters, word joiner, BOM, bidi controls.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069"

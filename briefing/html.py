@@ -1,8 +1,4 @@
-"""Stage 7: render the brief to one self-contained HTML page through Jinja2 layouts.
-
-Templates are looked up in the project's `layouts/` first, then in the shipped layouts;
-`builtin/NAME` always names the shipped template, so a project template can extend it.
-"""
+"""Stage 7: render the brief to one self-contained HTML page through its layout."""
 
 from __future__ import annotations
 
@@ -15,35 +11,11 @@ from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostics, Location
-from .markdown import CiteTarget, FragmentRenderer
-from .model import Brief, Heading, Judgement, Rendered
-from .options import shipped_layouts
-from .output import plain
-from .project import find_reference
+from .layouts import display_name, environment, shipped_layout_names
+from .markdown import CiteTarget, FragmentRenderer, plain
+from .model import Brief, Rendered
+from .project import BRIEF, find_reference
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
-
-
-def shipped_layout_names() -> list[str]:
-    """Shipped layouts; templates whose name starts with '_' are parts that layouts include."""
-    return sorted(p.stem for p in shipped_layouts().glob("*.html") if not p.stem.startswith("_"))
-
-
-def environment(project: Path) -> jinja2.Environment:
-    shipped = jinja2.FileSystemLoader(shipped_layouts())
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.FileSystemLoader(project / "layouts"),
-                jinja2.PrefixLoader({"builtin": shipped}),
-                shipped,
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
@@ -67,20 +39,18 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
     markdown = FragmentRenderer(cite_targets(brief), project, raw_html=brief.meta.raw_html)
-    for judgement in brief.judgements:
-        markdown.anchor(f"kj-{judgement.id}")  # the layouts' anchors for judgements
+    block_headings = [block.heading() for block in brief.text.blocks]
+    for block_heading in filter(None, block_headings):
+        markdown.anchor(block_heading.anchor)  # the layouts' anchors for blocks (judgements)
     env.filters["md"] = markdown
     env.filters["plain"] = plain
     env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))
     # Render every fragment once, in reading order, so headings are known for the contents.
-    markdown(brief.text.bottom_line)
-    markdown(brief.text.scope)
-    for block in brief.text.blocks:
+    for block, heading in zip(brief.text.blocks, block_headings, strict=True):
         for fragment in block.fragments:
             markdown(fragment)
-        if isinstance(block, Judgement):
-            title = f"KJ{block.number} {plain(block.statement)}"
-            markdown.headings.append(Heading(3, title, f"kj-{block.id}"))
+        if heading:
+            markdown.headings.append(heading)
     context: dict[str, Any] = {
         "brief": brief,
         "meta": brief.meta,
@@ -95,7 +65,7 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     templates = set(env.list_templates())
     if name not in templates:
         diagnostics.error(
-            Location("brief.md"),
+            Location(BRIEF),
             f"layout '{brief.meta.layout}' not found (no template {name})",
             hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
         )
@@ -107,7 +77,7 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
         diagnostics.error(
-            Location(_layout_path(error.filename, project), error.lineno),
+            Location(display_name(error.filename, project), error.lineno),
             f"template syntax error: {error.message}",
             hint=line,
         )
@@ -124,16 +94,6 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     return Rendered(html, css, tuple(markdown.resources))
 
 
-def _layout_path(filename: str | None, project: Path) -> str:
-    """A template's file as the user knows it: relative to the project, or 'builtin/...'."""
-    if not filename:
-        return "layouts"
-    path = Path(filename).resolve()
-    if path.is_relative_to((project / "layouts").resolve()):
-        return str(path.relative_to(project.resolve()))
-    return "builtin/" + path.name
-
-
 def _runtime_error(error: Exception, project: Path) -> tuple[Location, str]:
     """Where in the templates a rendering error happened, and that line's text."""
     frames = [
@@ -142,11 +102,11 @@ def _runtime_error(error: Exception, project: Path) -> tuple[Location, str]:
         if f.filename.endswith((".html", ".css"))
     ]
     if not frames or not frames[-1].lineno:
-        return Location("layouts"), ""
+        return Location(BRIEF), ""
     frame, lineno = frames[-1], frames[-1].lineno or 0
     try:
         lines = Path(frame.filename).read_text(encoding="utf-8").splitlines()
     except OSError:
         lines = []
     text = lines[lineno - 1].strip() if lineno <= len(lines) else ""
-    return Location(_layout_path(frame.filename, project), lineno), text
+    return Location(display_name(frame.filename, project), lineno), text

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .citations import PLACEHOLDER
 from .diagnostics import Diagnostics
-from .model import BriefText, Judgement, Markdown
-from .parse import PLACEHOLDER
+from .directives.judgement import Judgement
+from .model import BriefText, Markdown
 from .vocabulary import VOCABULARIES, LikelihoodBand, Vocabulary
 
 CONFIDENCE_PHRASE = re.compile(
@@ -55,12 +56,9 @@ _TERM = re.compile(
 
 def check_language(text: BriefText, diagnostics: Diagnostics) -> None:
     vocabulary = VOCABULARIES[text.meta.vocabulary]
-    fragments = [f for f in (text.bottom_line, text.scope) if f] + [
-        f for block in text.blocks for f in block.fragments
-    ]
-    for fragment in fragments:
+    for fragment in (f for block in text.blocks for f in block.fragments):
         _check_fragment(fragment, vocabulary, diagnostics)
-    for judgement in (b for b in text.blocks if isinstance(b, Judgement)):
+    for judgement in text.blocks_of(Judgement):
         _check_statement(judgement, vocabulary, diagnostics)
 
 
@@ -109,6 +107,6 @@ def _check_statement(
         if max(band.low, declared.low) >= min(band.high, declared.high):
             diagnostics.warning(
                 judgement.statement.location.advance(judgement.statement.text, match.start()),
-                f"KJ{judgement.number} says '{match[1]}' ({band.range}) but its likelihood is "
+                f"{judgement.label} says '{match[1]}' ({band.range}) but its likelihood is "
                 f"'{judgement.likelihood}' ({declared.range})",
             )

@@ -16,8 +16,8 @@ import mistune
 from markupsafe import Markup, escape
 from mistune.util import striptags
 
+from .citations import PLACEHOLDER, placeholder_indices
 from .model import Heading, Markdown
-from .parse import PLACEHOLDER, placeholder_indices
 from .project import MAX_IMAGE_PIXELS, read_inside
 
 
@@ -29,6 +29,26 @@ class CiteTarget:
     href: str
     quote: str | None
     title: str
+
+
+_INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(text: str) -> str:
+    """Markdown text as plain words: citations, emphasis marks and link targets removed."""
+    text = _LINK.sub(r"\1", PLACEHOLDER.sub("", text))
+    text = " ".join(_INLINE_MARKUP.sub("", text).split())
+    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
+
+
+def plain(fragment: Markdown | None) -> str:
+    """A fragment as plain words (for bookmarks, the contents, brief.json)."""
+    if fragment is None:
+        return ""
+    if not isinstance(fragment, Markdown):
+        raise TypeError(f"expected a Markdown fragment, not {type(fragment).__name__}")
+    return plain_text(fragment.text)
 
 
 def slug(text: str) -> str:

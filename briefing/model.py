@@ -7,12 +7,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
 from .diagnostics import Location
-from .options import Paper
 
 Precision = Literal["year", "month", "day"]
+Paper = Literal["A4", "letter"]
+PAPERS: tuple[str, ...] = get_args(Paper)
+B = TypeVar("B", bound="Block")
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -137,81 +139,45 @@ class Markdown:
     citations: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Prose:
-    kind: ClassVar[str] = "prose"
-    content: Markdown
+class Block:
+    """A part of the brief's body: the prose between directives, or what a directive built.
+
+    Each kind of block lives in a module of briefing.directives, which says how it is
+    written in brief.md, where it is rendered, what its citations are called and how it
+    shows in brief.json.
+    """
+
+    kind: ClassVar[str]
+    # The layout part that renders the block where it stands in the body; "" for a block
+    # the layout places itself (the cover's bottom line and scope note).
+    template: ClassVar[str] = ""
+    location: Location
 
     @property
     def fragments(self) -> tuple[Markdown, ...]:
-        return (self.content,)
-
-
-@dataclass(frozen=True)
-class Judgement:
-    kind: ClassVar[str] = "judgement"
-    number: int
-    id: str
-    statement: Markdown
-    likelihood: str
-    confidence: str
-    argument: Markdown
-    location: Location
+        """Its Markdown texts, in reading order."""
+        raise NotImplementedError
 
     @property
     def citations(self) -> tuple[int, ...]:
-        return self.statement.citations + self.argument.citations
+        return tuple(i for fragment in self.fragments for i in fragment.citations)
 
-    @property
-    def fragments(self) -> tuple[Markdown, ...]:
-        return (self.statement, self.argument)
+    def contexts(self, section: str) -> dict[int, str]:
+        """For each of its citations, a short name of the place that makes it ('KJ2');
+        section is the heading the block stands under."""
+        return dict.fromkeys(self.citations, section)
 
+    def section_after(self, section: str) -> str:
+        """The heading the next block stands under."""
+        return section
 
-@dataclass(frozen=True)
-class Motive:
-    text: Markdown
+    def heading(self) -> Heading | None:
+        """Its entry in the contents and its anchor, if it has them."""
+        return None
 
-
-@dataclass(frozen=True)
-class MotiveSet:
-    kind: ClassVar[str] = "motives"
-    actor: str
-    intro: Markdown
-    motives: tuple[Motive, ...]
-    location: Location
-
-    @property
-    def fragments(self) -> tuple[Markdown, ...]:
-        return (self.intro, *(m.text for m in self.motives))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """An alternative outcome, with its likelihood and the indicators that would show it."""
-
-    kind: ClassVar[str] = "scenario"
-    title: Markdown
-    likelihood: str
-    body: Markdown
-    location: Location
-
-    @property
-    def fragments(self) -> tuple[Markdown, ...]:
-        return (self.title, self.body)
-
-
-@dataclass(frozen=True)
-class TimelineSlot:
-    kind: ClassVar[str] = "timeline"
-    caption: str
-    location: Location
-
-    @property
-    def fragments(self) -> tuple[Markdown, ...]:
-        return ()
-
-
-Block = Prose | Judgement | MotiveSet | Scenario | TimelineSlot
+    def json_entries(self, brief: Brief) -> list[Any]:
+        """What it adds to its directive's key in brief.json."""
+        return []
 
 
 @dataclass(frozen=True)
@@ -219,10 +185,24 @@ class BriefText:
     """brief.md parsed: front matter, cover texts, body blocks and the citations they make."""
 
     meta: Meta
-    bottom_line: Markdown | None
-    scope: Markdown | None
     blocks: tuple[Block, ...]
     citations: tuple[CitationRef, ...]
+
+    def blocks_of(self, kind: type[B]) -> list[B]:
+        return [b for b in self.blocks if isinstance(b, kind)]
+
+    def cover_text(self, kind: str) -> Markdown | None:
+        """The text of the block of this kind ('bottom-line', 'scope'), if the brief has one."""
+        block = next((b for b in self.blocks if b.kind == kind), None)
+        return block.fragments[0] if block else None
+
+    @property
+    def bottom_line(self) -> Markdown | None:
+        return self.cover_text("bottom-line")
+
+    @property
+    def scope(self) -> Markdown | None:
+        return self.cover_text("scope")
 
 
 # --- sources and events ---------------------------------------------------------------------
@@ -377,9 +357,9 @@ class Brief:
     summary: tuple[str, ...]
     figure: Figure | None
 
-    def sources_of(self, judgement: Judgement) -> dict[str, int]:
-        """How many times the judgement cites each source, in register order."""
-        cited = [self.citations[i].source for i in judgement.citations]
+    def sources_of(self, block: Block) -> dict[str, int]:
+        """How many times the block (a judgement) cites each source, in register order."""
+        cited = [self.citations[i].source for i in block.citations]
         return {s.id: cited.count(s.id) for s in self.sources if s.id in cited}
 
     def passages_of(self, source: str) -> list[Passage]:
@@ -390,9 +370,6 @@ class Brief:
         return [c for c in self.citations if c.source == source and c.quote is None]
 
     @property
-    def judgements(self) -> list[Judgement]:
-        return [b for b in self.text.blocks if isinstance(b, Judgement)]
-
-    @property
-    def motive_sets(self) -> list[MotiveSet]:
-        return [b for b in self.text.blocks if isinstance(b, MotiveSet)]
+    def judgements(self) -> list[Block]:
+        """The key judgements, for layouts (Python code asks text.blocks_of(Judgement))."""
+        return [b for b in self.text.blocks if b.kind == "judgement"]

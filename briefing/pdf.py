@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
 from .model import Rendered
-from .project import MAX_IMAGE_PIXELS, find_reference, locate, read_inside
+from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate, read_inside
 
 
 def _fetcher_class() -> type:
@@ -112,10 +112,10 @@ def render_pdf(
         paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
-        diagnostics.error(Location("brief.md"), "the document is nested too deeply to typeset")
+        diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except RenderTimeout:
         diagnostics.error(
-            Location("brief.md"), f"typesetting took longer than {time_limit:g} s and was stopped"
+            Location(BRIEF), f"typesetting took longer than {time_limit:g} s and was stopped"
         )
     finally:
         if timed:
@@ -129,7 +129,7 @@ def render_pdf(
     refused = [url for url, _ in fetcher.refused]
     for message in problems.messages:
         if not any(url in message for url in refused):
-            diagnostics.error(Location("brief.html"), f"typesetting failed: {message}")
+            diagnostics.error(Location(BRIEF), f"typesetting failed: {message}")
     _warn_of_missing_glyphs(root, list(problems.missing_glyphs), diagnostics)
     failed = pdf is None or fetcher.refused or problems.messages
     return (None if failed else pdf), fetcher.read
@@ -140,7 +140,7 @@ def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnosti
     found = locate(root, chars, ["seeds", "figures", "layouts"])
     lines: dict[tuple[str, int], tuple[Location, list[str]]] = {}
     for char in chars:
-        at = found.get(char, Location("brief.html"))
+        at = found.get(char, Location(BRIEF))
         lines.setdefault((at.path, at.line), (at, []))[1].append(char)
     for location, missing in lines.values():
         names = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing)
@@ -158,4 +158,4 @@ def _referenced_at(root: Path, url: str) -> Location:
     path = unquote(urlsplit(url).path)
     relative = os.path.relpath(path, root.resolve()) if path else ""
     found = find_reference(root, [url, relative, path])
-    return found if found.line else Location("brief.html")
+    return found if found.line else Location(BRIEF)

@@ -1,27 +1,26 @@
 """Stage 3: ingest the sources listed in seeds/sources.yaml.
 
-The fingerprint is of the original bytes; the text used for matching is those bytes
-decoded as UTF-8, with a leading byte-order mark dropped.
+The fingerprint is of the original bytes; the text used for matching is what the reader
+for the file's kind makes of them (see briefing.readers).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
-from .diagnostics import Diagnostics, Location
+from .citations import SOURCE_ID
+from .diagnostics import Diagnostics, Location, suggest
 from .findings import find_findings
 from .model import PartialDate, Project, Source, SourceEntry
-from .parse import SOURCE_ID, suggest
-from .project import SOURCES, decode_utf8
+from .project import SOURCES
+from .readers import read_source
 from .vocabulary import CREDIBILITY, RELIABILITY
-from .yamlfile import YamlMap, load_yaml, text_field
+from .yamlfile import YamlMap, check_keys, load_yaml, text_field
 
 SOURCE_KEYS = (
     "file", "title", "outlet", "author", "published", "date_basis", "type",
     "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
 )  # fmt: skip
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
@@ -57,12 +56,8 @@ def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Sour
 
 
 def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> SourceEntry | None:
-    errors = len(diagnostics.errors)
-    for key in raw:
-        if key not in SOURCE_KEYS:
-            diagnostics.error(
-                raw.where(key), f"unknown source field '{key}'", suggest(key, SOURCE_KEYS)
-            )
+    checkpoint = diagnostics.checkpoint()
+    check_keys(raw, SOURCE_KEYS, "source field", diagnostics)
 
     def text(key: str, required: bool = False) -> str:
         return text_field(raw, key, diagnostics, required=required)
@@ -96,7 +91,7 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
         descriptor=" ".join(text("descriptor").split()),
         location=raw.location,
     )
-    return entry if len(diagnostics.errors) == errors else None
+    return None if diagnostics.errors_since(checkpoint) else entry
 
 
 def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Source | None:
@@ -115,23 +110,8 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         )
         return None
     data = project.source_files[entry.file]
-    path = f"seeds/{entry.file}"
-    text = decode_utf8(path, data, "source", diagnostics)
-    if text is None:
+    read = read_source(f"seeds/{entry.file}", data, diagnostics)
+    if read is None:
         return None
-    if not text.strip():
-        diagnostics.error(Location(path), "source is empty")
-        return None
-    if "\0" in text:
-        line = text.count("\n", 0, text.index("\0")) + 1
-        diagnostics.error(Location(path, line), "source contains NUL bytes: it is not plain text")
-        return None
-    if bidi := _BIDI.search(text):
-        diagnostics.warning(
-            Location(path, text.count("\n", 0, bidi.start()) + 1),
-            "source contains bidirectional control characters, which can make text display "
-            "differently from what it says; quotes are matched without them",
-        )
-    return Source(
-        entry, hashlib.sha256(data).hexdigest(), text, len(_WORD.findall(text)), find_findings(text)
-    )
+    text = read.text
+    return Source(entry, read.sha256, text, len(_WORD.findall(text)), find_findings(text))

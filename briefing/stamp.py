@@ -13,8 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
-from .options import Options, shipped_layouts
+from . import __version__, layouts
+from .options import Options
 
 STAMP = ".briefing-stamp"
 PACKAGE = Path(__file__).parent
@@ -37,7 +37,7 @@ def inputs_key(root: Path, options: Options) -> str:
     )
     project = [root / "brief.md", *(f for d in _INPUT_DIRS for f in _files(root / d))]
     tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
-    shipped = shipped_layouts()
+    shipped = layouts.shipped()
     groups = [
         ("project", root, project),
         ("shipped", shipped, _files(shipped)),

@@ -13,18 +13,25 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import click
+
+from .diagnostics import BriefingError
 from .options import Options
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 # What the fork server imports once, so that every build starts warm.
-WARM = ["briefing.cli", "briefing.build", "briefing.figures", "briefing.pdf", "matplotlib.figure",
-        "weasyprint"]  # fmt: skip
+WARM = ["briefing.report", "briefing.build", "briefing.figures", "briefing.pdf",
+        "matplotlib.figure", "weasyprint"]  # fmt: skip
 
 
 def _build_in_child(root: Path, options: Options) -> None:
-    from .cli import build_and_report
+    from .report import build_and_report, explain
 
-    raise SystemExit(build_and_report(root, options))
+    try:
+        build_and_report(root, options)
+    except BriefingError as error:
+        click.ClickException(explain(error, "build")).show()
+        raise SystemExit(1) from None
 
 
 def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, Severity, suggest
 
 
 class YamlMap(dict[str, Any]):
@@ -97,3 +97,17 @@ def text_field(
         diagnostics.error(data.where(key), f"'{key}' must be text, not a {type(value).__name__}")
         return default
     return str(value).strip()
+
+
+def check_keys(
+    data: YamlMap,
+    allowed: tuple[str, ...],
+    what: str,
+    diagnostics: Diagnostics,
+    severity: Severity = "error",
+) -> None:
+    """Report each key of data that is not allowed, suggesting the closest allowed one."""
+    report = diagnostics.error if severity == "error" else diagnostics.warning
+    for key in data:
+        if key not in allowed:
+            report(data.where(key), f"unknown {what} '{key}'", suggest(key, allowed))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from briefing.citations import PLACEHOLDER, placeholder_indices
 from briefing.diagnostics import Diagnostics, Location
-from briefing.model import Judgement, MotiveSet, PartialDate, Prose, Scenario, TimelineSlot
-from briefing.parse import PLACEHOLDER, parse_brief, placeholder_indices
+from briefing.directives.judgement import Judgement
+from briefing.directives.motives import MotiveSet
+from briefing.directives.prose import Prose
+from briefing.directives.scenario import Scenario
+from briefing.directives.timeline import TimelineSlot
+from briefing.model import PartialDate
+from briefing.parse import parse_brief
 
 FRONT = """\
 ---
@@ -116,7 +122,7 @@ def test_judgement_errors_are_collected_together() -> None:
         " likelihood\n    did you mean 'probable'?",
         "brief.md:10:1: error: confidence must be one of high, moderate, low, not 'sure'",
         "brief.md:7:1: error: judgement cites no source",
-        "brief.md:15:1: error: duplicate judgement id 'a'\n    first used at brief.md:8:1",
+        "brief.md:15:1: error: duplicate judgement id 'a'\n    first used at brief.md:7:1",
         "brief.md:16:1: error: 'realistic possibility' is not a likelihood term of the ICD 203"
         " expressions of likelihood\n    'realistic possibility' belongs to the UK Professional"
         " Head of Intelligence Assessment probability yardstick",

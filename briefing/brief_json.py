@@ -1,0 +1,88 @@
+"""The compiled brief as data: brief.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import __version__
+from .directives import DIRECTIVES
+from .model import Brief
+
+
+def brief_json(brief: Brief) -> str:
+    """The compiled brief as sorted, stable JSON."""
+    meta = {**vars(brief.meta), "cutoff": str(brief.meta.cutoff), "issued": str(brief.meta.issued)}
+    data: dict[str, Any] = {
+        "generator": f"briefing {__version__}",
+        "meta": meta,
+        "source_summary": list(brief.summary),
+        **_blocks(brief),
+        "events": [
+            {
+                "date": str(e.date),
+                "precision": e.date.precision,
+                "title": e.title,
+                "actors": list(e.actors),
+                "basis": e.basis,
+                "citations": list(e.citations),
+            }
+            for e in brief.events
+        ],
+        "sources": [
+            {
+                "id": s.id,
+                "label": s.entry.label,
+                "file": f"seeds/{s.entry.file}",
+                "sha256": s.sha256,
+                "title": s.entry.title,
+                "outlet": s.entry.outlet,
+                "author": s.entry.author,
+                "published": str(s.entry.published) if s.entry.published else None,
+                "published_precision": s.entry.published.precision if s.entry.published else None,
+                "date_basis": s.entry.date_basis,
+                "type": s.entry.type,
+                "reliability": s.entry.reliability,
+                "credibility": s.entry.credibility,
+                "grade": s.entry.grade,
+                "word_count": s.word_count,
+                "findings": [
+                    {"kind": f.kind, "span": list(f.span), "line": f.line, "detail": f.detail}
+                    for f in s.findings
+                ],
+            }
+            for s in brief.sources
+        ],
+        "citations": [
+            {
+                "index": c.index,
+                "source": c.source,
+                "quote": c.quote,
+                "location": str(c.ref.location),
+                "context": brief.contexts.get(c.index, ""),
+                "verified": c.verified,
+                "span": list(c.spans[0]) if c.spans else None,
+                "spans": [list(s) for s in c.spans],
+            }
+            for c in brief.citations
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _blocks(brief: Brief) -> dict[str, Any]:
+    """Each directive's key: a list of its blocks' entries or, for a directive that may
+    appear once, its entry (null when the brief has none)."""
+    data: dict[str, Any] = {
+        d.json_key: None if d.once else [] for d in DIRECTIVES.values() if d.json_key
+    }
+    for block in brief.text.blocks:
+        directive = DIRECTIVES.get(block.kind)
+        if directive is None or not directive.json_key:
+            continue
+        entries = block.json_entries(brief)
+        if directive.once:
+            data[directive.json_key] = entries[0] if entries else None
+        else:
+            data[directive.json_key] += entries
+    return data

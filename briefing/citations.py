@@ -1,0 +1,132 @@
+"""Citations as written in brief.md and figures/timeline.yaml, and the placeholders that
+stand for them in Markdown text.
+
+mistune tokens carry no source positions, so citations are found by scanning the raw
+text: each citation group is recorded with its line and column and replaced by a
+placeholder that the Markdown renderer turns into links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics, Location
+from .model import CitationRef, Markdown
+from .project import BRIEF
+
+# A citation group is replaced by a placeholder of the same length and line breaks, so that
+# an offset in a fragment's text is still an offset in brief.md: filler characters, then a
+# marker holding one private-use character per citation index. (A line break among the
+# group's last few characters moves in front of the marker: the line stays right, and only
+# columns later on that line shift.)
+FILL, CITE_OPEN, CITE_CLOSE = "\ue002", "\ue000", "\ue001"
+_INDEX_BASE = 0xF0000
+PLACEHOLDER = re.compile(f"(?:{FILL}[{FILL}\n]*)?{CITE_OPEN}([\U000f0000-\U000ffffd]+){CITE_CLOSE}")
+MIN_QUOTE_WORDS = 3
+MIN_QUOTE_CHARS = 15
+
+SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
+_QUOTE_END = {'"': re.compile(r'"\s*[;\]]'), "\u201c": re.compile(r"\u201d\s*[;\]]")}
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def placeholder(group: str, indices: list[int]) -> str:
+    marker = CITE_OPEN + "".join(chr(_INDEX_BASE + i) for i in indices) + CITE_CLOSE
+    head, tail = group[: -len(marker)], group[-len(marker) :]
+    return "".join("\n" if c == "\n" else FILL for c in head) + "\n" * tail.count("\n") + marker
+
+
+def placeholder_indices(match: re.Match[str]) -> list[int]:
+    """The citation indices of a PLACEHOLDER match."""
+    return [ord(c) - _INDEX_BASE for c in match[1]]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Text taken from brief.md; text[0] stands at line:col, later lines start at column 1."""
+
+    text: str
+    line: int
+    col: int = 1
+
+    def location(self, offset: int) -> Location:
+        return Location(BRIEF, self.line, self.col).advance(self.text, offset)
+
+
+class CitationScanner:
+    """Finds citation groups in text, records them, and leaves placeholders behind."""
+
+    def __init__(self, diagnostics: Diagnostics, first_index: int = 0) -> None:
+        self.diagnostics = diagnostics
+        self.citations: list[CitationRef] = []
+        self.first_index = first_index
+
+    def add(self, source: str, quote: str | None, location: Location) -> int:
+        if quote is not None:
+            quote = " ".join(quote.split())
+            if len(quote.split()) < MIN_QUOTE_WORDS or len(quote) < MIN_QUOTE_CHARS:
+                self.diagnostics.error(
+                    location,
+                    f"quote '{quote}' is too short to identify a passage",
+                    hint=f"quote at least {MIN_QUOTE_WORDS} words and {MIN_QUOTE_CHARS} "
+                    "characters, or cite the source alone",
+                )
+        ref = CitationRef(self.first_index + len(self.citations), source, quote, location)
+        self.citations.append(ref)
+        return ref.index
+
+    def scan(self, chunk: Chunk) -> Markdown:
+        text, out, found, pos = chunk.text, [], [], 0
+        while (start := text.find("[@", pos)) != -1:
+            parsed = self._group(chunk, start)
+            if parsed is None:
+                self.diagnostics.error(
+                    chunk.location(start),
+                    "malformed citation",
+                    hint='write [@source-id] or [@source-id "verbatim quote"]; '
+                    "separate several with ';'",
+                )
+                out.append(text[pos : start + 2])
+                pos = start + 2
+                continue
+            end, indices = parsed
+            out.append(text[pos:start])
+            out.append(placeholder(text[start:end], indices))
+            found.extend(indices)
+            pos = end
+        out.append(text[pos:])
+        return Markdown("".join(out), chunk.location(0), tuple(found))
+
+    def _group(self, chunk: Chunk, start: int) -> tuple[int, list[int]] | None:
+        """Parse `[@id "quote"; @id]` at start; return its end and citation indices."""
+        text, i, items = chunk.text, start + 1, []
+        while True:
+            i = _skip_space(text, i)
+            at = i
+            if not text.startswith("@", i):
+                return None
+            ident = SOURCE_ID.match(text, i + 1)
+            if not ident:
+                return None
+            i = _skip_space(text, ident.end())
+            quote = None
+            quote_at = at
+            if i < len(text) and text[i] in _QUOTE_END:
+                end = _QUOTE_END[text[i]].search(text, i + 1)
+                if not end or _BLANK_LINE.search(text, i, end.start()):
+                    return None
+                quote, quote_at = text[i + 1 : end.start()], i
+                i = _skip_space(text, end.start() + 1)
+            items.append((ident.group(), quote, chunk.location(quote_at)))
+            if i >= len(text) or text[i] not in ";]":
+                return None
+            if text[i] == "]":
+                return i + 1, [self.add(*item) for item in items]
+            i += 1
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\n":
+        i += 1
+    return i

@@ -1,0 +1,68 @@
+"""`bottom-line` and `scope`: the two texts of the cover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..diagnostics import Location
+from ..markdown import plain
+from ..model import Block, Brief, Markdown
+from .base import Body, Call, Directive
+
+
+@dataclass(frozen=True)
+class CoverText(Block):
+    """A text the layout places on the cover; its citations are named by its title."""
+
+    title: ClassVar[str]
+    content: Markdown
+    location: Location
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.content,)
+
+    def contexts(self, section: str) -> dict[int, str]:
+        return dict.fromkeys(self.citations, self.title)
+
+    def json_entries(self, brief: Brief) -> list[Any]:
+        return [plain(self.content)]
+
+
+@dataclass(frozen=True)
+class BottomLine(CoverText):
+    kind: ClassVar[str] = "bottom-line"
+    title: ClassVar[str] = "Bottom line"
+
+
+@dataclass(frozen=True)
+class ScopeNote(CoverText):
+    kind: ClassVar[str] = "scope"
+    title: ClassVar[str] = "Scope note"
+
+
+def _builder(kind: type[CoverText]) -> Any:
+    def build(call: Call, body: Body) -> Block | None:
+        if not call.content.text.strip():
+            body.diagnostics.error(call.location, f"'{call.name}' is empty")
+            return None
+        return kind(body.scan(call.content), call.location)
+
+    return build
+
+
+BOTTOM_LINE = Directive(
+    "bottom-line",
+    _builder(BottomLine),
+    once=True,
+    json_key="bottom_line",
+    summary="the bottom line up front, on the cover",
+)
+SCOPE = Directive(
+    "scope",
+    _builder(ScopeNote),
+    once=True,
+    json_key="scope",
+    summary="the scope note, on the cover",
+)

@@ -1,0 +1,103 @@
+"""`judgement`: a key judgement with its likelihood, confidence and argument."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..diagnostics import Location
+from ..markdown import plain
+from ..model import Block, Brief, Heading, Markdown
+from ..vocabulary import VOCABULARIES
+from .base import Body, Call, Directive, Option
+from .estimates import CONFIDENCE_OPTION, LIKELIHOOD_OPTION
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Judgement(Block):
+    kind: ClassVar[str] = "judgement"
+    template: ClassVar[str] = "_judgement.html"
+    number: int
+    id: str
+    statement: Markdown
+    likelihood: str
+    confidence: str
+    argument: Markdown
+    location: Location
+
+    @property
+    def label(self) -> str:
+        return f"KJ{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"kj-{self.id}"
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return (self.statement, self.argument)
+
+    def contexts(self, section: str) -> dict[int, str]:
+        return dict.fromkeys(self.citations, self.label)
+
+    def heading(self) -> Heading:
+        return Heading(3, f"{self.label} {plain(self.statement)}", self.anchor)
+
+    def json_entries(self, brief: Brief) -> list[Any]:
+        band = VOCABULARIES[brief.meta.vocabulary].band(self.likelihood)
+        return [
+            {
+                "number": self.number,
+                "id": self.id,
+                "text": plain(self.statement),
+                "argument": plain(self.argument),
+                "likelihood": self.likelihood,
+                "likelihood_range": band.range if band else None,
+                "confidence": self.confidence,
+                "citations": list(self.citations),
+                "sources": list(brief.sources_of(self)),
+            }
+        ]
+
+
+def _read_id(ident: str, where: Location, body: Body) -> str:
+    if ident and not _ID.match(ident):
+        body.diagnostics.error(
+            where, f"judgement id '{ident}' must be lower-case letters, digits and '-'"
+        )
+    first = next((j for j in body.blocks if isinstance(j, Judgement) and j.id == ident), None)
+    if ident and first is not None:
+        body.diagnostics.error(
+            where, f"duplicate judgement id '{ident}'", hint=f"first used at {first.location}"
+        )
+    return ident
+
+
+def _build(call: Call, body: Body) -> Judgement:
+    statement = body.scan(call.argument)
+    argument = body.scan(call.content)
+    if not statement.citations + argument.citations:
+        body.diagnostics.error(call.location, "judgement cites no source")
+    number = sum(isinstance(b, Judgement) for b in body.blocks) + 1
+    return Judgement(
+        number,
+        call.option("id"),
+        statement,
+        call.option("likelihood"),
+        call.option("confidence"),
+        argument,
+        call.location,
+    )
+
+
+DIRECTIVE = Directive(
+    "judgement",
+    _build,
+    json_key="judgements",
+    options=(Option("id", required=True, read=_read_id), LIKELIHOOD_OPTION, CONFIDENCE_OPTION),
+    argument="statement",
+    summary="a key judgement: one sentence, with its likelihood, confidence and argument",
+)

@@ -1,0 +1,46 @@
+"""`timeline`: where the timeline figure and the chronology table are placed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..diagnostics import Location
+from ..model import Block, Markdown
+from .base import Body, Call, Directive
+
+
+@dataclass(frozen=True)
+class TimelineSlot(Block):
+    kind: ClassVar[str] = "timeline"
+    template: ClassVar[str] = "_timeline.html"
+    caption: str
+    location: Location
+
+    @property
+    def fragments(self) -> tuple[Markdown, ...]:
+        return ()
+
+
+def _build(call: Call, body: Body) -> TimelineSlot:
+    caption = call.argument
+    if "[@" in caption.text:
+        body.diagnostics.error(
+            caption.location(caption.text.index("[@")),
+            "the timeline's caption cannot cite; its events do",
+        )
+    if call.content.text.strip():
+        body.diagnostics.warning(
+            call.content.location(0), "text inside ':::{timeline}' is not shown; put it before"
+        )
+    return TimelineSlot(caption.text.strip(), call.location)
+
+
+DIRECTIVE = Directive(
+    "timeline",
+    _build,
+    argument="caption",
+    argument_required=False,
+    once=True,
+    summary="places the timeline figure and the chronology table",
+)

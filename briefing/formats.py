@@ -1,0 +1,67 @@
+"""The output formats, as one table: the build, the command line and the stamp read it.
+
+A format's renderer imports what it needs when it runs, so that reading the table (the
+command line does, before it knows whether anything must be built) stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .model import Brief, Rendered
+
+
+@dataclass
+class RenderJob:
+    """What a format's renderer gets, and where it notes the project files it read."""
+
+    brief: Brief
+    root: Path
+    page: Rendered | None  # the HTML page, when a format chosen needs it
+    pdf_variant: str | None
+    diagnostics: Diagnostics
+    resources: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    filename: str
+    render: Callable[[RenderJob], bytes | None]  # None: it failed, and a diagnostic says why
+    help: str
+    needs_html: bool = False  # rendered from the brief's HTML page
+    needs_figure: bool = False  # shows the timeline figure
+    preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
+
+
+def _pdf(job: RenderJob) -> bytes | None:
+    from .pdf import render_pdf
+
+    assert job.page is not None
+    pdf, read = render_pdf(job.page, job.root, job.pdf_variant, job.diagnostics)
+    job.resources += read
+    return pdf
+
+
+def _html(job: RenderJob) -> bytes:
+    assert job.page is not None
+    return job.page.html.encode()
+
+
+def _json(job: RenderJob) -> bytes:
+    from .brief_json import brief_json
+
+    return brief_json(job.brief).encode()
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("pdf", "brief.pdf", _pdf, "print-ready PDF", True, True, ("weasyprint",)),
+        Format("html", "brief.html", _html, "one self-contained HTML page", True, True),
+        Format("json", "brief.json", _json, "the compiled brief as data"),
+    )
+}

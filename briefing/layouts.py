@@ -1,0 +1,100 @@
+"""Layouts: the shipped templates, the search path a project's own templates come first in,
+listing them, and copying one into a project to edit it.
+
+A layout `NAME` is the template `NAME.html`, with optional stylesheets `NAME.css` and, for
+the PDF only, `NAME-pdf.css`. Templates whose names start with '_' are parts that layouts
+include; `builtin/NAME` always names the shipped file, so that a project's template can
+extend the one it replaces.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import BriefingError
+
+if TYPE_CHECKING:
+    import jinja2
+
+PROJECT_LAYOUTS = "layouts"
+
+
+def shipped() -> Path:
+    """The layouts shipped with the tool: inside the wheel, or the source checkout's."""
+    package = Path(__file__).parent
+    return package / "layouts" if (package / "layouts").is_dir() else package.parent / "layouts"
+
+
+def is_layout(name: str) -> bool:
+    """Whether a template file is a whole layout rather than a part or a stylesheet."""
+    return name.endswith(".html") and not name.startswith("_")
+
+
+def shipped_layout_names() -> list[str]:
+    return sorted(p.stem for p in shipped().iterdir() if is_layout(p.name))
+
+
+def search_path(project: Path) -> list[Path]:
+    """Where templates are looked for, first to last."""
+    return [project / PROJECT_LAYOUTS, shipped()]
+
+
+def environment(project: Path) -> jinja2.Environment:
+    """The Jinja environment of a project's layouts: escaping, strict about undefined names."""
+    import jinja2  # only when something is rendered: an up-to-date build never needs it
+
+    own, builtin = (jinja2.FileSystemLoader(path) for path in search_path(project))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([own, jinja2.PrefixLoader({"builtin": builtin}), builtin]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def display_name(filename: str | None, project: Path) -> str:
+    """A template's file as the user knows it: relative to the project, or 'builtin/...'."""
+    if not filename:
+        return PROJECT_LAYOUTS
+    path = Path(filename).resolve()
+    if path.is_relative_to((project / PROJECT_LAYOUTS).resolve()):
+        return str(path.relative_to(project.resolve()))
+    return "builtin/" + path.name
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    name: str
+    layout: bool  # a whole layout (NAME.html), rather than a part or a stylesheet
+    overridden: bool  # the project has its own file of this name
+
+
+def template_files(project: Path) -> list[TemplateFile]:
+    """The shipped templates and stylesheets, and which of them the project overrides."""
+    own = project / PROJECT_LAYOUTS
+    same = own.is_dir() and own.resolve() == shipped().resolve()
+    return [
+        TemplateFile(path.name, is_layout(path.name), not same and (own / path.name).is_file())
+        for path in sorted(shipped().iterdir())
+        if path.suffix in (".html", ".css")
+    ]
+
+
+def eject(project: Path, name: str, force: bool = False) -> Path:
+    """Copy a shipped template into PROJECT/layouts/ and return where it went."""
+    names = [t.name for t in template_files(project)]
+    if name not in names and f"{name}.html" in names:
+        name = f"{name}.html"
+    if name not in names:
+        raise BriefingError(f"no shipped template '{name}'; see 'briefing layouts list'")
+    target = project / PROJECT_LAYOUTS / name
+    if target.exists() and not force:
+        raise BriefingError(f"{target} exists already; use --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shipped() / name, target)
+    return target

@@ -1,0 +1,42 @@
+"""What the commands print: diagnostics, what a build wrote, and why one failed.
+
+Shared by the command line and by `briefing watch`'s build processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .diagnostics import BriefingError, BuildFailed, Diagnostics
+from .options import Options
+from .stamp import inputs_key, up_to_date
+
+
+def report(diagnostics: Diagnostics) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+def explain(error: BriefingError, action: str) -> str:
+    """The one-line message for a failed command, after printing the diagnostics behind it."""
+    if isinstance(error, BuildFailed):
+        report(error.diagnostics)
+        return f"{action} failed: {error}"
+    return str(error)
+
+
+def build_and_report(project: Path, options: Options, force: bool = False) -> None:
+    """Build (unless up to date) and print what happened; raise BriefingError on failure."""
+    if not force and project.is_dir():
+        outdir = options.outdir or project / "dist"
+        current = up_to_date(outdir, inputs_key(project, options), project)
+        if current is not None:
+            click.echo(f"up to date: {', '.join(str(p) for p in current)}")
+            return
+    from .build import build  # the pipeline loads only when there is something to do
+
+    result = build(project, options)
+    report(result.diagnostics)
+    for path in result.written:
+        click.echo(f"wrote {path}")
