@@ -138,9 +138,10 @@ def main() -> None:
 def typeset_alone(work: Path) -> tuple[Path, Path]:
     """The default brief's HTML and paged-media CSS, as the cold build hands them to
     WeasyPrint, written out for the `weasyprint` command."""
-    from briefing.build import Options, build
+    from briefing.build import build
     from briefing.diagnostics import Diagnostics
     from briefing.html import render_html
+    from briefing.options import Options
 
     brief = build(REPO, Options(outdir=work / "alone", formats=("html",))).brief
     rendered = render_html(brief, REPO, Diagnostics())

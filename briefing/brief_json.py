@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from . import __version__
-from .directives import DIRECTIVES
+from .directives.registry import DIRECTIVES
 from .model import Brief
 
 

@@ -124,51 +124,66 @@ def _merge(text: str, repeats: list[tuple[_Line, _Line]]) -> list[Finding]:
 
 def _furniture(lines: list[_Line]) -> list[Finding]:
     reasons: dict[int, list[str]] = {}
-
-    def mark(line: _Line, reason: str) -> None:
-        reasons.setdefault(line.number, [])
-        if reason not in reasons[line.number]:
+    marks = [(line, "row of buttons") for line in _button_rows(lines)]
+    marks += _notices(lines)
+    marks += [(line, "trailing site byline or footer") for line in _trailing_lines(lines)]
+    for line, reason in marks:
+        if reason not in reasons.setdefault(line.number, []):
             reasons[line.number].append(reason)
+    return _furniture_findings(lines, reasons)
 
-    # Rows of three or more one- or two-word lines: buttons, not prose.
-    run: list[_Line] = []
-    for line in [*lines, None]:
-        button = line is not None and line.words <= 2 and not line.punctuated
-        if line is not None and button and run and line.number == run[-1].number + 1:
-            run.append(line)
+
+def _button_rows(lines: list[_Line]) -> list[_Line]:
+    """Rows of three or more adjacent one- or two-word lines: buttons, not prose."""
+    rows: list[list[_Line]] = []
+    for line in lines:
+        if line.words > 2 or line.punctuated:
             continue
-        if len(run) >= 3:
-            for item in run:
-                mark(item, "row of buttons")
-        run = [line] if line is not None and button else []
+        if rows and line.number == rows[-1][-1].number + 1:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows if len(row) >= 3 for line in row]
+
+
+def _notices(lines: list[_Line]) -> list[tuple[_Line, str]]:
+    """Lines that a pattern shows to be a notice, a teaser, a counter, a credit or a crumb."""
+    found = []
     for i, line in enumerate(lines):
+        short, punctuated = line.words, line.punctuated
         if _COOKIE.search(line.text):
-            mark(line, "cookie or privacy notice")
-        if _DATE_FIRST.match(line.text) and line.words <= 25 and not line.punctuated:
-            mark(line, "dated teaser for another article")
+            found.append((line, "cookie or privacy notice"))
+        if _DATE_FIRST.match(line.text) and short <= 25 and not punctuated:
+            found.append((line, "dated teaser for another article"))
             before = lines[i - 1] if i else None
-            if (
-                before
-                and before.number == line.number - 1
-                and before.words <= 20
-                and not before.punctuated
-            ):
-                mark(before, "dated teaser for another article")
+            if before and before.number == line.number - 1 and _is_heading_like(before):
+                found.append((before, "dated teaser for another article"))
         if _COMMENTS.match(line.text):
-            mark(line, "comment counter")
-        if _CREDIT.match(line.text) and line.words <= 8:
-            mark(line, "credit line")
+            found.append((line, "comment counter"))
+        if _CREDIT.match(line.text) and short <= 8:
+            found.append((line, "credit line"))
         if _CAPTION.search(line.text):
-            mark(line, "photo caption")
-        if _BREADCRUMB.match(line.text) and line.words <= 12 and not line.punctuated:
-            mark(line, "breadcrumb")
-    # Short unpunctuated lines after the last paragraph: the site's byline or footer.
+            found.append((line, "photo caption"))
+        if _BREADCRUMB.match(line.text) and short <= 12 and not punctuated:
+            found.append((line, "breadcrumb"))
+    return found
+
+
+def _is_heading_like(line: _Line) -> bool:
+    """A teaser's headline: short and unpunctuated."""
+    return line.words <= 20 and not line.punctuated
+
+
+def _trailing_lines(lines: list[_Line]) -> list[_Line]:
+    """Short unpunctuated lines after the last paragraph: the site's byline or footer."""
     last = max((i for i, ln in enumerate(lines) if ln.words >= 15 and ln.punctuated), default=None)
-    if last is not None:
-        for line in lines[last + 1 :]:
-            if line.words <= 12 and not line.punctuated:
-                mark(line, "trailing site byline or footer")
-    # Adjacent lines marked for the same reasons make one finding.
+    if last is None:
+        return []
+    return [line for line in lines[last + 1 :] if line.words <= 12 and not line.punctuated]
+
+
+def _furniture_findings(lines: list[_Line], reasons: dict[int, list[str]]) -> list[Finding]:
+    """One finding for each run of adjacent lines marked for the same reasons."""
     blocks: list[list[_Line]] = []
     for line in lines:
         if line.number not in reasons:

@@ -369,7 +369,11 @@ class Brief:
         """Citations of the source as a whole, without a quote."""
         return [c for c in self.citations if c.source == source and c.quote is None]
 
+    # For layouts; Python code asks text.blocks_of(Judgement), which is typed.
     @property
     def judgements(self) -> list[Block]:
-        """The key judgements, for layouts (Python code asks text.blocks_of(Judgement))."""
         return [b for b in self.text.blocks if b.kind == "judgement"]
+
+    @property
+    def motive_sets(self) -> list[Block]:
+        return [b for b in self.text.blocks if b.kind == "motives"]

@@ -18,17 +18,17 @@ citations are found by briefing.citations.
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import cast
 
 from .citations import Chunk, CitationScanner
 from .diagnostics import Diagnostics, Location, suggest
-from .directives import DIRECTIVES
 from .directives.base import Body, RawDirective
 from .directives.prose import Prose
-from .model import PAPERS, BriefText, Meta, PartialDate
+from .directives.registry import DIRECTIVES
+from .model import PAPERS, BriefText, Meta, Paper
 from .project import BRIEF
 from .vocabulary import VOCABULARIES
-from .yamlfile import YamlMap, check_keys, load_yaml, text_field
+from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
@@ -111,64 +111,24 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
     # there an unknown key is a mistake that would drop information, and an error.
     check_keys(data, FRONT_MATTER_KEYS, "front-matter key", diagnostics, "warning")
     checkpoint = diagnostics.checkpoint()
-
-    def text(key: str, default: str = "", required: bool = False) -> str:
-        return text_field(data, key, diagnostics, required=required, default=default)
-
-    def date(key: str, precision: str = "") -> PartialDate:
-        value = text(key, required=True)
-        try:
-            parsed = PartialDate.parse(value)
-        except ValueError as error:
-            if value:
-                diagnostics.error(data.where(key), f"'{key}': {error}")
-            return PartialDate(1)
-        if precision and parsed.precision != precision:
-            diagnostics.error(data.where(key), f"'{key}' must be a full date, YYYY-MM-DD")
-        return parsed
-
-    def choice(key: str, default: str, choices: tuple[str, ...]) -> str:
-        value = text(key, default)
-        if value not in choices:
-            diagnostics.error(
-                data.where(key),
-                f"'{key}' must be one of {', '.join(choices)}, not '{value}'",
-                suggest(value, choices),
-            )
-            return default
-        return value
-
-    def flag(key: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            diagnostics.error(data.where(key), f"'{key}' must be true or false")
-            return False
-        return value
-
-    def keywords() -> tuple[str, ...]:
-        value = data.get("keywords") or []
-        if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
-            diagnostics.error(data.where("keywords"), "'keywords' must be a list of words")
-            return ()
-        return tuple(str(k) for k in value)
-
-    title = text("title", required=True)
+    field = Fields(data, diagnostics)
+    title = field.text("title", required=True)
     meta = Meta(
         title=title,
-        subtitle=text("subtitle"),
-        short_title=text("short_title", title),
-        marking=text("marking", required=True),
-        cutoff=date("cutoff"),
-        issued=date("issued", precision="day"),
-        author=text("author"),
-        product_id=text("product_id"),
-        version=text("version", "1"),
-        paper=cast(Any, choice("paper", "A4", PAPERS)),
-        layout=text("layout", "brief"),
-        vocabulary=choice("vocabulary", "icd203", tuple(VOCABULARIES)),
-        language=text("language", "en"),
-        keywords=keywords(),
-        raw_html=flag("raw_html"),
+        subtitle=field.text("subtitle"),
+        short_title=field.text("short_title", title),
+        marking=field.text("marking", required=True),
+        cutoff=field.date("cutoff"),
+        issued=field.date("issued", precision="day"),
+        author=field.text("author"),
+        product_id=field.text("product_id"),
+        version=field.text("version", "1"),
+        paper=cast(Paper, field.choice("paper", "A4", PAPERS)),
+        layout=field.text("layout", "brief"),
+        vocabulary=field.choice("vocabulary", "icd203", tuple(VOCABULARIES)),
+        language=field.text("language", "en"),
+        keywords=field.words("keywords"),
+        raw_html=field.flag("raw_html"),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

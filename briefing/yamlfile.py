@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Location, Severity, suggest
+from .model import PartialDate
 
 
 class YamlMap(dict[str, Any]):
@@ -111,3 +112,52 @@ def check_keys(
     for key in data:
         if key not in allowed:
             report(data.where(key), f"unknown {what} '{key}'", suggest(key, allowed))
+
+
+class Fields:
+    """Reads typed fields of a mapping, reporting each bad one at its line."""
+
+    def __init__(self, data: YamlMap, diagnostics: Diagnostics) -> None:
+        self.data = data
+        self.diagnostics = diagnostics
+
+    def text(self, key: str, default: str = "", required: bool = False) -> str:
+        return text_field(self.data, key, self.diagnostics, required=required, default=default)
+
+    def date(self, key: str, precision: str = "") -> PartialDate:
+        """A required date; with precision 'day', a full one."""
+        value = self.text(key, required=True)
+        try:
+            parsed = PartialDate.parse(value)
+        except ValueError as error:
+            if value:
+                self.diagnostics.error(self.data.where(key), f"'{key}': {error}")
+            return PartialDate(1)
+        if precision and parsed.precision != precision:
+            self.diagnostics.error(self.data.where(key), f"'{key}' must be a full date, YYYY-MM-DD")
+        return parsed
+
+    def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.text(key, default)
+        if value not in choices:
+            self.diagnostics.error(
+                self.data.where(key),
+                f"'{key}' must be one of {', '.join(choices)}, not '{value}'",
+                suggest(value, choices),
+            )
+            return default
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.diagnostics.error(self.data.where(key), f"'{key}' must be true or false")
+            return False
+        return value
+
+    def words(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):
+            self.diagnostics.error(self.data.where(key), f"'{key}' must be a list of words")
+            return ()
+        return tuple(str(k) for k in value)

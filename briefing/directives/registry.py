@@ -1,0 +1,18 @@
+"""The registry of directives: parsing, brief.json and help texts read it."""
+
+from __future__ import annotations
+
+from . import cover, judgement, motives, scenario, timeline
+from .base import Directive
+
+DIRECTIVES: dict[str, Directive] = {
+    d.name: d
+    for d in (
+        cover.BOTTOM_LINE,
+        cover.SCOPE,
+        judgement.DIRECTIVE,
+        motives.DIRECTIVE,
+        scenario.DIRECTIVE,
+        timeline.DIRECTIVE,
+    )
+}
