@@ -21,7 +21,7 @@ check: setup
 lint: setup
 	$(BIN)/ruff check briefing tests bench
 	$(BIN)/ruff format --check briefing tests bench
-	$(BIN)/mypy briefing
+	$(BIN)/mypy briefing tests bench
 
 setup: system $(VENV)/.installed node_modules/.installed
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from briefing.build import Options, build
+from briefing.build import build
+from briefing.options import Options
 
 from .conftest import REPO
 

@@ -8,7 +8,7 @@ import pytest
 
 from briefing.diagnostics import Diagnostics, Location
 from briefing.evidence import FoldedText, fold, verify_citations
-from briefing.model import CitationRef, PartialDate, Source, SourceEntry
+from briefing.model import Citation, CitationRef, PartialDate, Source, SourceEntry
 
 
 def source(sid: str, text: str) -> Source:
@@ -19,7 +19,9 @@ def source(sid: str, text: str) -> Source:
     return Source(entry, "0" * 64, text, len(text.split()))
 
 
-def verify(quote: str | None, text: str, others: dict[str, str] | None = None) -> tuple:
+def verify(
+    quote: str | None, text: str, others: dict[str, str] | None = None
+) -> tuple[Citation, list[str]]:
     sources = {"s": source("s", text)} | {k: source(k, v) for k, v in (others or {}).items()}
     diagnostics = Diagnostics()
     ref = CitationRef(0, "s", quote, Location("brief.md", 3, 7))

@@ -8,12 +8,13 @@ import textwrap
 from typing import Any, cast
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
-from briefing.diagnostics import Diagnostics
+from briefing.diagnostics import Diagnostics, Location
 from briefing.events import parse_timeline
 from briefing.figures import (
     PANEL_LINES,
@@ -25,19 +26,23 @@ from briefing.figures import (
     lane_of,
     panels_of,
 )
-from briefing.model import Event, PartialDate, Timeline
+from briefing.model import Event, Lane, PartialDate, Timeline
 
 from .conftest import REPO
 
+AT = Location("figures/timeline.yaml")
 
-def boxes(events: Any, lanes: Any = ()) -> tuple[list[tuple[str, Bbox]], list[Bbox]]:
+
+def boxes(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()
+) -> tuple[list[tuple[str, Bbox]], list[Bbox]]:
     """Bounding boxes, in display units, of every text and of every marker."""
     with matplotlib.rc_context(cast(Any, STYLE)):
         fig = draw_timeline(events, lanes)
-        renderer = FigureCanvasAgg(fig).get_renderer()
-        fig.draw(renderer)
+        FigureCanvasAgg(fig)
+        fig.canvas.draw()  # each text keeps the renderer it was drawn with
         texts = [
-            (t.get_text(), t.get_window_extent(renderer))
+            (t.get_text(), t.get_window_extent())
             for t in fig.findobj(matplotlib.text.Text)
             if t.get_text() and t.get_visible()
         ]
@@ -46,7 +51,9 @@ def boxes(events: Any, lanes: Any = ()) -> tuple[list[tuple[str, Bbox]], list[Bb
             if line.get_marker() in ("None", None, "") or line.axes is None:
                 continue
             size = line.get_markersize() * fig.dpi / 72
-            for x, y in line.get_xydata():
+            xy = line.get_xydata()
+            assert isinstance(xy, np.ndarray)
+            for x, y in xy:
                 px, py = line.get_transform().transform((x, y))
                 marks.append(Bbox.from_bounds(px - size / 2, py - size / 2, size, size))
     return texts, marks
@@ -58,7 +65,7 @@ def default_timeline() -> Timeline:
     return parse_timeline(text, 0, Diagnostics())
 
 
-def assert_legible(events: Any, lanes: Any = ()) -> None:
+def assert_legible(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> None:
     texts, marks = boxes(events, lanes)
     assert len(texts) > len(events)
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
@@ -66,8 +73,8 @@ def assert_legible(events: Any, lanes: Any = ()) -> None:
     for text, box in texts:
         for mark in marks:
             assert not box.overlaps(mark), f"{text!r} overlaps a marker"
-    for a, b in itertools.combinations(marks, 2):
-        assert not a.overlaps(b), "two markers overlap"
+    for mark_a, mark_b in itertools.combinations(marks, 2):
+        assert not mark_a.overlaps(mark_b), "two markers overlap"
 
 
 def test_no_label_overlaps_another_label_or_a_mark(default_timeline: Timeline) -> None:
@@ -96,16 +103,22 @@ def test_dense_cluster_stays_legible() -> None:
 
     events = tuple(
         Event(PartialDate(2024, 12, day), f"Event number {day} on the same few days", ("Putin",),
-              "", (0,), None)  # type: ignore[arg-type]
+              "", (0,), AT)
         for day in (1, 1, 2, 2, 3, 8, 8, 9)
     )  # fmt: skip
     assert_legible(events)
 
 
+def height_in_inches(svg: str) -> float:
+    match = re.search(r'height="([\d.]+)pt"', svg)
+    assert match is not None
+    return float(match[1]) / 72
+
+
 def test_a_long_timeline_is_drawn_in_panels_that_fit_a_page() -> None:
     events = tuple(
         Event(PartialDate(2000 + n // 12, n % 12 + 1), f"Event number {n} " + "word " * (n % 20),
-              ("Putin",) if n % 2 else ("Assad",), "", (n,), None)  # type: ignore[arg-type]
+              ("Putin",) if n % 2 else ("Assad",), "", (n,), AT)
         for n in range(120)
     )  # fmt: skip
     panels = panels_of(events)
@@ -115,7 +128,7 @@ def test_a_long_timeline_is_drawn_in_panels_that_fit_a_page() -> None:
         assert lines <= PANEL_LINES
     drawn = _draw(events, ())
     assert len(drawn) == len(panels)
-    heights = [float(re.search(r'height="([\d.]+)pt"', svg)[1]) / 72 for svg in drawn]  # type: ignore[index]
+    heights = [height_in_inches(svg) for svg in drawn]
     assert max(heights) < 8.5  # inches: A4 and Letter both leave more than that
     for svg, panel in zip(drawn, panels, strict=True):
         first, last = (" ".join(e.title.split()[:3]) for e in (panel[0], panel[-1]))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.build import BuildFailed, check
+from briefing.build import check
+from briefing.diagnostics import BuildFailed
 from briefing.findings import find_findings
 
 from .conftest import REPO, MakeProject

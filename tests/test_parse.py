@@ -9,7 +9,7 @@ from briefing.directives.motives import MotiveSet
 from briefing.directives.prose import Prose
 from briefing.directives.scenario import Scenario
 from briefing.directives.timeline import TimelineSlot
-from briefing.model import PartialDate
+from briefing.model import BriefText, PartialDate
 from briefing.parse import parse_brief
 
 FRONT = """\
@@ -22,7 +22,7 @@ issued: 2024-04-01
 """
 
 
-def parse(body: str, front: str = FRONT) -> tuple[object, list[str]]:
+def parse(body: str, front: str = FRONT) -> tuple[BriefText | None, list[str]]:
     diagnostics = Diagnostics()
     text = parse_brief(front + body, diagnostics)
     return text, [str(d) for d in diagnostics]
@@ -31,7 +31,8 @@ def parse(body: str, front: str = FRONT) -> tuple[object, list[str]]:
 def test_front_matter_fields_and_defaults() -> None:
     text, messages = parse("Body.\n")
     assert messages == []
-    meta = text.meta  # type: ignore[attr-defined]
+    assert text is not None
+    meta = text.meta
     assert (meta.title, meta.short_title, meta.paper, meta.vocabulary) == ("T", "T", "A4", "icd203")
     assert meta.cutoff == PartialDate(2024, 3) and meta.cutoff.precision == "month"
 
@@ -65,13 +66,14 @@ def test_citations_are_located_by_line_and_column() -> None:
     body = 'Intro.\n\nA claim [@src "a quoted passage here"; @other] and\nmore [@src].\n'
     text, messages = parse(body)
     assert messages == []
-    refs = text.citations  # type: ignore[attr-defined]
+    assert text is not None
+    refs = text.citations
     assert [(r.source, r.quote, str(r.location)) for r in refs] == [
         ("src", "a quoted passage here", "brief.md:9:15"),
         ("other", None, "brief.md:9:40"),
         ("src", None, "brief.md:10:7"),
     ]
-    prose = text.blocks[0]  # type: ignore[attr-defined]
+    prose = text.blocks[0]
     assert isinstance(prose, Prose)
     found = list(PLACEHOLDER.finditer(prose.content.text))
     assert [placeholder_indices(m) for m in found] == [[0, 1], [2]]
@@ -82,7 +84,8 @@ def test_citations_are_located_by_line_and_column() -> None:
 def test_quote_may_wrap_lines_and_use_curly_quotes() -> None:
     text, messages = parse("See [@src “a quote that\n  wraps over lines”].\n")
     assert messages == []
-    assert text.citations[0].quote == "a quote that wraps over lines"  # type: ignore[attr-defined]
+    assert text is not None
+    assert text.citations[0].quote == "a quote that wraps over lines"
 
 
 def test_malformed_citation_and_short_quote_are_errors() -> None:
@@ -98,7 +101,8 @@ def test_judgement_directive() -> None:
     )
     text, messages = parse(body)
     assert messages == []
-    (judgement,) = text.blocks  # type: ignore[attr-defined]
+    assert text is not None
+    (judgement,) = text.blocks
     assert isinstance(judgement, Judgement)
     assert (judgement.number, judgement.id, judgement.likelihood, judgement.confidence) == (
         1,
@@ -138,7 +142,8 @@ def test_motives_scenario_and_timeline() -> None:
     )
     text, messages = parse(body)
     assert messages == []
-    motives, scenario, slot = text.blocks  # type: ignore[attr-defined]
+    assert text is not None
+    motives, scenario, slot = text.blocks
     assert isinstance(motives, MotiveSet) and motives.actor == "Assad"
     assert [m.text.citations for m in motives.motives] == [(0,), (1,)]
     assert str(motives.motives[1].text.location) == "brief.md:11:3"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject
 
-from briefing.build import Options, build
+from briefing.build import build
+from briefing.options import Options
 
 from .conftest import BRIEF, REPO, TIMELINE_YAML, MakeProject
 
@@ -36,12 +40,14 @@ def outline(pdf: Path) -> list[tuple[str, int]]:
     reader = PdfReader(pdf)
     entries: list[tuple[str, int]] = []
 
-    def walk(items: list) -> None:  # type: ignore[type-arg]
+    def walk(items: Iterable[Destination | list[Any]]) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item)
             else:
-                entries.append((item.title, reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item)
+                assert item.title is not None and page is not None
+                entries.append((item.title, page + 1))
 
     walk(reader.outline)
     return entries
@@ -109,7 +115,10 @@ def test_tagged_accessible_variant(tmp_path: Path) -> None:
     info = pdfinfo(tmp_path / "brief.pdf")
     assert "Tagged:          yes" in info
     catalog = PdfReader(tmp_path / "brief.pdf").trailer["/Root"]
-    assert catalog["/Lang"] == "en"
+    assert isinstance(catalog, DictionaryObject)
+    lang = catalog["/Lang"]
+    assert isinstance(lang, str)
+    assert lang == "en"
     assert "Title:           Moscow and Damascus" in info
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build import BuildFailed, check
-from briefing.diagnostics import Diagnostics
+from briefing.build import check
+from briefing.diagnostics import BuildFailed, Diagnostics
 from briefing.events import parse_timeline
 from briefing.model import PartialDate
 

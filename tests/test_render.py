@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.build import BuildFailed, Options, build
+from briefing.build import build
+from briefing.diagnostics import BuildFailed, Location
 from briefing.figures import TimelineFigure, alt_text
 from briefing.model import Event, PartialDate
+from briefing.options import Options
 
 from .conftest import BRIEF, OTHER_TEXT, SOURCES_YAML, TIMELINE_YAML, MakeProject
 
@@ -133,9 +135,10 @@ def test_pdf_stage_admits_an_image_inside_the_project(
     assert "Title:           Port Ellis" in info
 
 
+AT = Location("figures/timeline.yaml")
 EVENTS = (
-    Event(PartialDate(2000), "Both leaders take office", ("Putin", "Assad"), "", (0,), None),  # type: ignore[arg-type]
-    Event(PartialDate(2015, 10, 20), "A visit", ("Assad",), "", (1,), None),  # type: ignore[arg-type]
+    Event(PartialDate(2000), "Both leaders take office", ("Putin", "Assad"), "", (0,), AT),
+    Event(PartialDate(2015, 10, 20), "A visit", ("Assad",), "", (1,), AT),
 )
 
 

@@ -34,9 +34,12 @@ def test_watch_rebuilds_and_survives_errors(make_project: MakeProject) -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(x) for x in process.stdout or []], daemon=True
-    ).start()
+
+    def read_lines() -> None:
+        for x in process.stdout or []:
+            lines.put(x)
+
+    threading.Thread(target=read_lines, daemon=True).start()
 
     def wait_for(text: str, timeout: float = 60) -> list[str]:
         seen, deadline = [], time.monotonic() + timeout

@@ -4,7 +4,7 @@ builds its block. The checks every directive shares are made here, once."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..citations import Chunk, CitationScanner
 from ..diagnostics import Diagnostics, Location, suggest
@@ -82,7 +82,6 @@ class Directive:
     argument_required: bool = True
     once: bool = False  # at most one in a brief
     json_key: str = ""  # where its blocks' json_entries go in brief.json; "" for nowhere
-    summary: str = field(default="", compare=False)  # one line for help texts
 
     def read(self, raw: RawDirective, body: Body) -> Block | None:
         """Check what every directive must get right, then build the block."""

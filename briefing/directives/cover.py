@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Markdown
-from .base import Body, Call, Directive
+from .base import Body, Builder, Call, Directive
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class ScopeNote(CoverText):
     title: ClassVar[str] = "Scope note"
 
 
-def _builder(kind: type[CoverText]) -> Any:
+def _builder(kind: type[CoverText]) -> Builder:
+    """The builder of a cover text: the directive's content, which must not be empty."""
+
     def build(call: Call, body: Body) -> Block | None:
         if not call.content.text.strip():
             body.diagnostics.error(call.location, f"'{call.name}' is empty")
@@ -52,17 +54,5 @@ def _builder(kind: type[CoverText]) -> Any:
     return build
 
 
-BOTTOM_LINE = Directive(
-    "bottom-line",
-    _builder(BottomLine),
-    once=True,
-    json_key="bottom_line",
-    summary="the bottom line up front, on the cover",
-)
-SCOPE = Directive(
-    "scope",
-    _builder(ScopeNote),
-    once=True,
-    json_key="scope",
-    summary="the scope note, on the cover",
-)
+BOTTOM_LINE = Directive("bottom-line", _builder(BottomLine), once=True, json_key="bottom_line")
+SCOPE = Directive("scope", _builder(ScopeNote), once=True, json_key="scope")

@@ -99,5 +99,4 @@ DIRECTIVE = Directive(
     json_key="judgements",
     options=(Option("id", required=True, read=_read_id), LIKELIHOOD_OPTION, CONFIDENCE_OPTION),
     argument="statement",
-    summary="a key judgement: one sentence, with its likelihood, confidence and argument",
 )

@@ -72,5 +72,4 @@ DIRECTIVE = Directive(
     _build,
     json_key="motives",
     argument="actor",
-    summary="what an actor wants: an optional introduction, then one cited '- ' item per motive",
 )

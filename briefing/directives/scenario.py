@@ -53,6 +53,4 @@ DIRECTIVE = Directive(
     json_key="scenarios",
     options=(LIKELIHOOD_OPTION,),
     argument="title",
-    summary="an alternative outcome, with its likelihood, what it would look like and its "
-    "indicators",
 )

@@ -42,5 +42,4 @@ DIRECTIVE = Directive(
     argument="caption",
     argument_required=False,
     once=True,
-    summary="places the timeline figure and the chronology table",
 )
