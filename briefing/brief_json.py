@@ -71,18 +71,9 @@ def brief_json(brief: Brief) -> str:
 
 
 def _blocks(brief: Brief) -> dict[str, Any]:
-    """Each directive's key: a list of its blocks' entries or, for a directive that may
-    appear once, its entry (null when the brief has none)."""
-    data: dict[str, Any] = {
-        d.json_key: None if d.once else [] for d in DIRECTIVES.values() if d.json_key
-    }
+    """Each directive's key, with the value it makes of the entries of its blocks."""
+    entries: dict[str, list[Any]] = {name: [] for name in DIRECTIVES}
     for block in brief.text.blocks:
-        directive = DIRECTIVES.get(block.kind)
-        if directive is None or not directive.json_key:
-            continue
-        entries = block.json_entries(brief)
-        if directive.once:
-            data[directive.json_key] = entries[0] if entries else None
-        else:
-            data[directive.json_key] += entries
-    return data
+        if block.kind in entries:
+            entries[block.kind] += block.json_entries(brief)
+    return {d.json_key: d.json_value(entries[d.name]) for d in DIRECTIVES.values() if d.json_key}

@@ -39,8 +39,8 @@ def check(root: Path) -> Result:
 def build(root: Path, options: Options | None = None) -> Result:
     """Compile the brief project at root; raise BuildFailed if it has errors."""
     options = options or Options()
-    outdir = options.outdir or root / "dist"
-    formats = [FORMATS[name] for name in options.formats]
+    outdir = options.output_folder(root)
+    formats = [f for f in FORMATS.values() if f.name in options.formats]
     diagnostics = Diagnostics()
     key = inputs_key(root, options) if formats else ""  # before anything is read
     project = load_project(root, diagnostics)
@@ -106,8 +106,9 @@ def _render(
     brief: Brief, root: Path, formats: list[Format], options: Options, diagnostics: Diagnostics
 ) -> tuple[dict[str, bytes], list[Path]]:
     """The output files' contents by name, and the project files read to make them."""
-    page = render_html(brief, root, diagnostics) if any(f.needs_html for f in formats) else None
-    if page is None and any(f.needs_html for f in formats):
+    needs_html = any(f.needs_html for f in formats)
+    page = render_html(brief, root, diagnostics) if needs_html else None
+    if needs_html and page is None:
         return {}, []  # the layout failed; a diagnostic says why
     job = RenderJob(brief, root, page, options.pdf_variant, diagnostics)
     files: dict[str, bytes] = {}

@@ -51,7 +51,7 @@ class _Commands(click.Group):
 @click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="briefing")
 def main() -> None:
-    """Compile analytic briefs into print-ready PDF, HTML and JSON."""
+    """Compile analytic briefs into print-ready documents, web pages and data."""
 
 
 @main.command("build")
@@ -75,7 +75,7 @@ def build_command(
     pdf_variant: str | None,
     force: bool,
 ) -> None:
-    """Build PROJECT (default: the current folder) into brief.pdf, brief.html and brief.json."""
+    """Build PROJECT (default: the current folder) into its outputs (see --format)."""
     options = Options(
         outdir, formats or tuple(FORMATS), cast(Paper | None, paper), layout, pdf_variant
     )
@@ -125,13 +125,13 @@ def layouts_group() -> None:
 @project_argument
 def layouts_list(project: Path) -> None:
     """Show the shipped layouts and templates, and which PROJECT overrides."""
-    from .layouts import template_files
+    from .layouts import layout_of, template_files
 
     files = template_files(project)
     click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
     for item in files:
         if item.layout:
-            click.echo(f"  {item.name.removesuffix('.html')}")
+            click.echo(f"  {layout_of(item.name)}")
     click.echo("Templates and stylesheets (copy one with `briefing layouts eject NAME`):")
     for item in files:
         note = "  (overridden by the project's layouts/)" if item.overridden else ""

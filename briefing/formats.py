@@ -1,4 +1,4 @@
-"""The output formats, as one table: the build, the command line and the stamp read it.
+"""The output formats, as one table: the build and the command line read it.
 
 A format's renderer imports what it needs when it runs, so that reading the table (the
 command line does, before it knows whether anything must be built) stays cheap.
@@ -60,8 +60,23 @@ def _json(job: RenderJob) -> bytes:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("pdf", "brief.pdf", _pdf, "print-ready PDF", True, True, ("weasyprint",)),
-        Format("html", "brief.html", _html, "one self-contained HTML page", True, True),
+        Format(
+            "pdf",
+            "brief.pdf",
+            _pdf,
+            "print-ready PDF",
+            needs_html=True,
+            needs_figure=True,
+            preload=("weasyprint",),
+        ),
+        Format(
+            "html",
+            "brief.html",
+            _html,
+            "one self-contained HTML page",
+            needs_html=True,
+            needs_figure=True,
+        ),
         Format("json", "brief.json", _json, "the compiled brief as data"),
     )
 }

@@ -11,7 +11,13 @@ from markupsafe import Markup
 
 from . import __version__
 from .diagnostics import Diagnostics, Location
-from .layouts import display_name, environment, shipped_layout_names
+from .layouts import (
+    display_name,
+    environment,
+    pdf_stylesheet_name,
+    shipped_layout_names,
+    template_name,
+)
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
 from .project import BRIEF, find_reference
@@ -61,7 +67,7 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         "credibility_scale": CREDIBILITY,
         "version": __version__,
     }
-    name, pdf_css = f"{brief.meta.layout}.html", f"{brief.meta.layout}-pdf.css"
+    name, pdf_css = template_name(brief.meta.layout), pdf_stylesheet_name(brief.meta.layout)
     templates = set(env.list_templates())
     if name not in templates:
         diagnostics.error(
@@ -77,7 +83,9 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
         diagnostics.error(
-            Location(display_name(error.filename, project), error.lineno),
+            Location(
+                display_name(error.filename, project) if error.filename else BRIEF, error.lineno
+            ),
             f"template syntax error: {error.message}",
             hint=line,
         )

@@ -37,6 +37,11 @@ def shipped_layout_names() -> list[str]:
     return sorted(p.stem for p in shipped().iterdir() if is_layout(p.name))
 
 
+def layout_of(template: str) -> str:
+    """The layout a layout's template file makes: brief.html -> brief."""
+    return template.removesuffix(".html")
+
+
 def search_path(project: Path) -> list[Path]:
     """Where templates are looked for, first to last."""
     return [project / PROJECT_LAYOUTS, shipped()]
@@ -57,10 +62,17 @@ def environment(project: Path) -> jinja2.Environment:
     )
 
 
-def display_name(filename: str | None, project: Path) -> str:
+def template_name(layout: str) -> str:
+    return f"{layout}.html"
+
+
+def pdf_stylesheet_name(layout: str) -> str:
+    """The layout's paged-media stylesheet, given to WeasyPrint only."""
+    return f"{layout}-pdf.css"
+
+
+def display_name(filename: str, project: Path) -> str:
     """A template's file as the user knows it: relative to the project, or 'builtin/...'."""
-    if not filename:
-        return PROJECT_LAYOUTS
     path = Path(filename).resolve()
     if path.is_relative_to((project / PROJECT_LAYOUTS).resolve()):
         return str(path.relative_to(project.resolve()))

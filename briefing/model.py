@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar, get_args
@@ -139,7 +140,7 @@ class Markdown:
     citations: tuple[int, ...]
 
 
-class Block:
+class Block(ABC):
     """A part of the brief's body: the prose between directives, or what a directive built.
 
     Each kind of block lives in a module of briefing.directives, which says how it is
@@ -154,9 +155,9 @@ class Block:
     location: Location
 
     @property
+    @abstractmethod
     def fragments(self) -> tuple[Markdown, ...]:
         """Its Markdown texts, in reading order."""
-        raise NotImplementedError
 
     @property
     def citations(self) -> tuple[int, ...]:
@@ -369,7 +370,7 @@ class Brief:
         """Citations of the source as a whole, without a quote."""
         return [c for c in self.citations if c.source == source and c.quote is None]
 
-    # For layouts; Python code asks text.blocks_of(Judgement), which is typed.
+    # For layouts; Python code that reads a judgement's fields asks text.blocks_of(Judgement).
     @property
     def judgements(self) -> list[Block]:
         return [b for b in self.text.blocks if b.kind == "judgement"]

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from .diagnostics import BriefingError
+from .layouts import PROJECT_LAYOUTS
 
 EXAMPLE = Path(__file__).parent / "example_project"
 
@@ -17,7 +18,7 @@ def new_project(target: Path) -> list[Path]:
     try:
         shutil.copytree(EXAMPLE, target, dirs_exist_ok=True)
         (target / ".gitignore").write_text("dist/\n", encoding="utf-8")
-        (target / "layouts").mkdir(exist_ok=True)
+        (target / PROJECT_LAYOUTS).mkdir(exist_ok=True)
     except OSError as error:
         raise BriefingError(f"{target}: cannot create the project ({error.strerror})") from error
     return sorted(p for p in target.rglob("*") if p.is_file())

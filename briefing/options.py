@@ -16,3 +16,6 @@ class Options:
     paper: Paper | None = None
     layout: str | None = None
     pdf_variant: str | None = None
+
+    def output_folder(self, project: Path) -> Path:
+        return self.outdir or project / "dist"

@@ -22,7 +22,7 @@ from typing import cast
 
 from .citations import Chunk, CitationScanner
 from .diagnostics import Diagnostics, Location, suggest
-from .directives.base import Body, RawDirective
+from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
 from .model import PAPERS, BriefText, Meta, Paper
@@ -68,12 +68,12 @@ def parse_brief(source: str, diagnostics: Diagnostics) -> BriefText | None:
         return None
     meta = parse_meta(data, diagnostics)
     scanner = CitationScanner(diagnostics)
-    body = Body(diagnostics, scanner, VOCABULARIES[meta.vocabulary if meta else "icd203"])
-    _read_body(lines, close + 1, body)
+    ctx = ParseContext(diagnostics, scanner, VOCABULARIES[meta.vocabulary if meta else "icd203"])
+    _read_body(lines, close + 1, ctx)
     check_addresses("".join(lines[close + 1 :]), Location(BRIEF, close + 2, 1), diagnostics)
     if meta is None:
         return None
-    return BriefText(meta=meta, blocks=tuple(body.blocks), citations=tuple(scanner.citations))
+    return BriefText(meta=meta, blocks=tuple(ctx.blocks), citations=tuple(scanner.citations))
 
 
 _ADDRESS = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]*)")
@@ -135,41 +135,43 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
     return None if diagnostics.errors_since(checkpoint) else meta
 
 
-def _read_body(lines: list[str], first: int, body: Body) -> None:
+def _read_body(lines: list[str], first: int, ctx: ParseContext) -> None:
     """Split the body into prose runs and directives, and build their blocks in order."""
     prose_start, n = first, first
     while n < len(lines):
         match = _OPEN.match(lines[n])
         if not match:
             if _CLOSE.match(lines[n]):
-                body.diagnostics.error(
+                ctx.diagnostics.error(
                     Location(BRIEF, n + 1, 1), "':::' closes a directive that was never opened"
                 )
             n += 1
             continue
-        _prose(lines, prose_start, n, body)
-        raw, n = _directive(lines, n, match, body.diagnostics)
+        _prose(lines, prose_start, n, ctx)
+        written, n = _directive(lines, n, match, ctx.diagnostics)
         prose_start = n
-        directive = DIRECTIVES.get(raw.name)
+        directive = DIRECTIVES.get(written.name)
         if directive is None:
-            body.diagnostics.error(
-                raw.location, f"unknown directive '{raw.name}'", suggest(raw.name, list(DIRECTIVES))
+            ctx.diagnostics.error(
+                written.location,
+                f"unknown directive '{written.name}'",
+                suggest(written.name, list(DIRECTIVES)),
             )
-        elif (block := directive.read(raw, body)) is not None:
-            body.blocks.append(block)
-    _prose(lines, prose_start, len(lines), body)
+        elif (block := directive.read(written, ctx)) is not None:
+            ctx.blocks.append(block)
+    _prose(lines, prose_start, len(lines), ctx)
 
 
-def _prose(lines: list[str], start: int, end: int, body: Body) -> None:
+def _prose(lines: list[str], start: int, end: int, ctx: ParseContext) -> None:
     text = "".join(lines[start:end])
     if text.strip():
         chunk = Chunk(text, start + 1)
-        body.blocks.append(Prose(body.scan(chunk), chunk.location(0)))
+        ctx.blocks.append(Prose(ctx.scan(chunk), chunk.location(0)))
 
 
 def _directive(
     lines: list[str], n: int, match: re.Match[str], diagnostics: Diagnostics
-) -> tuple[RawDirective, int]:
+) -> tuple[Written, int]:
     """The directive opened on line n, and the index of the line after it."""
     location = Location(BRIEF, n + 1, 1)
     argument = Chunk(match["arg"], n + 1, match.start("arg") + 1)
@@ -192,4 +194,4 @@ def _directive(
             location, f"directive '{match['name']}' is never closed", hint="end it with ':::'"
         )
     content = Chunk("".join(lines[start:i]), start + 1)
-    return RawDirective(match["name"].strip(), argument, options, content, location), i + 1
+    return Written(match["name"].strip(), argument, options, content, location), i + 1

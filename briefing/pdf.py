@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location
+from .layouts import PROJECT_LAYOUTS
 from .model import Rendered
 from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate, read_inside
 
@@ -137,7 +138,7 @@ def render_pdf(
 
 def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnostics) -> None:
     """One warning for each line that has characters no installed font has."""
-    found = locate(root, chars, ["seeds", "figures", "layouts"])
+    found = locate(root, chars, ["seeds", "figures", PROJECT_LAYOUTS])
     lines: dict[tuple[str, int], tuple[Location, list[str]]] = {}
     for char in chars:
         at = found.get(char, Location(BRIEF))

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from .diagnostics import BriefingError, Diagnostics, Location
+from .layouts import PROJECT_LAYOUTS
 from .model import Project
 
 BRIEF = "brief.md"
@@ -110,7 +111,7 @@ def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
 
 def find_reference(root: Path, candidates: list[str]) -> Location:
     """Where brief.md or a project layout first names one of candidates (an address)."""
-    return next(iter(locate(root, candidates, ["layouts"]).values()), Location(BRIEF))
+    return next(iter(locate(root, candidates, [PROJECT_LAYOUTS]).values()), Location(BRIEF))
 
 
 def locate(root: Path, texts: list[str], folders: list[str]) -> dict[str, Location]:

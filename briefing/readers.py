@@ -28,8 +28,10 @@ class Extracted:
 
 
 @dataclass(frozen=True)
-class SourceText(Extracted):
-    sha256: str = ""  # of the file's bytes, as received
+class SourceText:
+    text: str
+    sha256: str  # of the file's bytes, as received
+    metadata: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -83,4 +85,4 @@ def read_source(path: str, data: bytes, diagnostics: Diagnostics) -> SourceText 
             "source contains bidirectional control characters, which can make text display "
             "differently from what it says; quotes are matched without them",
         )
-    return SourceText(extracted.text, extracted.metadata, hashlib.sha256(data).hexdigest())
+    return SourceText(extracted.text, hashlib.sha256(data).hexdigest(), extracted.metadata)

@@ -29,7 +29,7 @@ def explain(error: BriefingError, action: str) -> str:
 def build_and_report(project: Path, options: Options, force: bool = False) -> None:
     """Build (unless up to date) and print what happened; raise BriefingError on failure."""
     if not force and project.is_dir():
-        outdir = options.outdir or project / "dist"
+        outdir = options.output_folder(project)
         current = up_to_date(outdir, inputs_key(project, options), project)
         if current is not None:
             click.echo(f"up to date: {', '.join(str(p) for p in current)}")

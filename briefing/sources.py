@@ -15,7 +15,7 @@ from .model import PartialDate, Project, Source, SourceEntry
 from .project import SOURCES
 from .readers import read_source
 from .vocabulary import CREDIBILITY, RELIABILITY
-from .yamlfile import YamlMap, check_keys, load_yaml, text_field
+from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 SOURCE_KEYS = (
     "file", "title", "outlet", "author", "published", "date_basis", "type",
@@ -59,9 +59,7 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
     checkpoint = diagnostics.checkpoint()
     check_keys(raw, SOURCE_KEYS, "source field", diagnostics)
 
-    def text(key: str, required: bool = False) -> str:
-        return text_field(raw, key, diagnostics, required=required)
-
+    text = Fields(raw, diagnostics).text
     published, stated = None, text("published")
     if stated:
         try:

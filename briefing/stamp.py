@@ -18,7 +18,7 @@ from .options import Options
 
 STAMP = ".briefing-stamp"
 PACKAGE = Path(__file__).parent
-_INPUT_DIRS = ("seeds", "figures", "layouts")
+_INPUT_DIRS = ("seeds", "figures", layouts.PROJECT_LAYOUTS)
 
 
 def _files(folder: Path) -> list[Path]:

@@ -50,7 +50,7 @@ def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
 def watch(root: Path, options: Options, echo: Callable[[str], None]) -> None:
     import watchfiles
 
-    outdir = options.outdir or root / "dist"
+    outdir = options.output_folder(root)
     forking = multiprocessing.get_context("forkserver")
     forking.set_forkserver_preload(WARM)
 

@@ -62,7 +62,16 @@ _Loader.add_constructor(
 
 def load_yaml(text: str, path: str, diagnostics: Diagnostics, line_offset: int = 0) -> Any:
     """Parse YAML text; on a syntax error record it at its line and return None."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # a character YAML refuses, found before parsing
+        where = Location(path, line_offset + 1, 1).advance(text, error.position)
+        diagnostics.error(
+            where,
+            f"invalid YAML: the character U+{error.character:04X} is not allowed",
+            hint="remove it, or write it as an escape inside a double-quoted string",
+        )
+        return None
     loader.path, loader.line_offset = path, line_offset
     try:
         return loader.get_single_data()

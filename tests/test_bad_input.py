@@ -85,6 +85,10 @@ CASES: list[tuple[str, Change, tuple[str, ...], str]] = [
      HTML, r"figures/timeline\.yaml:2:11: error: month 13 is not between 01 and 12"),
     ("duplicate judgement id", append(":::{judgement} Again [@harbour].\n:id: settlement\n"
      ":likelihood: likely\n:confidence: low\n:::\n"), HTML, r"brief\.md:\d+:1: error: duplicate judgement id"),
+    ("control character in front matter", write("brief.md", "---\ntitle: a\x0cb\n---\n"), HTML,
+     r"brief\.md:2:9: error: invalid YAML: the character U\+000C is not allowed"),
+    ("motives without a list", append(":::{motives} Unions\n:::\n"), HTML,
+     r"brief\.md:\d+:1: error: motives need a list, one '- ' item for each motive"),
     ("unknown directive", append(":::{judgment} X\n:::\n"), HTML,
      r"brief\.md:\d+:1: error: unknown directive 'judgment'"),
     ("missing seeds folder", remove("seeds/sources.yaml", "seeds/harbour.txt", "seeds/cranes.txt"), HTML,

@@ -15,7 +15,7 @@ import pytest
 
 from briefing.build import build, check
 from briefing.diagnostics import BuildFailed, Diagnostics, Location
-from briefing.directives.base import Body, Call, Directive, Option
+from briefing.directives.base import Call, Directive, Option, ParseContext
 from briefing.directives.registry import DIRECTIVES
 from briefing.formats import FORMATS, Format, RenderJob
 from briefing.markdown import plain
@@ -47,21 +47,21 @@ class Note(Block):
         return [{"title": self.title, "tone": self.tone, "text": plain(self.text)}]
 
 
-def _read_tone(value: str, where: Location, body: Body) -> str:
+def _read_tone(value: str, where: Location, ctx: ParseContext) -> str:
     if value not in ("calm", "urgent"):
-        body.diagnostics.error(where, f"tone must be calm or urgent, not '{value}'")
+        ctx.diagnostics.error(where, f"tone must be calm or urgent, not '{value}'")
     return value
 
 
-def _build_note(call: Call, body: Body) -> Note:
-    return Note(call.argument.text, call.option("tone"), body.scan(call.content), call.location)
+def _build_note(call: Call, ctx: ParseContext) -> Note:
+    return Note(call.argument.text, call.option("tone"), ctx.scan(call.content), call.location)
 
 
 NOTE = Directive(
-    "note",
+    Note,
     _build_note,
     options=(Option("tone", required=True, read=_read_tone),),
-    argument="title",
+    argument="a title",
     json_key="notes",
 )
 NOTE_TEMPLATE = (
@@ -98,6 +98,7 @@ def test_a_directive_defined_here_is_parsed_rendered_and_in_brief_json(
         {"title": "On the pay gap", "tone": "urgent", "text": "The offer stands at 2%."}
     ]
     assert data["citations"][index]["context"] == "Note: On the pay gap"
+    assert data["scope"] == ""  # a cover text the brief lacks is empty, as before
     assert f'<a href="#c{index}">Note: On the pay gap</a>' in html  # the appendix links back
 
 
@@ -111,7 +112,7 @@ def test_a_directive_defined_here_gets_the_shared_checks(make_project: MakeProje
     assert any("unknown option ':colour:' for 'note'" in m for m in messages)
     assert any("tone must be calm or urgent, not 'loud'" in m for m in messages)
     assert any(
-        m.endswith("error: note has no title\n    write it after ':::{note}'") for m in messages
+        m.endswith("error: 'note' needs a title\n    write it after ':::{note}'") for m in messages
     )
 
 

@@ -1,10 +1,11 @@
-"""What a directive is: its name, what its opening line carries, its options, and how it
-builds its block. The checks every directive shares are made here, once."""
+"""What a directive is: the block it builds, what its opening line carries, its options, and
+how it shows in brief.json. The checks every directive shares are made here, once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..citations import Chunk, CitationScanner
 from ..diagnostics import Diagnostics, Location, suggest
@@ -12,7 +13,7 @@ from ..model import Block, Markdown
 from ..vocabulary import Vocabulary
 
 
-class Body:
+class ParseContext:
     """What the directives of one brief share while it is read: the blocks built so far,
     the citation scanner and the brief's likelihood vocabulary."""
 
@@ -35,96 +36,104 @@ class Option:
 
     name: str
     required: bool = False
-    read: Callable[[str, Location, Body], str] | None = None
+    read: Callable[[str, Location, ParseContext], str] | None = None
 
 
 @dataclass(frozen=True)
-class Call:
-    """A directive as written in brief.md, its options read and checked."""
+class Written:
+    """A directive as written in brief.md, before anything about it is checked."""
 
     name: str
     argument: Chunk
-    options: dict[str, str]
-    option_locations: dict[str, Location]
+    options: dict[str, tuple[str, Location]]  # value and where it was given
     content: Chunk
     location: Location
+
+
+@dataclass(frozen=True)
+class Call(Written):
+    """A directive as written, its options read by their Option."""
+
+    values: dict[str, str] = field(default_factory=dict)
 
     def option(self, name: str) -> str:
-        return self.options.get(name, "")
-
-    def where(self, name: str) -> Location:
-        """Where an option was given, or the directive's opening line."""
-        return self.option_locations.get(name, self.location)
+        return self.values.get(name, "")
 
 
-@dataclass(frozen=True)
-class RawDirective:
-    """A directive as split from brief.md, before its directive is known."""
-
-    name: str
-    argument: Chunk
-    options: dict[str, tuple[str, Location]]
-    content: Chunk
-    location: Location
+Builder = Callable[[Call, ParseContext], Block | None]
 
 
-Builder = Callable[[Call, Body], Block | None]
+def _all_entries(entries: list[Any]) -> Any:
+    return entries
 
 
 @dataclass(frozen=True)
 class Directive:
-    """A fenced construct `:::{name} argument`, `:key: value` lines, content, `:::`."""
+    """A fenced construct `:::{name} argument`, `:key: value` lines, content, `:::`, named
+    after the kind of block it builds."""
 
-    name: str
+    block: type[Block]
     build: Builder
     options: tuple[Option, ...] = ()
-    argument: str = ""  # what the opening line carries ('statement'); "" when nothing
+    argument: str = ""  # what the opening line carries ('a statement'); "" when nothing
     argument_required: bool = True
     once: bool = False  # at most one in a brief
-    json_key: str = ""  # where its blocks' json_entries go in brief.json; "" for nowhere
+    json_key: str = ""  # its key in brief.json; "" for none
+    # brief.json's value from the json_entries of the brief's blocks of this kind.
+    json_value: Callable[[list[Any]], Any] = _all_entries
 
-    def read(self, raw: RawDirective, body: Body) -> Block | None:
+    @property
+    def name(self) -> str:
+        return self.block.kind
+
+    def read(self, written: Written, ctx: ParseContext) -> Block | None:
         """Check what every directive must get right, then build the block."""
-        values = self._read_options(raw, body)
-        self._check_argument(raw, body.diagnostics)
-        first = next((b for b in body.blocks if b.kind == self.name), None)
+        values = self._read_options(written, ctx)
+        self._check_argument(written, ctx.diagnostics)
+        first = next((b for b in ctx.blocks if b.kind == self.name), None)
         if self.once and first is not None:
-            body.diagnostics.error(
-                raw.location,
+            ctx.diagnostics.error(
+                written.location,
                 f"'{self.name}' may appear only once",
                 hint=f"the first is at {first.location}",
             )
-        locations = {key: location for key, (_, location) in raw.options.items()}
-        call = Call(raw.name, raw.argument, values, locations, raw.content, raw.location)
-        return self.build(call, body)
+        call = Call(
+            written.name,
+            written.argument,
+            written.options,
+            written.content,
+            written.location,
+            values,
+        )
+        return self.build(call, ctx)
 
-    def _read_options(self, raw: RawDirective, body: Body) -> dict[str, str]:
+    def _read_options(self, written: Written, ctx: ParseContext) -> dict[str, str]:
         """The options' values, each read by its option; unknown and missing ones reported."""
         allowed = [o.name for o in self.options]
         takes = f"'{self.name}' takes {', '.join(allowed)}" if allowed else "it takes no options"
-        for key, (_, where) in raw.options.items():
+        for key, (_, where) in written.options.items():
             if key not in allowed:
                 hint = suggest(key, allowed) or takes
-                body.diagnostics.error(where, f"unknown option ':{key}:' for '{self.name}'", hint)
+                ctx.diagnostics.error(where, f"unknown option ':{key}:' for '{self.name}'", hint)
         values: dict[str, str] = {}
         for option in self.options:
-            if option.name in raw.options:
-                value, where = raw.options[option.name]
-                values[option.name] = option.read(value, where, body) if option.read else value
+            if option.name in written.options:
+                value, where = written.options[option.name]
+                values[option.name] = option.read(value, where, ctx) if option.read else value
             elif option.required:
-                body.diagnostics.error(raw.location, f"{self.name} is missing ':{option.name}:'")
+                ctx.diagnostics.error(written.location, f"{self.name} is missing ':{option.name}:'")
         return values
 
-    def _check_argument(self, raw: RawDirective, diagnostics: Diagnostics) -> None:
-        if self.argument and self.argument_required and not raw.argument.text:
+    def _check_argument(self, written: Written, diagnostics: Diagnostics) -> None:
+        if self.argument and self.argument_required and not written.argument.text:
             diagnostics.error(
-                raw.location,
-                f"{self.name} has no {self.argument}",
+                written.location,
+                f"'{self.name}' needs {self.argument}",
                 hint=f"write it after ':::{{{self.name}}}'",
             )
-        elif not self.argument and raw.argument.text:
+        elif not self.argument and written.argument.text:
             diagnostics.error(
-                raw.argument.location(0),
+                written.argument.location(0),
                 f"'{self.name}' takes no text on its opening line",
                 hint="write the text on the lines below it",
             )

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Markdown
-from .base import Body, Builder, Call, Directive
+from .base import Builder, Call, Directive, ParseContext
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,26 @@ class ScopeNote(CoverText):
     title: ClassVar[str] = "Scope note"
 
 
-def _builder(kind: type[CoverText]) -> Builder:
+def _builder(cover: type[CoverText]) -> Builder:
     """The builder of a cover text: the directive's content, which must not be empty."""
 
-    def build(call: Call, body: Body) -> Block | None:
+    def build(call: Call, ctx: ParseContext) -> Block | None:
         if not call.content.text.strip():
-            body.diagnostics.error(call.location, f"'{call.name}' is empty")
+            ctx.diagnostics.error(call.location, f"'{call.name}' is empty")
             return None
-        return kind(body.scan(call.content), call.location)
+        return cover(ctx.scan(call.content), call.location)
 
     return build
 
 
-BOTTOM_LINE = Directive("bottom-line", _builder(BottomLine), once=True, json_key="bottom_line")
-SCOPE = Directive("scope", _builder(ScopeNote), once=True, json_key="scope")
+def _only_entry(entries: list[Any]) -> Any:
+    """The one text, or "" when the brief has none."""
+    return entries[0] if entries else ""
+
+
+BOTTOM_LINE = Directive(
+    BottomLine, _builder(BottomLine), once=True, json_key="bottom_line", json_value=_only_entry
+)
+SCOPE = Directive(
+    ScopeNote, _builder(ScopeNote), once=True, json_key="scope", json_value=_only_entry
+)

@@ -10,7 +10,7 @@ from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Heading, Markdown
 from ..vocabulary import VOCABULARIES
-from .base import Body, Call, Directive, Option
+from .base import Call, Directive, Option, ParseContext
 from .estimates import CONFIDENCE_OPTION, LIKELIHOOD_OPTION
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -63,25 +63,25 @@ class Judgement(Block):
         ]
 
 
-def _read_id(ident: str, where: Location, body: Body) -> str:
+def _read_id(ident: str, where: Location, ctx: ParseContext) -> str:
     if ident and not _ID.match(ident):
-        body.diagnostics.error(
+        ctx.diagnostics.error(
             where, f"judgement id '{ident}' must be lower-case letters, digits and '-'"
         )
-    first = next((j for j in body.blocks if isinstance(j, Judgement) and j.id == ident), None)
+    first = next((j for j in ctx.blocks if isinstance(j, Judgement) and j.id == ident), None)
     if ident and first is not None:
-        body.diagnostics.error(
+        ctx.diagnostics.error(
             where, f"duplicate judgement id '{ident}'", hint=f"first used at {first.location}"
         )
     return ident
 
 
-def _build(call: Call, body: Body) -> Judgement:
-    statement = body.scan(call.argument)
-    argument = body.scan(call.content)
+def _build(call: Call, ctx: ParseContext) -> Judgement:
+    statement = ctx.scan(call.argument)
+    argument = ctx.scan(call.content)
     if not statement.citations + argument.citations:
-        body.diagnostics.error(call.location, "judgement cites no source")
-    number = sum(isinstance(b, Judgement) for b in body.blocks) + 1
+        ctx.diagnostics.error(call.location, "judgement cites no source")
+    number = sum(isinstance(b, Judgement) for b in ctx.blocks) + 1
     return Judgement(
         number,
         call.option("id"),
@@ -94,9 +94,9 @@ def _build(call: Call, body: Body) -> Judgement:
 
 
 DIRECTIVE = Directive(
-    "judgement",
+    Judgement,
     _build,
     json_key="judgements",
     options=(Option("id", required=True, read=_read_id), LIKELIHOOD_OPTION, CONFIDENCE_OPTION),
-    argument="statement",
+    argument="a statement",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -10,7 +11,7 @@ from ..citations import Chunk
 from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Markdown
-from .base import Body, Call, Directive
+from .base import Call, Directive, ParseContext
 
 _LIST_ITEM = re.compile(r"^[-*+][ \t]+")
 
@@ -46,30 +47,30 @@ class MotiveSet(Block):
         ]
 
 
-def _build(call: Call, body: Body) -> MotiveSet:
+def _build(call: Call, ctx: ParseContext) -> MotiveSet:
     actor = call.argument.text.strip()
     content = call.content
     lines = content.text.splitlines(keepends=True)
     starts = [i for i, line in enumerate(lines) if _LIST_ITEM.match(line)]
     if not starts:
-        body.diagnostics.error(call.location, "motives need a list, one '- ' item for each motive")
-    intro = body.scan(Chunk("".join(lines[: starts[0] if starts else None]), content.line))
+        ctx.diagnostics.error(call.location, "motives need a list, one '- ' item for each motive")
+    intro = ctx.scan(Chunk("".join(lines[: starts[0] if starts else None]), content.line))
     motives = []
-    for first, last in zip(starts, [*starts[1:], len(lines)], strict=True):
+    for first, last in itertools.pairwise([*starts, len(lines)]):
         item = lines[first:last]
         marker = _LIST_ITEM.match(item[0])
         assert marker is not None
         item[0] = item[0][marker.end() :]
-        text = body.scan(Chunk("".join(item), content.line + first, marker.end() + 1))
+        text = ctx.scan(Chunk("".join(item), content.line + first, marker.end() + 1))
         if not text.citations:
-            body.diagnostics.error(text.location, f"this motive of {actor} cites no source")
+            ctx.diagnostics.error(text.location, f"this motive of {actor} cites no source")
         motives.append(Motive(text))
     return MotiveSet(actor, intro, tuple(motives), call.location)
 
 
 DIRECTIVE = Directive(
-    "motives",
+    MotiveSet,
     _build,
     json_key="motives",
-    argument="actor",
+    argument="an actor",
 )

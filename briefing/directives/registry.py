@@ -1,4 +1,4 @@
-"""The registry of directives: parsing, brief.json and help texts read it."""
+"""The registry of directives, by name: parsing and brief.json read it."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Markdown
 from ..vocabulary import VOCABULARIES
-from .base import Body, Call, Directive
+from .base import Call, Directive, ParseContext
 from .estimates import LIKELIHOOD_OPTION
 
 
@@ -42,15 +42,15 @@ class Scenario(Block):
         ]
 
 
-def _build(call: Call, body: Body) -> Scenario:
-    title = body.scan(call.argument)
-    return Scenario(title, call.option("likelihood"), body.scan(call.content), call.location)
+def _build(call: Call, ctx: ParseContext) -> Scenario:
+    title = ctx.scan(call.argument)
+    return Scenario(title, call.option("likelihood"), ctx.scan(call.content), call.location)
 
 
 DIRECTIVE = Directive(
-    "scenario",
+    Scenario,
     _build,
     json_key="scenarios",
     options=(LIKELIHOOD_OPTION,),
-    argument="title",
+    argument="a title",
 )

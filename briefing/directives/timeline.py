@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ..diagnostics import Location
 from ..model import Block, Markdown
-from .base import Body, Call, Directive
+from .base import Call, Directive, ParseContext
 
 
 @dataclass(frozen=True)
@@ -22,24 +22,24 @@ class TimelineSlot(Block):
         return ()
 
 
-def _build(call: Call, body: Body) -> TimelineSlot:
+def _build(call: Call, ctx: ParseContext) -> TimelineSlot:
     caption = call.argument
     if "[@" in caption.text:
-        body.diagnostics.error(
+        ctx.diagnostics.error(
             caption.location(caption.text.index("[@")),
             "the timeline's caption cannot cite; its events do",
         )
     if call.content.text.strip():
-        body.diagnostics.warning(
+        ctx.diagnostics.warning(
             call.content.location(0), "text inside ':::{timeline}' is not shown; put it before"
         )
     return TimelineSlot(caption.text.strip(), call.location)
 
 
 DIRECTIVE = Directive(
-    "timeline",
+    TimelineSlot,
     _build,
-    argument="caption",
+    argument="a caption",
     argument_required=False,
     once=True,
 )
