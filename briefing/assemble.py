@@ -22,7 +22,7 @@ def assemble(
         sources=tuple(sources.values()),
         events=timeline.events,
         citations=citations,
-        passages=_passages(citations),
+        passages=_passages(citations, sources),
         contexts=_contexts(text, timeline),
         summary=_summary(text, sources, citations),
         figure=figure,
@@ -75,7 +75,7 @@ def _summary(
     return tuple(sentences)
 
 
-def _passages(citations: tuple[Citation, ...]) -> tuple[Passage, ...]:
+def _passages(citations: tuple[Citation, ...], sources: dict[str, Source]) -> tuple[Passage, ...]:
     """Group quoting citations by source and passage, in the order of the source text."""
     groups: dict[tuple[str, str], list[Citation]] = {}
     for citation in citations:
@@ -94,6 +94,7 @@ def _passages(citations: tuple[Citation, ...]) -> tuple[Passage, ...]:
                 quote=first.quote or "",
                 spans=first.spans,
                 citations=tuple(c.index for c in group),
+                page=sources[first.source].page_of(first.spans[0][0]),
             )
         )
     return tuple(passages)

@@ -62,6 +62,7 @@ def brief_json(brief: Brief) -> str:
                 "context": brief.contexts.get(c.index, ""),
                 "verified": c.verified,
                 "span": list(c.spans[0]) if c.spans else None,
+                "page": brief.page_of(c),
                 "spans": [list(s) for s in c.spans],
             }
             for c in brief.citations

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .evidence import fold
 from .model import Finding
+from .readers.base import Furniture
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -58,9 +59,11 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def find_findings(text: str) -> tuple[Finding, ...]:
+def find_findings(text: str, known: tuple[Furniture, ...] = ()) -> tuple[Finding, ...]:
+    """The findings of a text; known is the furniture its reader found (a PDF's running
+    headers), reported like the rest."""
     lines = _lines(text)
-    findings = _repeats(text, lines) + _furniture(lines)
+    findings = _repeats(text, lines) + _furniture(lines, known)
     return tuple(sorted(findings, key=lambda f: f.span))
 
 
@@ -122,9 +125,10 @@ def _merge(text: str, repeats: list[tuple[_Line, _Line]]) -> list[Finding]:
     return findings
 
 
-def _furniture(lines: list[_Line]) -> list[Finding]:
+def _furniture(lines: list[_Line], known: tuple[Furniture, ...]) -> list[Finding]:
     reasons: dict[int, list[str]] = {}
-    marks = [(line, "row of buttons") for line in _button_rows(lines)]
+    marks = [(line, f.reason) for f in known for line in lines if f.start <= line.start < f.end]
+    marks += [(line, "row of buttons") for line in _button_rows(lines)]
     marks += _notices(lines)
     marks += [(line, "trailing site byline or footer") for line in _trailing_lines(lines)]
     for line, reason in marks:

@@ -36,6 +36,7 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
             href="#" + anchors.get(c.index, f"src-{c.source}"),
             quote=c.quote,
             title=entries[c.source].title,
+            page=brief.page_of(c),
         )
         for c in brief.citations
     }

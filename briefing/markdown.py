@@ -29,6 +29,7 @@ class CiteTarget:
     href: str
     quote: str | None
     title: str
+    page: int | None = None
 
 
 _INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
@@ -180,8 +181,9 @@ class FragmentRenderer:
         links = []
         for index in indices:
             target = self.targets[index]
+            page = f" (p. {target.page})" if target.page else ""
             quote = (
-                f'<span class="cite-quote" role="tooltip">{escape(target.quote)}</span>'
+                f'<span class="cite-quote" role="tooltip">{escape(target.quote)}{page}</span>'
                 if target.quote
                 else ""
             )

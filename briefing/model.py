@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -228,10 +229,16 @@ class SourceEntry:
     credibility_reason: str
     descriptor: str
     location: Location
+    address: str = ""
+    encoding: str = ""  # of a text file that is not UTF-8
+
+    @property
+    def graded(self) -> bool:
+        return bool(self.reliability and self.credibility)
 
     @property
     def grade(self) -> str:
-        return f"{self.reliability}{self.credibility}"
+        return f"{self.reliability}{self.credibility}" if self.graded else "ungraded"
 
 
 @dataclass(frozen=True)
@@ -254,6 +261,11 @@ class Source:
     text: str
     word_count: int
     findings: tuple[Finding, ...] = ()
+    pages: tuple[int, ...] = ()  # where each page starts in text, for documents with pages
+
+    def page_of(self, offset: int) -> int | None:
+        """The page (from 1) the text at offset stands on, for documents with pages."""
+        return bisect.bisect_right(self.pages, offset) if self.pages else None
 
     def furniture_only(self, span: tuple[int, int]) -> Finding | None:
         """The page-furniture finding that wholly contains span, if any."""
@@ -342,6 +354,7 @@ class Passage:
     quote: str
     spans: tuple[tuple[int, int], ...]
     citations: tuple[int, ...]
+    page: int | None = None  # where it starts, in a document with pages
 
 
 @dataclass(frozen=True)
@@ -362,6 +375,13 @@ class Brief:
         """How many times the block (a judgement) cites each source, in register order."""
         cited = [self.citations[i].source for i in block.citations]
         return {s.id: cited.count(s.id) for s in self.sources if s.id in cited}
+
+    def page_of(self, citation: Citation) -> int | None:
+        """The page a quoting citation's passage starts on, in a document with pages."""
+        if not citation.spans:
+            return None
+        source = next(s for s in self.sources if s.id == citation.source)
+        return source.page_of(citation.spans[0][0])
 
     def passages_of(self, source: str) -> list[Passage]:
         return [p for p in self.passages if p.source == source]

@@ -28,7 +28,13 @@ def read_text(root: Path, name: str, diagnostics: Diagnostics) -> str | None:
     return decode_utf8(name, data, "file", diagnostics)
 
 
-def decode_utf8(name: str, data: bytes, what: str, diagnostics: Diagnostics) -> str | None:
+def decode_utf8(
+    name: str,
+    data: bytes,
+    what: str,
+    diagnostics: Diagnostics,
+    hint: str = "save it as UTF-8 (from Windows-1252: iconv -f cp1252 -t utf-8)",
+) -> str | None:
     """The bytes as text, a leading byte-order mark dropped; or an error at the bad byte."""
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
@@ -40,7 +46,7 @@ def decode_utf8(name: str, data: bytes, what: str, diagnostics: Diagnostics) -> 
         diagnostics.error(
             Location(name, before.count(b"\n") + 1, column),
             f"{what} is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            hint="save it as UTF-8, e.g. iconv -f latin1 -t utf-8",
+            hint=hint,
         )
         return None
 

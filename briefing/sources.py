@@ -13,14 +13,17 @@ from .diagnostics import Diagnostics, Location, suggest
 from .findings import find_findings
 from .model import PartialDate, Project, Source, SourceEntry
 from .project import SOURCES
-from .readers import read_source
+from .readers.base import SourceFile
+from .readers.registry import read_source
 from .vocabulary import CREDIBILITY, RELIABILITY
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 SOURCE_KEYS = (
-    "file", "title", "outlet", "author", "published", "date_basis", "type",
-    "reliability", "reliability_reason", "credibility", "credibility_reason", "descriptor",
+    "file", "title", "outlet", "author", "published", "date_basis", "address", "type",
+    "encoding", "reliability", "reliability_reason", "credibility", "credibility_reason",
+    "descriptor",
 )  # fmt: skip
+GRADES = ("reliability", "credibility")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
@@ -66,12 +69,20 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
             published = PartialDate.parse(stated)
         except ValueError as error:
             diagnostics.error(raw.where("published"), str(error))
-    reliability = text("reliability", required=True).upper()
+    reliability = text("reliability").upper()
     if reliability and reliability not in RELIABILITY:
         diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")
     credibility = raw.get("credibility")
-    if type(credibility) is not int or credibility not in CREDIBILITY:
+    if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
         diagnostics.error(raw.where("credibility"), "credibility must be a number 1-6")
+    ungraded = [key for key in GRADES if raw.get(key) in (None, "")]
+    if ungraded:
+        diagnostics.warning(
+            raw.location,
+            f"source '{sid}': {' and '.join(ungraded)} not yet graded",
+            hint="reliability: a letter A-F (the source); credibility: a number 1-6 (the "
+            "information); each with a _reason",
+        )
     entry = SourceEntry(
         id=sid,
         label=label,
@@ -81,10 +92,12 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
         author=text("author"),
         published=published,
         date_basis=text("date_basis"),
+        address=text("address"),
         type=text("type"),
+        encoding=text("encoding"),
         reliability=reliability,
         reliability_reason=text("reliability_reason"),
-        credibility=credibility if isinstance(credibility, int) else 6,
+        credibility=credibility if isinstance(credibility, int) else 0,
         credibility_reason=text("credibility_reason"),
         descriptor=" ".join(text("descriptor").split()),
         location=raw.location,
@@ -107,9 +120,18 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
             suggest(entry.file, list(project.source_files)),
         )
         return None
-    data = project.source_files[entry.file]
-    read = read_source(f"seeds/{entry.file}", data, diagnostics)
+    file = SourceFile(
+        f"seeds/{entry.file}", project.source_files[entry.file], entry.encoding or "utf-8"
+    )
+    read = read_source(file, diagnostics)
     if read is None:
         return None
-    text = read.text
-    return Source(entry, read.sha256, text, len(_WORD.findall(text)), find_findings(text))
+    text = read.extracted.text
+    return Source(
+        entry,
+        read.sha256,
+        text,
+        len(_WORD.findall(text)),
+        find_findings(text, read.extracted.furniture),
+        read.extracted.pages,
+    )

@@ -21,7 +21,8 @@ from briefing.formats import FORMATS, Format, RenderJob
 from briefing.markdown import plain
 from briefing.model import Block, Brief, Markdown
 from briefing.options import Options
-from briefing.readers import READERS, Extracted, Reader
+from briefing.readers.base import Extracted, Reader, SourceFile
+from briefing.readers.registry import READERS
 from tests.conftest import BRIEF, SOURCES_YAML, MakeProject
 
 
@@ -157,8 +158,8 @@ def test_an_output_format_defined_here_is_built_and_written(
 def test_a_source_reader_defined_here_reads_its_kind(
     make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def rot13(path: str, data: bytes, diagnostics: Diagnostics) -> Extracted:
-        return Extracted(codecs.decode(data.decode("ascii"), "rot13"), {"title": "decoded"})
+    def rot13(file: SourceFile, diagnostics: Diagnostics) -> Extracted:
+        return Extracted(codecs.decode(file.data.decode("ascii"), "rot13"))
 
     monkeypatch.setitem(READERS, "rot13", Reader("rot13", (".rot",), rot13))
     secret = "Inspectors found the northern crane unsafe and closed it for three weeks.\n"
@@ -187,7 +188,7 @@ def test_a_source_of_no_registered_kind_is_one_clear_error(make_project: MakePro
         check(root)
     (error,) = failed.value.diagnostics.errors
     assert str(error).startswith("seeds/cranes.xyz: error: unsupported kind of source")
-    assert "text (.txt" in error.hint
+    assert "text (.txt" in error.hint and "PDF (.pdf)" in error.hint
 
 
 def _register_with(filename: str) -> str:

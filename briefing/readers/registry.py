@@ -1,0 +1,46 @@
+"""The registry of source readers, by kind, and reading a source through its reader."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from ..diagnostics import Diagnostics, Location
+from .base import Reader, SourceFile, SourceText, checked, extract
+from .pdf import read_pdf
+from .text import read_text
+from .web import read_web_page
+from .word import read_word
+
+READERS: dict[str, Reader] = {
+    r.kind: r
+    for r in (
+        Reader("text", (".txt", ".text", ".md", ""), read_text),
+        Reader("web page", (".html", ".htm"), read_web_page, library="trafilatura"),
+        Reader("PDF", (".pdf",), read_pdf, library="pypdfium2"),
+        Reader("Word document", (".docx",), read_word, library="python-docx"),
+    )
+}
+
+
+def reader_for(path: str) -> Reader | None:
+    suffix = PurePath(path).suffix.lower()
+    return next((r for r in READERS.values() if suffix in r.suffixes), None)
+
+
+def read_source(file: SourceFile, diagnostics: Diagnostics) -> SourceText | None:
+    """The text of a source file, or None after an error that says why."""
+    import hashlib
+
+    reader = reader_for(file.path)
+    if reader is None:
+        kinds = "; ".join(
+            f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values()
+        )
+        diagnostics.error(
+            Location(file.path), "unsupported kind of source", hint=f"supported: {kinds}"
+        )
+        return None
+    extracted = extract(reader, file, diagnostics)
+    if extracted is None or not checked(file, extracted, diagnostics):
+        return None
+    return SourceText(extracted, hashlib.sha256(file.data).hexdigest(), reader.kind)

@@ -1,0 +1,42 @@
+"""Saved web pages: the article's text and metadata, by trafilatura (dates by htmldate).
+
+The page's navigation, captions, credits and teasers for other articles are left out of
+the text, so they cannot be quoted."""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostics, Location
+from .base import Extracted, SourceFile
+
+# trafilatura's fields, and the register's names for them.
+_FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
+
+
+def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Document
+
+    try:
+        document = bare_extraction(
+            file.data, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
+        diagnostics.error(Location(file.path), f"cannot read the page: {error}")
+        return None
+    text = (document.text or "").strip() if isinstance(document, Document) else ""
+    if not isinstance(document, Document) or not text:
+        diagnostics.error(
+            Location(file.path),
+            "no article text found in the page",
+            hint="save the article's own page (not a section front), or paste its text "
+            "into a .txt file",
+        )
+        return None
+    found = {key: getattr(document, attribute) for attribute, key in _FIELDS.items()}
+    found = {key: " ".join(str(value).split()) for key, value in found.items() if value}
+    if document.date:
+        found["published"] = str(document.date)
+        found["date_basis"] = "the date the saved page gives for its publication (htmldate)"
+    if document.pagetype == "article":
+        found["type"] = "news"
+    return Extracted(text + "\n", metadata=found)
