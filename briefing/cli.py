@@ -98,13 +98,20 @@ def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) 
 
 @main.command("check")
 @project_argument
-def check_command(project: Path) -> None:
+@click.option("--findings", is_flag=True, help="List each source's findings with their lines.")
+def check_command(project: Path, findings: bool) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
     from .build import check
+    from .sources import findings_summary
 
     result = check(project)
     report(result.diagnostics)
     brief = result.brief
+    for source in brief.sources:
+        click.echo(findings_summary(source))
+        for finding in source.findings if findings else ():
+            kind = finding.kind.replace("-", " ")
+            click.echo(f"  seeds/{source.entry.file}:{finding.line}: {kind}: {finding.detail}")
     click.echo(
         f"ok: {_count(brief.judgements, 'judgement')}, "
         f"{_count(brief.citations, 'citation')} verified against "
@@ -114,6 +121,53 @@ def check_command(project: Path) -> None:
 
 def _count(items: Sized, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+@main.command("add-source")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-p",
+    "--project",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The brief project (default: the current folder).",
+)
+@click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
+def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None) -> None:
+    """Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml.
+
+    Text in any encoding, saved web pages (.html), PDF and Word (.docx) files; the
+    register gets every field the document gives. Grade each source before issuing."""
+    from .register import add_sources
+
+    for source in add_sources(project, list(files), ident):
+        click.echo(f"added {source.id}: seeds/{source.file} ({source.reader})")
+        for key, value in source.fields.items():
+            click.echo(f"  {key}: {value}")
+    click.echo("next: grade each in seeds/sources.yaml (reliability A-F, credibility 1-6)")
+
+
+@main.group("sources")
+def sources_group() -> None:
+    """Look at the sources as the brief sees them."""
+
+
+@sources_group.command("show")
+@click.argument("ident", metavar="ID")
+@project_argument
+def sources_show(ident: str, project: Path) -> None:
+    """Print the text of source ID that quotes are matched against, with line numbers."""
+    from .diagnostics import Diagnostics
+    from .project import load_project
+    from .sources import ingest_sources, listing
+
+    diagnostics = Diagnostics()
+    sources = ingest_sources(load_project(project, diagnostics), diagnostics)
+    if ident not in sources:
+        report(diagnostics)
+        known = ", ".join(sources) or "none"
+        raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
+    click.echo("\n".join(listing(sources[ident])))
 
 
 @main.group("layouts")

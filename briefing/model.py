@@ -262,6 +262,7 @@ class Source:
     word_count: int
     findings: tuple[Finding, ...] = ()
     pages: tuple[int, ...] = ()  # where each page starts in text, for documents with pages
+    kind: str = "text"  # the reader's: text, web page, PDF, Word document
 
     def page_of(self, offset: int) -> int | None:
         """The page (from 1) the text at offset stands on, for documents with pages."""

@@ -7,6 +7,7 @@ for the file's kind makes of them (see briefing.readers).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .citations import SOURCE_ID
 from .diagnostics import Diagnostics, Location, suggest
@@ -134,4 +135,38 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         len(_WORD.findall(text)),
         find_findings(text, read.extracted.furniture),
         read.extracted.pages,
+        read.reader,
     )
+
+
+def findings_summary(source: Source) -> str:
+    """One line: the source, its kind and size, and how many findings of each kind."""
+    counts = Counter(f.kind.replace("-", " ") for f in source.findings)
+    found = ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(counts.items()))
+    found = found or "no findings"
+    pages = f", {len(source.pages)} pages" if source.pages else ""
+    return (
+        f"{source.entry.label} {source.id}: {source.kind}{pages}, "
+        f"{source.word_count:,} words; {found}"
+    )
+
+
+def listing(source: Source) -> list[str]:
+    """The text quotes are matched against, line by line with numbers, as a writer sees
+    it: page breaks marked, and page furniture (which cannot be quoted alone) flagged."""
+    furniture = {
+        line: f.detail
+        for f in source.findings
+        if f.kind == "page-furniture"
+        for line in range(f.line, source.text.count("\n", 0, f.span[1]) + 2)
+    }
+    width = len(str(source.text.count("\n") + 1))
+    lines, offset = [], 0
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        page = source.page_of(offset)
+        if source.pages and offset in source.pages:
+            lines.append(f"{'':>{width}}  --- page {page} ---")
+        note = f"    [furniture: {furniture[number]}]" if number in furniture else ""
+        lines.append(f"{number:>{width}}  {line}{note}")
+        offset += len(line) + 1
+    return lines

@@ -32,6 +32,8 @@ def test_check_clean_project(make_project: MakeProject) -> None:
     code, output = run("check", str(make_project()))
     assert (code, output) == (
         0,
+        "S1 harbour: text, 46 words; no findings\n"
+        "S2 cranes: text, 15 words; no findings\n"
         "ok: 1 judgement, 7 citations verified against 2 sources, 2 events\n",
     )
 
@@ -110,14 +112,14 @@ def test_new_project_checks_and_builds_clean(tmp_path: Path) -> None:
     project = tmp_path / "brief"
     code, output = run("new", str(project))
     assert code == 0 and f"created {project / 'brief.md'}" in output
-    assert run("check", str(project)) == (
-        0,
-        "ok: 1 judgement, 8 citations verified against 1 source, 2 events\n",
+    code, output = run("check", str(project))
+    assert code == 0 and output.endswith(
+        "; no findings\nok: 1 judgement, 8 citations verified against 1 source, 2 events\n"
     )
     code, output = run("build", str(project), "--format", "html", "--format", "json")
     assert code == 0 and "warning" not in output
     data = json.loads((project / "dist/brief.json").read_text(encoding="utf-8"))
-    assert data["judgements"] and data["motives"] and data["events"]
+    assert data["judgements"] and data["motives"] and data["events"] and data["scenarios"]
     html = (project / "dist/brief.html").read_text(encoding="utf-8")
     assert 'class="scenario"' in html and 'class="timeline"' in html
     assert run("new", str(project)) == (1, f"Error: {project} exists and is not an empty folder\n")

@@ -1,0 +1,205 @@
+"""`briefing add-source`: copy documents into seeds/ and register them in sources.yaml.
+
+Each file is copied byte for byte (its fingerprint is of those bytes) and gets an entry
+with every field its reader found: title, author, outlet, published and how that date was
+found, address, type, and the encoding of text that is not UTF-8. Grading is left to the
+analyst; `check` warns until it is done. The register is edited with a round-trip YAML
+library, so the analyst's comments, order and quoting stay as they were, and it is
+replaced atomically; on any problem nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .citations import SOURCE_ID
+from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
+from .project import MAX_FILE_BYTES, SOURCES
+from .readers.base import SourceFile, checked, extract
+from .readers.registry import reader_for
+
+SEEDS = "seeds"
+# Fields a reader may find, in the order they are written.
+FOUND_FIELDS = ("title", "outlet", "author", "published", "date_basis", "address", "type",
+                "encoding")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewSource:
+    id: str
+    file: str  # its name in seeds/
+    data: bytes
+    fields: dict[str, str]
+    reader: str
+
+
+def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> list[NewSource]:
+    """Register each file in the project at root; raise BuildFailed (nothing written) if
+    any of them cannot be."""
+    register_path = root / SOURCES
+    if not register_path.is_file():
+        raise BriefingError(
+            f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
+        )
+    if wanted_id is not None and len(paths) != 1:
+        raise BriefingError("--id names one source: give one file with it")
+    if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
+        raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
+    yaml, document = _load_register(register_path)
+    entries = document.setdefault("sources", {}) if document is not None else None
+    if entries is None or not hasattr(entries, "items"):
+        raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
+    known = _fingerprints(root, entries)
+    diagnostics = Diagnostics()
+    new: list[NewSource] = []
+    taken_ids, taken_files = set(entries), {p.name for p in (root / SEEDS).iterdir()}
+    for path in paths:
+        read = _read(path, diagnostics, known)
+        if read is None:
+            continue
+        data, fields, reader = read
+        known[hashlib.sha256(data).hexdigest()] = f"{path} (given twice)"
+        ident = wanted_id or _unique(_derive_id(fields, path), taken_ids)
+        if ident in taken_ids:
+            diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
+            continue
+        name = _unique_file(ident + path.suffix.lower(), taken_files)
+        taken_ids.add(ident)
+        taken_files.add(name)
+        new.append(NewSource(ident, name, data, fields, reader))
+    if diagnostics.errors:
+        raise BuildFailed(diagnostics)
+    for added in new:
+        entries[added.id] = {"file": added.file, **added.fields}
+    _write(root, new, yaml, document)
+    return new
+
+
+def _load_register(path: Path) -> tuple[Any, Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        document, indent, sequence_dash = load_yaml_guess_indent(text)
+    except YAMLError as error:
+        raise BriefingError(f"{SOURCES}: invalid YAML ({error}); fix it first") from None
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap the analyst's lines
+    yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=sequence_dash or 0)
+    return yaml, document
+
+
+def _fingerprints(root: Path, entries: Any) -> dict[str, str]:
+    """The SHA-256 of each registered file, with its source id."""
+    found = {}
+    for ident, entry in entries.items():
+        name = entry.get("file") if hasattr(entry, "get") else None
+        path = root / SEEDS / str(name)
+        if name and path.is_file():
+            found[hashlib.sha256(path.read_bytes()).hexdigest()] = f"source '{ident}'"
+    return found
+
+
+def _read(
+    path: Path, diagnostics: Diagnostics, known: dict[str, str]
+) -> tuple[bytes, dict[str, str], str] | None:
+    where = Location(str(path))
+    reader = reader_for(path.name)
+    if not path.is_file():
+        diagnostics.error(where, "no such file")
+        return None
+    if reader is None:
+        diagnostics.error(where, "unsupported kind of source", hint=_supported())
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        diagnostics.error(where, f"file is over the {MAX_FILE_BYTES // 2**20} MiB limit")
+        return None
+    data = path.read_bytes()
+    if (digest := hashlib.sha256(data).hexdigest()) in known:
+        diagnostics.error(where, f"already registered, as {known[digest]}")
+        return None
+    file = SourceFile(str(path), data)
+    extracted = extract(reader, file, diagnostics)
+    if extracted is None or not checked(file, extracted, diagnostics):
+        return None
+    found = {**extracted.metadata, "title": extracted.metadata.get("title") or path.stem}
+    fields = {key: found[key] for key in FOUND_FIELDS if found.get(key)}
+    return data, fields, reader.kind
+
+
+def _supported() -> str:
+    from .readers.registry import READERS
+
+    kinds = (f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values())
+    return "supported: " + "; ".join(kinds)
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _derive_id(fields: dict[str, str], path: Path) -> str:
+    """The outlet (or the site of its address, or the file's name), and the year."""
+    site = re.sub(r"^www\.", "", re.sub(r"^\w+://([^/]+).*$", r"\1", fields.get("address", "")))
+    base = _slug(fields.get("outlet", "")) or _slug(site.rsplit(".", 1)[0]) or _slug(path.stem)
+    base = "-".join(base.split("-")[:3]) or "source"
+    year = fields.get("published", "")[:4]
+    return f"{base}-{year}" if year else base
+
+
+def _unique(ident: str, taken: set[str]) -> str:
+    n, candidate = 1, ident
+    while candidate in taken:
+        n += 1
+        candidate = f"{ident}-{n}"
+    return candidate
+
+
+def _unique_file(name: str, taken: set[str]) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    n, candidate = 1, name
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem}-{n}{dot}{suffix}" if dot else f"{name}-{n}"
+    return candidate
+
+
+def _write(root: Path, new: list[NewSource], yaml: Any, document: Any) -> None:
+    """Copy the files in, then replace the register; undo the copies if that fails."""
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    copied: list[Path] = []
+    try:
+        for source in new:
+            copied.append(_atomic_write(root / SEEDS / source.file, source.data))
+        _atomic_write(root / SOURCES, buffer.getvalue().encode("utf-8"))
+    except OSError as error:
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise BriefingError(
+            f"cannot write {SEEDS}/ ({error.strerror}); nothing was added"
+        ) from error
+
+
+def _atomic_write(path: Path, data: bytes) -> Path:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return path
