@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: brief test check lint bench setup system clean
+.PHONY: brief test check lint bench eval setup system clean
 
 brief: setup
 	$(BIN)/briefing build .
@@ -13,7 +13,11 @@ test: lint
 
 # Timings and peak memory against pandoc -> WeasyPrint; see bench/run.py for the knobs.
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
+
+# How well sources are read, on the corpus in ../shared: extraction, furniture rules, PDFs.
+eval: setup
+	$(BIN)/python -m bench.eval
 
 check: setup
 	$(BIN)/briefing check .

@@ -18,8 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import make_project, quote_from
+from bench.synthetic import make_project, quote_from
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -131,8 +130,40 @@ def main() -> None:
             line(f"{scale}x: {5 * scale} sources, {7 * scale} judgements, {25 * scale} events", seconds, mib,
                  f"{count} pages, {seconds / count:.3f} s/page, {mib / count:.1f} MiB/page")  # fmt: skip
         verify(work)
+        sources(work, briefing)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def sources(work: Path, briefing: list[str]) -> None:
+    """Extraction per MB for each kind of file (cold cache), and a project of 20 PDF and
+    HTML sources checked and rebuilt with nothing changed (nothing extracted again)."""
+    corpus = REPO.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        print("Sources: no corpus beside the repository (../shared/corpus); skipped")
+        return
+    os.environ["BRIEFING_CACHE"] = str(work / "cache")
+    pages = sorted(corpus.glob("web-pages/*/source.html"))
+    pdfs = [p for p in sorted(corpus.glob("pdf/*.pdf")) if "password" not in p.name]
+    print("Sources (the corpus in ../shared; extraction cache empty at first)")
+    for kind, files in (("web pages", pages), ("PDFs", pdfs)):
+        project = work / f"kind-{kind[:3]}"
+        run([*briefing, "new", str(project)])
+        seconds, mib = run([*briefing, "add-source", "-p", str(project), *map(str, files)])
+        size = sum(f.stat().st_size for f in files) / 1e6
+        line(f"add-source, {len(files)} {kind} ({size:.1f} MB)", seconds, mib,
+             f"{seconds / size:.2f} s per MB, imports included")  # fmt: skip
+    shutil.rmtree(work / "cache")
+    project = work / "twenty"
+    run([*briefing, "new", str(project)])
+    run([*briefing, "add-source", "-p", str(project), *map(str, [*pdfs, *pages[: 20 - len(pdfs)]])])
+    shutil.rmtree(work / "cache")
+    line("check, 20 sources, nothing cached", *run([*briefing, "check", str(project)]))
+    line("check again, extraction cached",
+         *median([run([*briefing, "check", str(project)]) for _ in range(ROUNDS)]))  # fmt: skip
+    run([*briefing, "build", str(project), "--format", "html"])
+    line("build again, nothing changed",
+         *median([run([*briefing, "build", str(project), "--format", "html"]) for _ in range(ROUNDS)]))  # fmt: skip
 
 
 def typeset_alone(work: Path) -> tuple[Path, Path]:

@@ -269,15 +269,20 @@ class Source:
         return bisect.bisect_right(self.pages, offset) if self.pages else None
 
     def furniture_only(self, span: tuple[int, int]) -> Finding | None:
-        """The page-furniture finding that wholly contains span, if any."""
-        return next(
-            (
-                f
-                for f in self.findings
-                if f.kind == "page-furniture" and f.span[0] <= span[0] and span[1] <= f.span[1]
-            ),
-            None,
-        )
+        """The first page-furniture finding of span, if furniture covers all of it (a span
+        may run over several findings, with nothing but white space between them)."""
+        start, end = span
+        covering = [
+            f
+            for f in self.findings
+            if f.kind == "page-furniture" and f.span[0] < end and start < f.span[1]
+        ]
+        reached = start
+        for finding in sorted(covering, key=lambda f: f.span):
+            if self.text[reached : finding.span[0]].strip():
+                return None
+            reached = max(reached, finding.span[1])
+        return covering[0] if covering and reached >= end else None
 
     @property
     def id(self) -> str:

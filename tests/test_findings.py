@@ -44,10 +44,10 @@ def test_detector_finds_both_kinds_in_unseen_text() -> None:
         ("page-furniture", 1, "breadcrumb (line 1)"),
         ("repeated-passage", 9, "a paragraph (line 9) repeating line 6"),
         ("page-furniture", 11, "credit line (line 11)"),
-        ("page-furniture", 12, "row of buttons (lines 12-15)"),
+        ("page-furniture", 12, "share button (lines 12-15)"),
         ("page-furniture", 16, "dated teaser for another article (lines 16-17)"),
         ("page-furniture", 18, "cookie or privacy notice (line 18)"),
-        ("page-furniture", 19, "comment counter; trailing site byline or footer (line 19)"),
+        ("page-furniture", 19, "comment counter (line 19)"),
         ("page-furniture", 20, "trailing site byline or footer (lines 20-21)"),
     ]
 
@@ -99,5 +99,5 @@ def test_citing_page_furniture_is_an_error(make_project: MakeProject) -> None:
         check(root)
     assert [str(d) for d in failed.value.diagnostics] == [
         "figures/timeline.yaml:6:16: error: quote is page furniture of source 'cranes', not its "
-        "article text\n    found only in: row of buttons (lines 2-4)"
+        "article text\n    found only in: row of buttons (line 2)"
     ]

@@ -77,11 +77,13 @@ _ENCRYPTED = "the PDF is encrypted; save an unprotected copy (print to PDF) and 
 
 def _pdfminer_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
     import io
+    import logging
 
     from pdfminer.high_level import extract_text
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfpage import PDFPage
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its notes on damaged fonts
     try:
         count = sum(1 for _ in PDFPage.get_pages(io.BytesIO(data)))
         pages = [

@@ -12,6 +12,14 @@ from .base import Extracted, SourceFile
 _FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
 
 
+def _without_site(title: str, site: str) -> str:
+    """The title without the site's name after it ('Headline | Site')."""
+    for separator in (" | ", " - ", " – ", " — "):
+        if title.lower().endswith(f"{separator}{site}".lower()):
+            return title[: -len(separator + site)].strip()
+    return title
+
+
 def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
     from trafilatura import bare_extraction
     from trafilatura.settings import Document
@@ -34,6 +42,10 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
         return None
     found = {key: getattr(document, attribute) for attribute, key in _FIELDS.items()}
     found = {key: " ".join(str(value).split()) for key, value in found.items() if value}
+    if "outlet" in found:  # 'Aktuálně.cz - Víte, co se právě děje': the name, not the motto
+        found["outlet"] = found["outlet"].split(" - ")[0].split(" | ")[0]
+        if "title" in found:
+            found["title"] = _without_site(found["title"], found["outlet"])
     if document.date:
         found["published"] = str(document.date)
         found["date_basis"] = "the date the saved page gives for its publication (htmldate)"
