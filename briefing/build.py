@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .events import parse_timeline
@@ -52,6 +53,7 @@ def build(root: Path, options: Options | None = None) -> Result:
     sources = ingest_sources(project, diagnostics)
     _stop_on_errors(diagnostics)
     assert text is not None  # parse_brief reports an error whenever it gives nothing
+    check_dates(text.meta, sources, timeline, timeline.citations, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
     _stop_on_errors(diagnostics)
     text = _with_overrides(text, options)

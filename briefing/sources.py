@@ -40,6 +40,7 @@ def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Sour
         return {}
     register: YamlMap = data["sources"]
     sources = {}
+    listed = {str(raw.get("file")) for raw in register.values() if isinstance(raw, YamlMap)}
     for number, (sid, raw) in enumerate(register.items(), start=1):
         where = register.where(sid)
         if not SOURCE_ID.fullmatch(sid):
@@ -54,7 +55,7 @@ def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Sour
         source = _read(entry, project, diagnostics)
         if source is not None:
             sources[sid] = source
-    for name in sorted(set(project.source_files) - {s.entry.file for s in sources.values()}):
+    for name in sorted(set(project.source_files) - listed):
         diagnostics.warning(Location(f"seeds/{name}"), "file is not listed in seeds/sources.yaml")
     return sources
 
@@ -141,8 +142,10 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
 
 def findings_summary(source: Source) -> str:
     """One line: the source, its kind and size, and how many findings of each kind."""
-    counts = Counter(f.kind.replace("-", " ") for f in source.findings)
-    found = ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(counts.items()))
+    counts = Counter(f.kind for f in source.findings)
+    names = {"page-furniture": ("page furniture", "page furniture"),
+             "repeated-passage": ("repeated passage", "repeated passages")}  # fmt: skip
+    found = ", ".join(f"{n} {names[kind][n != 1]}" for kind, n in sorted(counts.items()))
     found = found or "no findings"
     pages = f", {len(source.pages)} pages" if source.pages else ""
     return (
