@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .evidence import fold
 from .model import Finding
-from .readers.base import Furniture
+from .readers.base import Furniture, PageRules
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -78,11 +78,15 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
-def find_findings(text: str, known: tuple[Furniture, ...] = ()) -> tuple[Finding, ...]:
+def find_findings(
+    text: str, known: tuple[Furniture, ...] = (), rules: PageRules = "pasted"
+) -> tuple[Finding, ...]:
     """The findings of a text; known is the furniture its reader found (a PDF's running
-    headers), reported like the rest."""
+    headers), reported like the rest. The furniture rules are for text pasted from a web
+    page; for an article already extracted from a page only those that read what a line
+    says apply, and for a document (PDF, Word) none: its reader knows its furniture."""
     lines = _lines(text)
-    findings = _repeats(text, lines) + _furniture(lines, known)
+    findings = _repeats(text, lines) + _furniture(lines, known, rules)
     return tuple(sorted(findings, key=lambda f: f.span))
 
 
@@ -144,21 +148,29 @@ def _merge(text: str, repeats: list[tuple[_Line, _Line]]) -> list[Finding]:
     return findings
 
 
-def _furniture(lines: list[_Line], known: tuple[Furniture, ...]) -> list[Finding]:
+def _furniture(lines: list[_Line], known: tuple[Furniture, ...], rules: PageRules) -> list[Finding]:
     """Each furniture line with one reason: the first rule that marks it, most specific
     (what the line says) before most general (where it stands, how short it is)."""
     marks = [(line, f.reason) for f in known for line in lines if f.start <= line.start < f.end]
-    marks += _notices(lines)
-    marks += _prompts(lines)
-    marks += [(line, "row of buttons") for line in _button_rows(lines)]
-    marks += [(line, "list of headlines") for line in _headline_runs(lines)]
-    marks += [(line, "site header or navigation") for line in _leading_lines(lines)]
-    marks += [(line, "trailing site byline or footer") for line in _trailing_lines(lines)]
-    marks += [(line, "menu item or label") for line in _labels(lines)]
+    if rules != "document":
+        marks += _notices(lines)
+        marks += _prompts(lines)
+    if rules == "pasted":
+        marks += _layout(lines)
     reasons: dict[int, str] = {}
     for line, reason in marks:
         reasons.setdefault(line.number, reason)
     return _furniture_findings(lines, reasons)
+
+
+def _layout(lines: list[_Line]) -> list[tuple[_Line, str]]:
+    """Lines that are furniture by where they stand and how short they are."""
+    marks = [(line, "row of buttons") for line in _button_rows(lines)]
+    marks += [(line, "list of headlines") for line in _headline_runs(lines)]
+    marks += [(line, "site header or navigation") for line in _leading_lines(lines)]
+    marks += [(line, "trailing site byline or footer") for line in _trailing_lines(lines)]
+    marks += [(line, "menu item or label") for line in _labels(lines)]
+    return marks
 
 
 def _button_rows(lines: list[_Line]) -> list[_Line]:

@@ -88,14 +88,15 @@ def _load_register(path: Path) -> tuple[Any, Any]:
     from ruamel.yaml.util import load_yaml_guess_indent
 
     text = path.read_text(encoding="utf-8")
+    yaml = YAML()
+    yaml.preserve_quotes = True  # "No" stays a string, "2024-03" stays quoted
+    yaml.width = 4096  # never re-wrap the analyst's lines
     try:
-        document, indent, sequence_dash = load_yaml_guess_indent(text)
+        _, indent, sequence_dash = load_yaml_guess_indent(text)
+        yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=sequence_dash or 0)
+        document = yaml.load(text)
     except YAMLError as error:
         raise BriefingError(f"{SOURCES}: invalid YAML ({error}); fix it first") from None
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap the analyst's lines
-    yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=sequence_dash or 0)
     return yaml, document
 
 

@@ -134,7 +134,7 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         read.sha256,
         text,
         len(_WORD.findall(text)),
-        find_findings(text, read.extracted.furniture),
+        find_findings(text, read.extracted.furniture, read.page_rules),
         read.extracted.pages,
         read.reader,
     )

@@ -106,6 +106,17 @@ events:
 MakeProject = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Extracted source texts are cached in a folder of the test's own, never ~/.cache
+    (beside tmp_path, not in it, so tests that list tmp_path do not see it)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("BRIEFING_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """Write a small valid project; `changes` replaces files, or removes them when None."""

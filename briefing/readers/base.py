@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Literal
 
 from ..diagnostics import Diagnostics, Location
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Which page-furniture rules a reader's text gets: all of them (text pasted from a web page),
+# those that read what a line says (an article extracted from a page), none (a document).
+PageRules = Literal["pasted", "article", "document"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class SourceText:
     extracted: Extracted
     sha256: str  # of the file's bytes, as received
     reader: str  # the kind of reader that read it
+    page_rules: PageRules
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Reader:
     read: Callable[[SourceFile, Diagnostics], Extracted | None]  # None after an error
     # The distribution whose version is part of the cache key; "" reads are not cached.
     library: str = ""
+    page_rules: PageRules = "pasted"
 
     @property
     def cache_key(self) -> str:

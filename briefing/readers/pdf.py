@@ -97,7 +97,7 @@ def _pdfminer_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
 
 def _assemble(pages: list[str], info: dict[str, str]) -> Extracted:
     """One text, pages apart by a blank line; where each page starts; the furniture."""
-    texts = [re.sub(r"\n{3,}", "\n\n", page.strip("\n")) for page in pages]
+    texts = [re.sub(r"\n{3,}", "\n\n", page.replace("\f", "").strip("\n")) for page in pages]
     starts, offset = [], 0
     for text in texts:
         starts.append(offset)

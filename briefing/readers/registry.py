@@ -15,9 +15,9 @@ READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
         Reader("text", (".txt", ".text", ".md", ""), read_text),
-        Reader("web page", (".html", ".htm"), read_web_page, library="trafilatura"),
-        Reader("PDF", (".pdf",), read_pdf, library="pypdfium2"),
-        Reader("Word document", (".docx",), read_word, library="python-docx"),
+        Reader("web page", (".html", ".htm"), read_web_page, "trafilatura", "article"),
+        Reader("PDF", (".pdf",), read_pdf, "pypdfium2", "document"),
+        Reader("Word document", (".docx",), read_word, "python-docx", "document"),
     )
 }
 
@@ -43,4 +43,5 @@ def read_source(file: SourceFile, diagnostics: Diagnostics) -> SourceText | None
     extracted = extract(reader, file, diagnostics)
     if extracted is None or not checked(file, extracted, diagnostics):
         return None
-    return SourceText(extracted, hashlib.sha256(file.data).hexdigest(), reader.kind)
+    digest = hashlib.sha256(file.data).hexdigest()
+    return SourceText(extracted, digest, reader.kind, reader.page_rules)

@@ -7,6 +7,8 @@ from ..diagnostics import Diagnostics, Location
 from ..project import decode_utf8
 from .base import Extracted, SourceFile
 
+SHORT = 256  # bytes: below this, Windows-1252 is assumed whenever it decodes
+
 
 def detect_encoding(data: bytes) -> str:
     """The encoding the bytes most likely are in. Among equally good guesses, Windows-1252,
@@ -14,6 +16,12 @@ def detect_encoding(data: bytes) -> str:
     the usual wrong guess, makes its curly quotes control characters)."""
     from charset_normalizer import from_bytes
 
+    if len(data) < SHORT:  # too little for a detector to go on
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
     results = from_bytes(data)
     best = results.best()
     if best is None:

@@ -5,9 +5,12 @@ the text, so they cannot be quoted."""
 
 from __future__ import annotations
 
+import re
+
 from ..diagnostics import Diagnostics, Location
 from .base import Extracted, SourceFile
 
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 # trafilatura's fields, and the register's names for them.
 _FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
 
@@ -18,6 +21,15 @@ def _without_site(title: str, site: str) -> str:
         if title.lower().endswith(f"{separator}{site}".lower()):
             return title[: -len(separator + site)].strip()
     return title
+
+
+def _has_paragraph(text: str) -> bool:
+    """Whether the text has a sentence of ten words or more: what a page of nothing but
+    menus and footers lacks (trafilatura falls back to whatever text a page has)."""
+    return any(
+        len(line.split()) >= 10 and _SENTENCE_END.search(line.strip())
+        for line in text.splitlines()
+    )
 
 
 def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
@@ -32,7 +44,7 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
         diagnostics.error(Location(file.path), f"cannot read the page: {error}")
         return None
     text = (document.text or "").strip() if isinstance(document, Document) else ""
-    if not isinstance(document, Document) or not text:
+    if not isinstance(document, Document) or not _has_paragraph(text):
         diagnostics.error(
             Location(file.path),
             "no article text found in the page",

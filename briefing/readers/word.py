@@ -22,16 +22,19 @@ def read_word(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
         return None
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(file.data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         diagnostics.error(Location(file.path), f"not a readable Word document ({error})")
         return None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" | ".join(cell.text for cell in row.cells))
+    paragraphs = []
+    for block in document.iter_inner_content():  # paragraphs and tables, in reading order
+        if isinstance(block, Table):
+            paragraphs += [" | ".join(cell.text for cell in row.cells) for row in block.rows]
+        else:
+            paragraphs.append(block.text)
     text = "\n".join(p.strip() for p in paragraphs if p.strip()) + "\n"
     core = document.core_properties
     found = {"title": core.title or "", "author": core.author or ""}
