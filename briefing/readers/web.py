@@ -27,8 +27,7 @@ def _has_paragraph(text: str) -> bool:
     """Whether the text has a sentence of ten words or more: what a page of nothing but
     menus and footers lacks (trafilatura falls back to whatever text a page has)."""
     return any(
-        len(line.split()) >= 10 and _SENTENCE_END.search(line.strip())
-        for line in text.splitlines()
+        len(line.split()) >= 10 and _SENTENCE_END.search(line.strip()) for line in text.splitlines()
     )
 
 
