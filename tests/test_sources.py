@@ -262,6 +262,11 @@ def nothing(path: Path) -> None:
 NO_ARTICLE = b"""<!DOCTYPE html><html><head><title>Gallery</title></head>
 <body><img src="harbour.jpg" alt=""><script>var views = 1;</script></body></html>"""
 
+# A section front: trafilatura falls back to the menus and the footer, which are no article.
+MENUS_ONLY = b"""<html><body><nav><a href="/">Home</a> <a href="/news">News</a>
+<a href="/sport">Sport</a> <a href="/weather">Weather</a></nav>
+<footer>Copyright 2024 The Port Ellis Gazette. All rights reserved.</footer></body></html>"""
+
 BAD_FILES: list[tuple[str, Maker, str]] = [
     ("locked.pdf", copy_of(ENCRYPTED), "the PDF is encrypted"),
     ("scan.pdf", scanned_pdf, "the PDF has no text layer"),
@@ -272,6 +277,7 @@ BAD_FILES: list[tuple[str, Maker, str]] = [
     ("data.xyz", data(b"harbour,talks\n"), "unsupported kind of source"),
     ("missing.txt", nothing, "no such file"),
     ("gallery.html", data(NO_ARTICLE), "no article text found in the page"),
+    ("front.html", data(MENUS_ONLY), "no article text found in the page"),
 ]
 
 

@@ -10,7 +10,7 @@ import re
 from ..diagnostics import Diagnostics, Location
 from .base import Extracted, SourceFile
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)")
 # trafilatura's fields, and the register's names for them.
 _FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
 
@@ -26,9 +26,7 @@ def _without_site(title: str, site: str) -> str:
 def _has_paragraph(text: str) -> bool:
     """Whether the text has a sentence of ten words or more: what a page of nothing but
     menus and footers lacks (trafilatura falls back to whatever text a page has)."""
-    return any(
-        len(line.split()) >= 10 and _SENTENCE_END.search(line.strip()) for line in text.splitlines()
-    )
+    return any(len(sentence.split()) >= 10 for sentence in _SENTENCE_END.split(text)[:-1])
 
 
 def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
