@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .evidence import fold
 from .model import Finding
@@ -58,11 +59,11 @@ class _Line:
     end: int
     text: str
 
-    @property
+    @cached_property  # every rule asks; a long source has a hundred thousand lines
     def words(self) -> int:
         return len(_WORD.findall(self.text))
 
-    @property
+    @cached_property
     def punctuated(self) -> bool:
         return self.text.rstrip('"”’)').endswith((".", "!", "?"))
 
