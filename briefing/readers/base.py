@@ -4,6 +4,7 @@ cache for the costly kinds and the checks every text gets, made once for all."""
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -72,7 +73,12 @@ class Reader:
 
     @property
     def cache_key(self) -> str:
-        return f"{self.kind}-{metadata.version(self.library)}" if self.library else ""
+        """The reader's kind, its library's version and its own code: a change to any of
+        them reads the files again."""
+        if not self.library:
+            return ""
+        code = Path(inspect.getfile(self.read)).read_bytes()
+        return f"{self.kind}-{metadata.version(self.library)}-{hashlib.sha256(code).hexdigest()}"
 
 
 def cache_folder() -> Path:

@@ -57,7 +57,7 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
             found["title"] = _without_site(found["title"], found["outlet"])
     if document.date:
         found["published"] = str(document.date)
-        found["date_basis"] = "the date the saved page gives for its publication (htmldate)"
+        found["date_basis"] = "taken from the saved page (its metadata or text, read by htmldate)"
     if document.pagetype == "article":
         found["type"] = "news"
     return Extracted(text + "\n", metadata=found)
