@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -218,15 +217,12 @@ def _pdf_pages_cited(project: Path) -> str:
 def main() -> None:
     if not CORPUS.is_dir():
         sys.exit(f"no corpus at {CORPUS}: make eval needs ../shared beside the repository")
-    os.environ.setdefault("BRIEFING_CACHE", tempfile.mkdtemp(prefix="briefing-eval-cache-"))
-    try:
+    with tempfile.TemporaryDirectory(prefix="briefing-eval-cache-") as cache:
+        os.environ["BRIEFING_CACHE"] = cache  # extraction timed cold, and no cache touched
         web_pages()
         furniture()
         pdfs()
         flow()
-    finally:
-        if os.environ["BRIEFING_CACHE"].startswith(tempfile.gettempdir()):
-            shutil.rmtree(os.environ["BRIEFING_CACHE"], ignore_errors=True)
 
 
 if __name__ == "__main__":

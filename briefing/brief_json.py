@@ -42,9 +42,10 @@ def brief_json(brief: Brief) -> str:
                 "published_precision": s.entry.published.precision if s.entry.published else None,
                 "date_basis": s.entry.date_basis,
                 "type": s.entry.type,
-                "reliability": s.entry.reliability,
-                "credibility": s.entry.credibility,
-                "grade": s.entry.grade,
+                "address": s.entry.address,
+                "reliability": s.entry.reliability or None,
+                "credibility": s.entry.credibility or None,
+                "grade": s.entry.grade if s.entry.graded else None,
                 "word_count": s.word_count,
                 "findings": [
                     {"kind": f.kind, "span": list(f.span), "line": f.line, "detail": f.detail}

@@ -15,6 +15,7 @@ The rules are scored by `make eval` on a browser's copy of thirty real news page
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,11 @@ class _Line:
     @cached_property  # every rule asks; a long source has a hundred thousand lines
     def words(self) -> int:
         return len(_WORD.findall(self.text))
+
+    @property
+    def paragraph(self) -> bool:
+        """A punctuated line of fifteen words or more: the article's own prose."""
+        return self.words >= 15 and self.punctuated
 
     @cached_property
     def punctuated(self) -> bool:
@@ -152,16 +158,25 @@ def _merge(text: str, repeats: list[tuple[_Line, _Line]]) -> list[Finding]:
 def _furniture(lines: list[_Line], known: tuple[Furniture, ...], rules: PageRules) -> list[Finding]:
     """Each furniture line with one reason: the first rule that marks it, most specific
     (what the line says) before most general (where it stands, how short it is)."""
-    marks = [(line, f.reason) for f in known for line in lines if f.start <= line.start < f.end]
+    marks = _known(lines, known)
     if rules != "document":
-        marks += _notices(lines)
-        marks += _prompts(lines)
+        marks += _said(lines)
     if rules == "pasted":
         marks += _layout(lines)
     reasons: dict[int, str] = {}
     for line, reason in marks:
         reasons.setdefault(line.number, reason)
     return _furniture_findings(lines, reasons)
+
+
+def _known(lines: list[_Line], known: tuple[Furniture, ...]) -> list[tuple[_Line, str]]:
+    """The lines that start inside the furniture the reader found."""
+    starts = [line.start for line in lines]
+    return [
+        (lines[i], f.reason)
+        for f in known
+        for i in range(bisect.bisect_left(starts, f.start), bisect.bisect_left(starts, f.end))
+    ]
 
 
 def _layout(lines: list[_Line]) -> list[tuple[_Line, str]]:
@@ -202,11 +217,11 @@ def _runs(lines: list[_Line], member: Callable[[_Line], bool]) -> list[list[_Lin
 
 def _last_paragraph(lines: list[_Line]) -> int | None:
     """The index of the article's last paragraph: a punctuated line of fifteen words or more."""
-    return max((i for i, ln in enumerate(lines) if ln.words >= 15 and ln.punctuated), default=None)
+    return max((i for i, line in enumerate(lines) if line.paragraph), default=None)
 
 
 def _labels(lines: list[_Line]) -> list[_Line]:
-    """Lines of up to three unpunctuated words that no paragraph follows: menu items,
+    """Lines of up to four unpunctuated words that no paragraph follows: menu items,
     buttons and labels. (A subheading is followed by its paragraph.)"""
     found = []
     for line, after in zip(lines, [*lines[1:], None], strict=True):
@@ -228,49 +243,48 @@ def _headline_runs(lines: list[_Line]) -> list[_Line]:
     return [line for run in _runs(lines, headline) if len(run) >= 2 for line in run]
 
 
-def _prompts(lines: list[_Line]) -> list[tuple[_Line, str]]:
-    found = []
-    for line in lines:
-        if _TIMESTAMP.match(line.text) and line.words <= 8:
-            found.append((line, "timestamp"))
-        if len(_MENU_SEPARATORS.findall(line.text)) >= 2 and not line.punctuated:
-            found.append((line, "menu"))
-        if line.words <= 15 and _PROMPT.search(line.text):
-            found.append((line, "subscription, sign-in or advertising prompt"))
-        if line.words <= 6 and _SHARE.match(line.text) and not line.punctuated:
-            found.append((line, "share button"))
-        if line.words <= 6 and _TEASER_HEAD.match(line.text) and not line.punctuated:
-            found.append((line, "heading of a list of other articles"))
-    return found
-
-
 def _leading_lines(lines: list[_Line]) -> list[_Line]:
     """Lines of up to three unpunctuated words before the first paragraph: the site's
     header and navigation."""
-    first = next((i for i, ln in enumerate(lines) if ln.words >= 15 and ln.punctuated), 0)
+    first = next((i for i, line in enumerate(lines) if line.paragraph), 0)
     return [line for line in lines[:first] if line.words <= 3 and not line.punctuated]
 
 
-def _notices(lines: list[_Line]) -> list[tuple[_Line, str]]:
-    """Lines that a pattern shows to be a notice, a teaser, a counter, a credit or a crumb."""
+# What a line says, and the furniture that shows: (reason, test), in order of precedence.
+_SAYS: tuple[tuple[str, Callable[[_Line], object]], ...] = (
+    ("cookie or privacy notice", lambda line: line.words <= 45 and _COOKIE.search(line.text)),
+    ("comment counter", lambda line: _COMMENTS.match(line.text)),
+    ("credit line", lambda line: line.words <= 8 and _CREDIT.match(line.text)),
+    ("photo caption", lambda line: _CAPTION.search(line.text)),
+    ("breadcrumb", lambda line: _short_label(line, 12) and _BREADCRUMB.match(line.text)),
+    ("timestamp", lambda line: line.words <= 8 and _TIMESTAMP.match(line.text)),
+    ("menu", lambda line: not line.punctuated and len(_MENU_SEPARATORS.findall(line.text)) >= 2),
+    ("subscription, sign-in or advertising prompt",
+     lambda line: line.words <= 15 and _PROMPT.search(line.text)),
+    ("share button", lambda line: _short_label(line, 6) and _SHARE.match(line.text)),
+    ("heading of a list of other articles",
+     lambda line: _short_label(line, 6) and _TEASER_HEAD.match(line.text)),
+)  # fmt: skip
+
+
+def _short_label(line: _Line, words: int) -> bool:
+    return line.words <= words and not line.punctuated
+
+
+def _said(lines: list[_Line]) -> list[tuple[_Line, str]]:
+    """Lines whose words show them to be furniture, each with its reason."""
+    found = [(line, reason) for line in lines for reason, test in _SAYS if test(line)]
+    return _dated_teasers(lines) + found
+
+
+def _dated_teasers(lines: list[_Line]) -> list[tuple[_Line, str]]:
+    """A short unpunctuated line that starts with a date, and the headline before it."""
     found = []
-    for i, line in enumerate(lines):
-        short, punctuated = line.words, line.punctuated
-        if _COOKIE.search(line.text) and line.words <= 45:
-            found.append((line, "cookie or privacy notice"))
-        if _DATE_FIRST.match(line.text) and short <= 25 and not punctuated:
+    for before, line in zip([None, *lines], lines, strict=False):
+        if _DATE_FIRST.match(line.text) and _short_label(line, 25):
             found.append((line, "dated teaser for another article"))
-            before = lines[i - 1] if i else None
             if before and before.number == line.number - 1 and _is_heading_like(before):
                 found.append((before, "dated teaser for another article"))
-        if _COMMENTS.match(line.text):
-            found.append((line, "comment counter"))
-        if _CREDIT.match(line.text) and short <= 8:
-            found.append((line, "credit line"))
-        if _CAPTION.search(line.text):
-            found.append((line, "photo caption"))
-        if _BREADCRUMB.match(line.text) and short <= 12 and not punctuated:
-            found.append((line, "breadcrumb"))
     return found
 
 

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ from typing import Any
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
 from .project import MAX_FILE_BYTES, SOURCES
-from .readers.base import SourceFile, checked, extract
-from .readers.registry import reader_for
+from .readers.base import SourceFile
+from .readers.registry import read_source
+from .yamlfile import load_yaml
 
 SEEDS = "seeds"
 # Fields a reader may find, in the order they are written.
@@ -53,8 +55,8 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
     if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
     yaml, document = _load_register(register_path)
-    entries = document.setdefault("sources", {}) if document is not None else None
-    if entries is None or not hasattr(entries, "items"):
+    entries = document.get("sources") if isinstance(document, dict) else None
+    if not isinstance(entries, dict):
         raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
     known = _fingerprints(root, entries)
     diagnostics = Diagnostics()
@@ -65,21 +67,32 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
         if read is None:
             continue
         data, fields, reader = read
-        known[hashlib.sha256(data).hexdigest()] = f"{path} (given twice)"
+        known[hashlib.sha256(data).hexdigest()] = f"{path}, given twice in this command"
         ident = wanted_id or _unique(_derive_id(fields, path), taken_ids)
         if ident in taken_ids:
             diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
             continue
-        name = _unique_file(ident + path.suffix.lower(), taken_files)
+        name = _unique_file(re.sub(r"[^\w-]", "-", ident) + path.suffix.lower(), taken_files)
         taken_ids.add(ident)
         taken_files.add(name)
         new.append(NewSource(ident, name, data, fields, reader))
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
     for added in new:
-        entries[added.id] = {"file": added.file, **added.fields}
+        entries[_as_written(added.id)] = {
+            key: _as_written(value) for key, value in {"file": added.file, **added.fields}.items()
+        }
     _write(root, new, yaml, document)
     return new
+
+
+def _as_written(text: str) -> str:
+    """The text, double-quoted when the register's own reader (YAML 1.1, where ruamel
+    writes 1.2) would read it unquoted as something else: 'Yes' as true, '1:20' as 80."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    plain = load_yaml(text, SOURCES, Diagnostics()) == text
+    return text if plain else DoubleQuotedScalarString(text)
 
 
 def _load_register(path: Path) -> tuple[Any, Any]:
@@ -87,7 +100,10 @@ def _load_register(path: Path) -> tuple[Any, Any]:
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BriefingError(f"{SOURCES}: cannot be read as UTF-8 text ({error})") from None
     yaml = YAML()
     yaml.preserve_quotes = True  # "No" stays a string, "2024-03" stays quoted
     yaml.width = 4096  # never re-wrap the analyst's lines
@@ -115,38 +131,41 @@ def _read(
     path: Path, diagnostics: Diagnostics, known: dict[str, str]
 ) -> tuple[bytes, dict[str, str], str] | None:
     where = Location(str(path))
-    reader = reader_for(path.name)
-    if not path.is_file():
+    if not path.exists():
         diagnostics.error(where, "no such file")
         return None
-    if reader is None:
-        diagnostics.error(where, "unsupported kind of source", hint=_supported())
+    if not path.is_file():
+        diagnostics.error(where, "not a regular file")
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
         diagnostics.error(where, f"file is over the {MAX_FILE_BYTES // 2**20} MiB limit")
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        diagnostics.error(where, f"cannot be read ({error.strerror})")
+        return None
     if (digest := hashlib.sha256(data).hexdigest()) in known:
         diagnostics.error(where, f"already registered, as {known[digest]}")
         return None
-    file = SourceFile(str(path), data)
-    extracted = extract(reader, file, diagnostics)
-    if extracted is None or not checked(file, extracted, diagnostics):
+    read = read_source(SourceFile(str(path), data), diagnostics)
+    if read is None:
         return None
-    found = {**extracted.metadata, "title": extracted.metadata.get("title") or path.stem}
-    fields = {key: found[key] for key in FOUND_FIELDS if found.get(key)}
-    return data, fields, reader.kind
+    found = {**read.extracted.metadata, "title": read.extracted.metadata.get("title") or path.stem}
+    fields = {key: _printable(found[key]) for key in FOUND_FIELDS if found.get(key)}
+    return data, {key: value for key, value in fields.items() if value}, read.reader
 
 
-def _supported() -> str:
-    from .readers.registry import READERS
-
-    kinds = (f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values())
-    return "supported: " + "; ".join(kinds)
+def _printable(text: str) -> str:
+    """Metadata without control and format characters (a PDF's title may carry them)."""
+    kept = (c if unicodedata.category(c) not in ("Cc", "Cf") else " " for c in text)
+    return " ".join("".join(kept).split())
 
 
 def _slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+    """Lower-case ASCII words joined by '-': 'Aktuálně.cz' -> 'aktualne-cz'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
 def _derive_id(fields: dict[str, str], path: Path) -> str:
@@ -179,6 +198,7 @@ def _write(root: Path, new: list[NewSource], yaml: Any, document: Any) -> None:
     """Copy the files in, then replace the register; undo the copies if that fails."""
     buffer = io.StringIO()
     yaml.dump(document, buffer)
+    _check_reads_back(buffer.getvalue(), new)
     copied: list[Path] = []
     try:
         for source in new:
@@ -192,6 +212,18 @@ def _write(root: Path, new: list[NewSource], yaml: Any, document: Any) -> None:
         ) from error
 
 
+def _check_reads_back(text: str, new: list[NewSource]) -> None:
+    """The register as written must give the build the entries meant (a safety net under
+    the quoting: the two YAML libraries do not read everything alike)."""
+    read = load_yaml(text, SOURCES, Diagnostics())
+    entries = read.get("sources") if isinstance(read, dict) else None
+    for source in new:
+        meant = {"file": source.file, **source.fields}
+        got = entries.get(source.id) if isinstance(entries, dict) else None
+        if got != meant:
+            raise BriefingError(f"{SOURCES}: entry '{source.id}' would not read back as written")
+
+
 def _atomic_write(path: Path, data: bytes) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -199,7 +231,7 @@ def _atomic_write(path: Path, data: bytes) -> Path:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)

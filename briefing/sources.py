@@ -147,7 +147,8 @@ def findings_summary(source: Source) -> str:
              "repeated-passage": ("repeated passage", "repeated passages")}  # fmt: skip
     found = ", ".join(f"{n} {names[kind][n != 1]}" for kind, n in sorted(counts.items()))
     found = found or "no findings"
-    pages = f", {len(source.pages)} pages" if source.pages else ""
+    count = len(source.pages)
+    pages = f", {count} page{'s' * (count != 1)}" if source.pages else ""
     return (
         f"{source.entry.label} {source.id}: {source.kind}{pages}, "
         f"{source.word_count:,} words; {found}"

@@ -500,3 +500,70 @@ def test_web_page_rules_leave_documents_alone() -> None:
     assert furniture == {"page number"}
     as_pasted = find_findings(read.extracted.text, read.extracted.furniture, "pasted")
     assert len(as_pasted) > len(findings)  # the web rules would have flagged the table
+
+
+def test_register_values_yaml_would_misread_are_quoted(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """ruamel writes YAML 1.2, the register is read as 1.1: 'yes' and 'on' must stay text."""
+    path = tmp_path / "yes.txt"
+    path.write_text("The ferry company said it would keep sailing to Port Ellis.\n", "utf-8")
+    root = make_project()
+    code, output = add_source(root, path, ident="on")
+    assert code == 0, output
+    assert "  on:\n" not in (root / SOURCES).read_text(encoding="utf-8")  # quoted
+    out = tmp_path / "out"
+    build(root, Options(outdir=out, formats=("json",)))
+    sources = json.loads((out / "brief.json").read_text(encoding="utf-8"))["sources"]
+    added = next(s for s in sources if s["file"] == "seeds/on.txt")
+    assert (added["id"], added["title"]) == ("on", "yes")
+
+
+def test_an_id_with_a_dot_does_not_change_the_kind_of_the_copy(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("Inspectors closed the crane after its brake slipped.\n", encoding="utf-8")
+    root = make_project()
+    code, output = add_source(root, path, ident="report.pdf")
+    assert code == 0, output
+    assert (root / "seeds" / "report-pdf.txt").read_bytes() == path.read_bytes()
+
+
+def test_utf16_and_short_cyrillic_text_are_read_in_their_encodings(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    utf16 = tmp_path / "statement.txt"
+    utf16.write_text("The union’s statement: talks resume on the quay.\n", encoding="utf-16")
+    cyrillic = tmp_path / "tass.txt"
+    cyrillic.write_bytes("Министр заявил, что переговоры продолжатся.\n".encode("cp1251"))
+    root = make_project()
+    code, output = add_source(root, utf16, cyrillic)
+    assert code == 0, output
+    register = yaml.safe_load((root / SOURCES).read_text(encoding="utf-8"))["sources"]
+    assert {e["encoding"] for e in register.values() if "encoding" in e} == {"utf-16", "cp1251"}
+    code, shown = run("sources", "show", "tass", str(root))
+    assert code == 0 and "Министр заявил" in shown
+
+
+@pytest.mark.parametrize(
+    ("register", "message"),
+    [
+        ("- just\n- a list\n", "expected a mapping 'sources:'"),
+        ("sources: [\n", "invalid YAML"),
+    ],
+)
+def test_a_broken_register_is_one_clear_error(
+    make_project: MakeProject, register: str, message: str
+) -> None:
+    root = make_project({"seeds/sources.yaml": register})
+    before = files_of(root)
+    code, output = add_source(root, ARS)
+    assert code == 1 and message in output and "Traceback" not in output
+    assert files_of(root) == before
+
+
+def test_a_folder_is_not_a_source(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    code, output = add_source(root, tmp_path)
+    assert code == 1 and f"{tmp_path}: error: not a regular file" in output

@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Literal
@@ -67,18 +68,20 @@ class Reader:
     kind: str
     suffixes: tuple[str, ...]
     read: Callable[[SourceFile, Diagnostics], Extracted | None]  # None after an error
-    # The distribution whose version is part of the cache key; "" reads are not cached.
-    library: str = ""
+    # The distributions that read it, whose versions are part of the cache key; a reader
+    # without any is not cached.
+    libraries: tuple[str, ...] = ()
     page_rules: PageRules = "pasted"
 
-    @property
+    @cached_property
     def cache_key(self) -> str:
-        """The reader's kind, its library's version and its own code: a change to any of
+        """The reader's kind, its libraries' versions and its own code: a change to any of
         them reads the files again."""
-        if not self.library:
+        if not self.libraries:
             return ""
-        code = Path(inspect.getfile(self.read)).read_bytes()
-        return f"{self.kind}-{metadata.version(self.library)}-{hashlib.sha256(code).hexdigest()}"
+        versions = [f"{name} {metadata.version(name)}" for name in self.libraries]
+        code = hashlib.sha256(Path(inspect.getfile(self.read)).read_bytes()).hexdigest()
+        return " ".join([self.kind, *versions, code])
 
 
 def cache_folder() -> Path:

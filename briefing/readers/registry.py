@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import PurePath
 
 from ..diagnostics import Diagnostics, Location
@@ -15,9 +16,11 @@ READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
         Reader("text", (".txt", ".text", ".md", ""), read_text),
-        Reader("web page", (".html", ".htm"), read_web_page, "trafilatura", "article"),
-        Reader("PDF", (".pdf",), read_pdf, "pypdfium2", "document"),
-        Reader("Word document", (".docx",), read_word, "python-docx", "document"),
+        Reader(
+            "web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"), "article"
+        ),
+        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document"),
+        Reader("Word document", (".docx",), read_word, ("python-docx",), "document"),
     )
 }
 
@@ -27,18 +30,17 @@ def reader_for(path: str) -> Reader | None:
     return next((r for r in READERS.values() if suffix in r.suffixes), None)
 
 
+def supported() -> str:
+    """The kinds of source, for a hint: 'text (.txt .text .md); web page (.html .htm); ...'."""
+    return "; ".join(f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values())
+
+
 def read_source(file: SourceFile, diagnostics: Diagnostics) -> SourceText | None:
     """The text of a source file, or None after an error that says why."""
-    import hashlib
-
     reader = reader_for(file.path)
     if reader is None:
-        kinds = "; ".join(
-            f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values()
-        )
-        diagnostics.error(
-            Location(file.path), "unsupported kind of source", hint=f"supported: {kinds}"
-        )
+        hint = f"supported: {supported()}"
+        diagnostics.error(Location(file.path), "unsupported kind of source", hint=hint)
         return None
     extracted = extract(reader, file, diagnostics)
     if extracted is None or not checked(file, extracted, diagnostics):

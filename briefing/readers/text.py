@@ -3,11 +3,24 @@ a new file is detected (charset-normalizer) when it is registered."""
 
 from __future__ import annotations
 
+import codecs
+import re
+
 from ..diagnostics import Diagnostics, Location
 from ..project import decode_utf8
 from .base import Extracted, SourceFile
 
 SHORT = 256  # bytes: below this, Windows-1252 is assumed whenever it decodes
+
+
+def _looks_latin(data: bytes) -> bool:
+    """Whether the bytes read as Windows-1252 like a Latin-script text: accented letters
+    among plain ones, never whole words of them (which Cyrillic or Greek would give)."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return not re.search(r"[\u00c0-\u00ff]{3}", text)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -16,12 +29,10 @@ def detect_encoding(data: bytes) -> str:
     the usual wrong guess, makes its curly quotes control characters)."""
     from charset_normalizer import from_bytes
 
-    if len(data) < SHORT:  # too little for a detector to go on
-        try:
-            data.decode("cp1252")
-            return "cp1252"
-        except UnicodeDecodeError:
-            pass
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(data) < SHORT and _looks_latin(data):  # too little for a detector to go on
+        return "cp1252"
     results = from_bytes(data)
     best = results.best()
     if best is None:
@@ -33,7 +44,8 @@ def detect_encoding(data: bytes) -> str:
 
 
 def read_text(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
-    if b"\0" in file.data and file.encoding in ("", "utf-8", "utf_8"):
+    utf16 = file.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\0" in file.data and file.encoding in ("", "utf-8", "utf_8") and not utf16:
         line = file.data.count(b"\n", 0, file.data.index(b"\0")) + 1
         diagnostics.error(
             Location(file.path, line), "source contains NUL bytes: it is not plain text"

@@ -11,6 +11,9 @@ from ..diagnostics import Diagnostics, Location
 from .base import Extracted, SourceFile
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)")
+# htmldate's settings, with a latest date that is not today: the same page must give the
+# same date whatever the clock says.
+_DATES = {"original_date": True, "extensive_search": True, "max_date": "2099-12-31"}
 # trafilatura's fields, and the register's names for them.
 _FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
 
@@ -35,7 +38,11 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
 
     try:
         document = bare_extraction(
-            file.data, with_metadata=True, include_comments=False, include_tables=True
+            file.data,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params=_DATES,
         )
     except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
         diagnostics.error(Location(file.path), f"cannot read the page: {error}")
@@ -51,6 +58,11 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
         return None
     found = {key: getattr(document, attribute) for attribute, key in _FIELDS.items()}
     found = {key: " ".join(str(value).split()) for key, value in found.items() if value}
+    if "author" in found:  # 'A. Writer; A. WRITER': one of each
+        names: dict[str, str] = {}
+        for name in found["author"].split("; "):
+            names.setdefault(name.casefold(), name)
+        found["author"] = "; ".join(names.values())
     if "outlet" in found:  # 'Aktuálně.cz - Víte, co se právě děje': the name, not the motto
         found["outlet"] = found["outlet"].split(" - ")[0].split(" | ")[0]
         if "title" in found:
