@@ -182,22 +182,23 @@ def flow() -> None:
 
 
 def _passage_citation(project: Path, ident: str) -> str:
-    """A citation of the first sentence of the source that is not page furniture."""
+    """A citation of a passage of the source that is not page furniture and occurs once:
+    a sentence if there is one, else a phrase; from the last page first, to show its number."""
     from briefing.diagnostics import Diagnostics as D
     from briefing.project import load_project
     from briefing.sources import ingest_sources
 
     source = ingest_sources(load_project(project, D()), D())[ident]
-    start = source.pages[-1] if source.pages else 0  # from the last page, to show its number
-    candidates = [*re.finditer(r"[^.!?\n]{30,200}[.!?]", source.text[start:]),
-                  *re.finditer(r"\w[^\n\"”]{14,80}", source.text)]  # fmt: skip
-    for match in candidates:
-        offset = start if match.string is not source.text else 0
-        span = (offset + match.start(), offset + match.end())
-        quote = " ".join(match[0].split())
-        plain = '"' not in quote and "”" not in quote and len(quote.split()) >= 3
-        if plain and source.furniture_only(span) is None:
-            return f'[@{ident} "{quote}"]'
+    starts = [source.pages[-1], 0] if source.pages else [0]
+    for start in starts:
+        for pattern in (r"[^.!?\n]{30,200}[.!?]", r"\w[^\n\"”]{14,80}"):
+            for match in re.finditer(pattern, source.text[start:]):
+                span = (start + match.start(), start + match.end())
+                quote = " ".join(match[0].split())
+                plain = '"' not in quote and "”" not in quote and len(quote.split()) >= 3
+                once = source.text.count(match[0]) == 1
+                if plain and once and source.furniture_only(span) is None:
+                    return f'[@{ident} "{quote}"]'
     return ""
 
 
