@@ -183,7 +183,7 @@ def _layout(lines: list[_Line]) -> list[tuple[_Line, str]]:
     """Lines that are furniture by where they stand and how short they are."""
     marks = [(line, "row of buttons") for line in _button_rows(lines)]
     marks += [(line, "list of headlines") for line in _headline_runs(lines)]
-    marks += [(line, "site header or navigation") for line in _leading_lines(lines)]
+    marks += [(line, "site header, navigation or byline") for line in _leading_lines(lines)]
     marks += [(line, "trailing site byline or footer") for line in _trailing_lines(lines)]
     marks += [(line, "menu item or label") for line in _labels(lines)]
     return marks
