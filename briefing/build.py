@@ -51,11 +51,11 @@ def build(root: Path, options: Options | None = None) -> Result:
     first_event_citation = len(text.citations) if text else 0
     timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
     sources = ingest_sources(project, diagnostics)
-    _stop_on_errors(diagnostics)
+    _stop_on_errors(diagnostics, bool(formats))
     assert text is not None  # parse_brief reports an error whenever it gives nothing
     check_dates(text.meta, sources, timeline, timeline.citations, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
-    _stop_on_errors(diagnostics)
+    _stop_on_errors(diagnostics, bool(formats))
     text = _with_overrides(text, options)
     drawn = any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
@@ -63,7 +63,7 @@ def build(root: Path, options: Options | None = None) -> Result:
     if not formats:
         return Result(brief, diagnostics)
     files, resources = _render(brief, root, formats, options, diagnostics)
-    _stop_on_errors(diagnostics)
+    _stop_on_errors(diagnostics, bool(formats))
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)
@@ -71,9 +71,9 @@ def build(root: Path, options: Options | None = None) -> Result:
     return Result(brief, diagnostics, written)
 
 
-def _stop_on_errors(diagnostics: Diagnostics) -> None:
+def _stop_on_errors(diagnostics: Diagnostics, writes: bool) -> None:
     if diagnostics.errors:
-        raise BuildFailed(diagnostics)
+        raise BuildFailed(diagnostics, writes)
 
 
 def _with_overrides(text: BriefText, options: Options) -> BriefText:

@@ -79,10 +79,22 @@ class Diagnostics:
         return [d for d in self._items if d.severity == "warning"]
 
 
-def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """A 'did you mean' hint, or nothing."""
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
+# How alike two names must be for one to be suggested for the other: a typo ('harbor' for
+# 'harbour', 0.92; 'titel' for 'title', 0.8), not two ids that share a year ('gazette-2024'
+# and 'aljazeera-2023', 0.62).
+SIMILAR = 0.75
+
+
+def suggest(word: str, choices: tuple[str, ...] | list[str], listed: str = "") -> str:
+    """A 'did you mean' hint when one choice is close; else, if listed names them, the
+    choices ('sources: a, b, c'); else nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=SIMILAR)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if listed and choices:
+        shown = ", ".join(list(choices)[:12]) + (", ..." if len(choices) > 12 else "")
+        return f"{listed}: {shown}"
+    return ""
 
 
 class BriefingError(Exception):
@@ -92,7 +104,9 @@ class BriefingError(Exception):
 class BuildFailed(BriefingError):
     """The project has errors; the diagnostics say which."""
 
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    def __init__(self, diagnostics: Diagnostics, writes: bool = True) -> None:
+        """writes: whether the command would have written anything (check never does)."""
         self.diagnostics = diagnostics
         count = len(diagnostics.errors)
-        super().__init__(f"{count} error{'s' if count != 1 else ''}; nothing was written")
+        outcome = "; nothing was written" if writes else ""
+        super().__init__(f"{count} error{'s' if count != 1 else ''}{outcome}")

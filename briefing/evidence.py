@@ -141,7 +141,8 @@ def verify_citations(
             diagnostics.error(
                 ref.location,
                 f"unknown source '{ref.source}'",
-                suggest(ref.source, list(sources)) or "sources are listed in seeds/sources.yaml",
+                suggest(ref.source, list(sources), "sources in seeds/sources.yaml")
+                or "no sources are listed in seeds/sources.yaml",
             )
             results.append(Citation(ref, (), False))
             continue

@@ -109,4 +109,7 @@ def _check_statement(
                 judgement.statement.location.advance(judgement.statement.text, match.start()),
                 f"{judgement.label} says '{match[1]}' ({band.range}) but its likelihood is "
                 f"'{judgement.likelihood}' ({declared.range})",
+                hint="the likelihood is that the judgement holds as written, negation "
+                f"included: ':likelihood: {band.terms[0]}' agrees with its words; to "
+                f"keep '{judgement.likelihood}', reword the judgement",
             )

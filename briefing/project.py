@@ -73,6 +73,11 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     """Read brief.md, the source register and its documents, and the timeline."""
     if not root.is_dir():
         raise BriefingError(f"{root}: not a folder")
+    if not (root / BRIEF).exists() and not (root / SOURCES).exists():
+        raise BriefingError(
+            f"{root}: not a brief project (it has no {BRIEF} and no {SOURCES}); "
+            "create one with 'briefing new DIR'"
+        )
     brief = read_text(root, BRIEF, diagnostics)
     sources_yaml = read_text(root, SOURCES, diagnostics)
     timeline_yaml = read_text(root, TIMELINE, diagnostics) if (root / TIMELINE).exists() else None

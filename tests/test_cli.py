@@ -48,7 +48,7 @@ def test_check_tampered_quote_names_file_line_and_closest_passage(
         "brief.md:22:37: error: quote not found in source 'harbour'",
         "    closest passage (91% similar): «“We expect a settlement before the winter season,”»",
         '    quote has "summer" where the source has "winter"',
-        "Error: check failed: 1 error; nothing was written",
+        "Error: check failed: 1 error",
     ]
 
 
