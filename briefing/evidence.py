@@ -51,7 +51,7 @@ def _special(invisible: bool, combining: bool) -> re.Pattern[str]:
 
 
 _WHITESPACE = re.compile(r"\s+")
-_TOKEN = re.compile(r"\w+(?:['-]\w+)*|[^\w\s]")
+_WORDS = re.compile(r"\w+(?:['-]\w+)*")
 
 
 def fold_piece(piece: str) -> str:
@@ -194,15 +194,22 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _differences(quote: str, passage: str) -> list[str]:
-    """Word-level differences between the quote and the passage, as readable lines."""
-    q, p = _TOKEN.findall(quote), _TOKEN.findall(passage)
+    """The words in which the quote and the passage differ, each with a word of context on
+    either side; punctuation is compared only when the words agree."""
+    q, p = _WORDS.findall(quote), _WORDS.findall(passage)
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=q, b=p, autojunk=False).get_opcodes():
-        said, source = " ".join(q[i1:i2]), " ".join(p[j1:j2])
+        said, source = _in_context(q, i1, i2), _in_context(p, j1, j2)
         if op == "replace":
             out.append(f'quote has "{said}" where the source has "{source}"')
         elif op == "delete":
-            out.append(f'quote adds "{said}"')
+            out.append(f'quote adds "{" ".join(q[i1:i2])}" in "{said}"')
         elif op == "insert" and 0 < i1 < len(q):
-            out.append(f'quote leaves out "{source}"')
+            out.append(f'quote leaves out "{" ".join(p[j1:j2])}" from "{source}"')
+    if not out and q == p:
+        out.append("the words agree; the punctuation differs from the source's")
     return out
+
+
+def _in_context(words: list[str], start: int, end: int) -> str:
+    return " ".join(words[max(start - 1, 0) : end + 1])

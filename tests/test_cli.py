@@ -47,7 +47,7 @@ def test_check_tampered_quote_names_file_line_and_closest_passage(
     assert output.splitlines() == [
         "brief.md:22:37: error: quote not found in source 'harbour'",
         "    closest passage (91% similar): «“We expect a settlement before the winter season,”»",
-        '    quote has "summer" where the source has "winter"',
+        '    quote has "the summer season" where the source has "the winter season"',
         "Error: check failed: 1 error",
     ]
 

@@ -80,7 +80,7 @@ def test_hint_shows_the_closest_passage_and_the_difference() -> None:
     _, messages = verify("Talks resume in April 2024", TEXT + " Nothing else.")
     assert messages[0].split("\n")[1:] == [
         "    closest passage (85% similar): «Talks resume in March 2024.»",
-        '    quote has "April" where the source has "March"',
+        '    quote has "in April 2024" where the source has "in March 2024"',
     ]
 
 
@@ -128,3 +128,17 @@ def test_default_project_sources_fold_and_map_back() -> None:
 def test_decomposed_accents_match_composed_ones() -> None:
     citation, messages = verify("the café at noon", "We met at the cafe\u0301 at noon.")
     assert messages == [] and citation.verified
+
+
+def test_differences_are_words_in_context_never_stray_punctuation() -> None:
+    text = 'The council said "the new means" would help. Then it adjourned.'
+    _, messages = verify("the new measures would help", text)
+    assert messages[0].split("\n")[2:] == [
+        '    quote has "new measures would" where the source has "new means would"'
+    ]
+    _, messages = verify("the new means would not help", text)
+    assert messages[0].split("\n")[2:] == ['    quote adds "not" in "would not help"']
+    _, messages = verify("The council said: the new means", text)
+    assert messages[0].split("\n")[2:] == [
+        "    the words agree; the punctuation differs from the source's"
+    ]
