@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .directives.judgement import Judgement
+from .directives.timeline import TimelineSlot
 from .evidence import fold
 from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
 
@@ -24,6 +25,7 @@ def assemble(
         citations=citations,
         passages=_passages(citations, sources),
         contexts=_contexts(text, timeline),
+        shown=_shown(text, timeline),
         summary=_summary(text, sources, citations),
         figure=figure,
     )
@@ -98,6 +100,15 @@ def _passages(citations: tuple[Citation, ...], sources: dict[str, Source]) -> tu
             )
         )
     return tuple(passages)
+
+
+def _shown(text: BriefText, timeline: Timeline) -> frozenset[int]:
+    """The citations made where the body shows them: the brief's own, and the events' when
+    the chronology is placed."""
+    placed = bool(text.blocks_of(TimelineSlot))
+    return frozenset(ref.index for ref in text.citations) | frozenset(
+        i for event in timeline.events if placed for i in event.citations
+    )
 
 
 def _contexts(text: BriefText, timeline: Timeline) -> dict[int, str]:

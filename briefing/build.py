@@ -11,7 +11,7 @@ from .assemble import assemble
 from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
-from .events import parse_timeline
+from .events import check_placed, parse_timeline
 from .evidence import verify_citations
 from .formats import FORMATS, Format, RenderJob
 from .html import render_html
@@ -53,6 +53,7 @@ def build(root: Path, options: Options | None = None) -> Result:
     sources = ingest_sources(project, diagnostics)
     _stop_on_errors(diagnostics, bool(formats))
     assert text is not None  # parse_brief reports an error whenever it gives nothing
+    check_placed(text, timeline, diagnostics)
     check_dates(text.meta, sources, timeline, timeline.citations, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
     _stop_on_errors(diagnostics, bool(formats))
@@ -60,7 +61,9 @@ def build(root: Path, options: Options | None = None) -> Result:
     drawn = any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
     brief = assemble(text, sources, timeline, citations, figure)
-    if not formats:
+    if not formats:  # check: the layout is rendered, so that its errors are found too
+        render_html(brief, root, diagnostics)
+        _stop_on_errors(diagnostics, writes=False)
         return Result(brief, diagnostics)
     files, resources = _render(brief, root, formats, options, diagnostics)
     _stop_on_errors(diagnostics, bool(formats))

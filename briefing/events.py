@@ -6,7 +6,8 @@ from collections import Counter
 
 from .citations import CitationScanner
 from .diagnostics import Diagnostics, Location
-from .model import Event, Lane, PartialDate, Timeline
+from .directives.timeline import TimelineSlot
+from .model import BriefText, Event, Lane, PartialDate, Timeline
 from .project import TIMELINE
 from .yamlfile import YamlMap, check_keys, load_yaml, text_field
 
@@ -111,3 +112,16 @@ def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) ->
         citations=tuple(indices),
         location=item.location,
     )
+
+
+def check_placed(text: BriefText, timeline: Timeline, diagnostics: Diagnostics) -> None:
+    """Events that brief.md gives no place are a warning: their citations stay in the
+    appendix, but no figure or chronology shows them."""
+    if timeline.events and not text.blocks_of(TimelineSlot):
+        count = len(timeline.events)
+        diagnostics.warning(
+            Location(TIMELINE),
+            f"{count} event{'s' * (count != 1)} not shown: brief.md places no ':::{{timeline}}'",
+            hint="put ':::{timeline} A caption' and ':::' where the figure and the "
+            "chronology should stand",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, suggest
 from .layouts import (
     display_name,
     environment,
@@ -95,12 +96,40 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         where, line = _runtime_error(error, project)
         if isinstance(error, jinja2.TemplateNotFound):
             diagnostics.error(where, f"template error: no template named '{error.name}'", line)
+        elif isinstance(error, jinja2.UndefinedError):
+            message, suggestion = _undefined(str(error), line, context)
+            hint = "\n".join(filter(None, [suggestion, line]))
+            diagnostics.error(where, f"template error: {message}", hint)
         else:
             diagnostics.error(where, f"template error: {error}", line)
         return None
     for url, problem in markdown.problems:
         diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
     return Rendered(html, css, tuple(markdown.resources))
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?P<owner>.+)' has no attribute '(?P<name>\w+)'$")
+_NO_VARIABLE = re.compile(r"^'(?P<name>\w+)' is undefined$")
+
+
+def _undefined(message: str, line: str, context: dict[str, Any]) -> tuple[str, str]:
+    """A missing name as the template writer sees it ('meta.titel', not the class behind
+    meta), and the nearest name that exists."""
+    if match := _NO_VARIABLE.match(message):
+        name = match["name"]
+        return f"'{name}' is not defined", suggest(name, sorted(context))
+    match = _NO_ATTRIBUTE.match(message)
+    written = re.search(rf"([A-Za-z_][\w.]*)\.{match['name']}\b", line) if match else None
+    if match is None or written is None:
+        return message, ""
+    path, name = written[1], match["name"]
+    owner: Any = context
+    for part in path.split("."):
+        owner = owner.get(part) if isinstance(owner, dict) else getattr(owner, part, None)
+    names = sorted(n for n in dir(owner) if not n.startswith("_")) if owner is not None else []
+    close = suggest(name, names)
+    hint = close.replace("'", f"'{path}.", 1) if close else ""
+    return f"'{path}.{name}' does not exist", hint
 
 
 def _runtime_error(error: Exception, project: Path) -> tuple[Location, str]:

@@ -374,6 +374,7 @@ class Brief:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     contexts: dict[int, str]
+    shown: frozenset[int]  # the citations the body shows, which the appendix may link to
     summary: tuple[str, ...]
     figure: Figure | None
 

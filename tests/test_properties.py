@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.diagnostics import Diagnostics
+from briefing.build import build, check
+from briefing.diagnostics import BuildFailed, Diagnostics
 from briefing.evidence import FoldedText, fold
 from briefing.language import check_language
+from briefing.options import Options
 from briefing.parse import parse_brief
+
+from .conftest import MakeProject
 
 # Any text, lone surrogates, NUL, bidi controls and combining marks included.
 texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=300)
@@ -54,3 +60,26 @@ def test_parser_gives_a_brief_or_diagnostics(text: str) -> None:
         check_language(brief, diagnostics)
     for diagnostic in diagnostics:
         assert diagnostic.location.path == "brief.md" and diagnostic.location.line >= 1
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+          max_examples=40, deadline=None)  # fmt: skip
+@given(syntax)
+def test_check_fails_whenever_build_does(make_project: MakeProject, body: str) -> None:
+    """On briefs made of the brief's own syntax, `check` says ok only if `build` (HTML and
+    JSON, which typeset nothing) succeeds."""
+    root = make_project({"brief.md": FRONT + body})
+    checked = _fails(lambda: check(root))
+    built = _fails(lambda: build(root, Options(formats=("html", "json"))))
+    assert checked or not built
+
+
+FRONT = "---\ntitle: T\nmarking: M\ncutoff: 2024\nissued: 2024-01-02\n---\n"
+
+
+def _fails(run: Callable[[], object]) -> bool:
+    try:
+        run()
+    except BuildFailed:
+        return True
+    return False

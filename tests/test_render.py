@@ -63,8 +63,8 @@ def test_template_syntax_error_names_file_and_line(
 def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Path) -> None:
     root = make_project({"layouts/brief.html": "<p>\n{{ meta.colour }}</p>\n"})
     assert layout_errors(root, tmp_path) == [
-        "layouts/brief.html:2: error: template error: 'briefing.model.Meta object' has no "
-        "attribute 'colour'\n    {{ meta.colour }}</p>"
+        "layouts/brief.html:2: error: template error: 'meta.colour' does not exist\n"
+        "    {{ meta.colour }}</p>"
     ]
 
 
