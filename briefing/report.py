@@ -26,17 +26,22 @@ def explain(error: BriefingError, action: str) -> str:
     return str(error)
 
 
-def build_and_report(project: Path, options: Options, force: bool = False) -> None:
-    """Build (unless up to date) and print what happened; raise BriefingError on failure."""
+def build_and_report(
+    project: Path, options: Options, force: bool = False, outputs: bool = True
+) -> bool:
+    """Build unless up to date, printing the diagnostics and, with outputs, what was
+    written; whether it built. Raise BriefingError on failure."""
     if not force and project.is_dir():
         outdir = options.output_folder(project)
         current = up_to_date(outdir, inputs_key(project, options), project)
         if current is not None:
-            click.echo(f"up to date: {', '.join(str(p) for p in current)}")
-            return
+            if outputs:
+                click.echo(f"up to date: {', '.join(str(p) for p in current)}")
+            return False
     from .build import build  # the pipeline loads only when there is something to do
 
     result = build(project, options)
     report(result.diagnostics)
-    for path in result.written:
+    for path in result.written if outputs else ():
         click.echo(f"wrote {path}")
+    return True

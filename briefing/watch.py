@@ -24,14 +24,21 @@ WARM = ["briefing.report", "briefing.build", "briefing.figures", "briefing.pdf",
         "matplotlib.figure", "weasyprint"]  # fmt: skip
 
 
+UP_TO_DATE = 3  # the exit status of a build process that had nothing to do
+
+
 def _build_in_child(root: Path, options: Options) -> None:
+    """One build, quiet but for its diagnostics: the watcher says in one line how it went."""
     from .report import build_and_report, explain
 
     try:
-        build_and_report(root, options)
+        built = build_and_report(root, options, outputs=False)
     except BriefingError as error:
         click.ClickException(explain(error, "build")).show()
         raise SystemExit(1) from None
+    except KeyboardInterrupt:  # Ctrl-C reaches the build too: the watcher reports the stop
+        raise SystemExit(130) from None
+    raise SystemExit(0 if built else UP_TO_DATE)
 
 
 def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
@@ -54,25 +61,35 @@ def watch(root: Path, options: Options, echo: Callable[[str], None]) -> None:
     forking = multiprocessing.get_context("forkserver")
     forking.set_forkserver_preload(WARM)
 
-    def rebuild() -> None:
+    def rebuild(changed: str = "") -> None:
         start = time.perf_counter()
         child = forking.Process(target=_build_in_child, args=(root, options))
         child.start()
-        child.join()
-        outcome = "rebuilt" if child.exitcode == 0 else "build failed"
-        echo(f"{outcome} in {time.perf_counter() - start:.2f} s; watching for changes")
+        try:
+            child.join()
+        finally:  # on Ctrl-C, the build stops with the watcher
+            if child.is_alive():
+                child.terminate()
+                child.join()
+        seconds = f"{time.perf_counter() - start:.2f} s"
+        outcome = {0: f"rebuilt in {seconds}", UP_TO_DATE: "up to date"}.get(
+            child.exitcode or 0, f"build failed in {seconds}"
+        )
+        echo(f"{changed}{outcome}; watching for changes")
 
     # The watcher yields an empty set once it is running (and after each quiet spell): the
     # first build waits for it, so that no change made during that build is missed.
     started = False
-    for changes in watchfiles.watch(
-        root, debounce=200, yield_on_timeout=True, rust_timeout=500, raise_interrupt=False
-    ):
-        if not started:
-            started = True
-            rebuild()
-            continue
-        names = changed_inputs(root, outdir, (path for _, path in changes))
-        if names:
-            echo(f"changed: {', '.join(names)}")
-            rebuild()
+    try:
+        for changes in watchfiles.watch(
+            root, debounce=200, yield_on_timeout=True, rust_timeout=500, raise_interrupt=True
+        ):
+            if not started:
+                started = True
+                rebuild()
+                continue
+            names = changed_inputs(root, outdir, (path for _, path in changes))
+            if names:
+                rebuild(f"changed: {', '.join(names)}; ")
+    except KeyboardInterrupt:
+        echo("stopped watching")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -70,3 +71,33 @@ def test_watch_rebuilds_and_survives_errors(make_project: MakeProject) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_watch_says_one_line_a_cycle_and_stops_cleanly_on_ctrl_c(
+    make_project: MakeProject,
+) -> None:
+    root = make_project()
+    subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(root), "--format", "json"], check=True
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "watch", str(root), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline() == f"watching {root}\n"
+        assert process.stdout.readline() == "up to date; watching for changes\n"
+        (root / "brief.md").write_text(BRIEF.replace("Port Ellis", "Port Ellis today"), "utf-8")
+        line = process.stdout.readline()
+        assert line.startswith("changed: brief.md; rebuilt in ") and "wrote" not in line
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0
+    assert rest == "stopped watching\n"
