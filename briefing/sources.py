@@ -24,7 +24,9 @@ SOURCE_KEYS = (
     "encoding", "reliability", "reliability_reason", "credibility", "credibility_reason",
     "descriptor",
 )  # fmt: skip
-GRADES = ("reliability", "credibility")
+GRADES = ("reliability", "credibility")  # wanted before issuing: a warning until given
+DESCRIBED = ("outlet", "author", "type")  # printed as 'not stated' when missing: a warning
+# Required: file and title (an error when missing). Everything else is optional.
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
@@ -84,6 +86,13 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
             f"source '{sid}': {' and '.join(ungraded)} not yet graded",
             hint="reliability: a letter A-F (the source); credibility: a number 1-6 (the "
             "information); each with a _reason",
+        )
+    unstated = [key for key in DESCRIBED if raw.get(key) in (None, "")]
+    if unstated:
+        diagnostics.warning(
+            raw.location,
+            f"source '{sid}': no {', '.join(unstated)}; the appendix prints 'not stated'",
+            hint=f"write it, or '{unstated[0]}: not stated' if the document does not say",
         )
     entry = SourceEntry(
         id=sid,

@@ -43,6 +43,8 @@ sources:
   cranes:
     file: cranes.txt
     title: A second report
+    outlet: not stated
+    author: not stated
     published: "2024"
     date_basis: mentions the March talks
     type: news

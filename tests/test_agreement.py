@@ -13,7 +13,7 @@ from briefing.cli import main
 from briefing.diagnostics import BuildFailed
 from briefing.options import Options
 
-from .conftest import BRIEF, MakeProject
+from .conftest import BRIEF, SOURCES_YAML, MakeProject
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -86,3 +86,16 @@ def test_an_unknown_source_far_from_every_id_lists_the_ids(make_project: MakePro
         "unknown source 'gazette-2024'",
         "sources in seeds/sources.yaml: harbour, cranes",
     )
+
+
+def test_a_source_without_outlet_is_warned_of_not_silently_not_stated(
+    make_project: MakeProject,
+) -> None:
+    root = make_project(
+        {"seeds/sources.yaml": SOURCES_YAML.replace("    outlet: Port Ellis Gazette\n", "")}
+    )
+    warnings = [str(w) for w in check(root).diagnostics.warnings]
+    assert warnings == [
+        "seeds/sources.yaml:3:5: warning: source 'harbour': no outlet; the appendix prints "
+        "'not stated'\n    write it, or 'outlet: not stated' if the document does not say"
+    ]

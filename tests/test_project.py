@@ -58,7 +58,7 @@ def test_register_field_errors_name_their_line(make_project: MakeProject) -> Non
     )
     messages = errors_of(make_project({"seeds/sources.yaml": broken}))
     assert "seeds/sources.yaml:9:18: error: reliability must be a letter A-F" in messages
-    assert "seeds/sources.yaml:21:18: error: credibility must be a number 1-6" in messages
+    assert "seeds/sources.yaml:23:18: error: credibility must be a number 1-6" in messages
 
 
 def test_source_that_is_not_utf8(make_project: MakeProject) -> None:
