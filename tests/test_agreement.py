@@ -99,3 +99,17 @@ def test_a_source_without_outlet_is_warned_of_not_silently_not_stated(
         "seeds/sources.yaml:3:5: warning: source 'harbour': no outlet; the appendix prints "
         "'not stated'\n    write it, or 'outlet: not stated' if the document does not say"
     ]
+
+
+def test_an_undefined_template_variable_is_named_with_the_nearest(
+    make_project: MakeProject,
+) -> None:
+    layout = (
+        '{% extends "builtin/brief.html" %}\n{% block cover %}{{ metta.title }}{% endblock %}\n'
+    )
+    code, output = run("check", str(make_project({"layouts/brief.html": layout})))
+    assert code == 1
+    assert output.splitlines()[:2] == [
+        "layouts/brief.html:2: error: template error: 'metta' is not defined",
+        "    did you mean 'meta'?",
+    ]
