@@ -179,16 +179,24 @@ def layouts_group() -> None:
 @project_argument
 def layouts_list(project: Path) -> None:
     """Show the shipped layouts and templates, and which PROJECT overrides."""
-    from .layouts import layout_of, template_files
+    from .layouts import is_shipped, layout_of, template_files
 
     files = template_files(project)
+    if is_shipped(project):
+        click.echo("(The project's layouts/ is the shipped layouts: nothing is overridden.)")
     click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
     for item in files:
         if item.layout:
             click.echo(f"  {layout_of(item.name)}")
     click.echo("Templates and stylesheets (copy one with `briefing layouts eject NAME`):")
     for item in files:
-        note = "  (overridden by the project's layouts/)" if item.overridden else ""
+        note = (
+            "  (overridden by the project's layouts/)"
+            if item.overridden
+            else "  (copied into the project's layouts/, unchanged)"
+            if item.copied
+            else ""
+        )
         click.echo(f"  {item.name}{note}")
 
 

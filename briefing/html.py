@@ -17,6 +17,7 @@ from .layouts import (
     environment,
     pdf_stylesheet_name,
     shipped_layout_names,
+    special_files,
     template_name,
 )
 from .markdown import CiteTarget, FragmentRenderer, plain
@@ -69,12 +70,34 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         "credibility_scale": CREDIBILITY,
         "version": __version__,
     }
-    name, pdf_css = template_name(brief.meta.layout), pdf_stylesheet_name(brief.meta.layout)
+    rendered = _render_layout(env, brief.meta.layout, context, project, diagnostics)
+    if rendered is None:
+        return None
+    for url, problem in markdown.problems:
+        diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
+    return Rendered(*rendered, tuple(markdown.resources))
+
+
+def _render_layout(
+    env: jinja2.Environment,
+    layout: str,
+    context: dict[str, Any],
+    project: Path,
+    diagnostics: Diagnostics,
+) -> tuple[str, str] | None:
+    """The layout's page and paged-media CSS, or None after a diagnostic naming the
+    template file and line."""
+    special = special_files(project)
+    for path, kind in special:
+        diagnostics.error(Location(path), f"not a regular file ({kind})")
+    if special:
+        return None  # a template loader would block on a named pipe
+    name, pdf_css = template_name(layout), pdf_stylesheet_name(layout)
     templates = set(env.list_templates())
     if name not in templates:
         diagnostics.error(
             Location(BRIEF),
-            f"layout '{brief.meta.layout}' not found (no template {name})",
+            f"layout '{layout}' not found (no template {name})",
             hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
         )
         return None
@@ -93,19 +116,23 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         )
         return None
     except Exception as error:  # any mistake in a layout is the user's to fix, not a crash
-        where, line = _runtime_error(error, project)
-        if isinstance(error, jinja2.TemplateNotFound):
-            diagnostics.error(where, f"template error: no template named '{error.name}'", line)
-        elif isinstance(error, jinja2.UndefinedError):
-            message, suggestion = _undefined(str(error), line, context)
-            hint = "\n".join(filter(None, [suggestion, line]))
-            diagnostics.error(where, f"template error: {message}", hint)
-        else:
-            diagnostics.error(where, f"template error: {error}", line)
+        _report_template_error(error, context, project, diagnostics)
         return None
-    for url, problem in markdown.problems:
-        diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
-    return Rendered(html, css, tuple(markdown.resources))
+    return html, css
+
+
+def _report_template_error(
+    error: Exception, context: dict[str, Any], project: Path, diagnostics: Diagnostics
+) -> None:
+    where, line = _runtime_error(error, project)
+    if isinstance(error, jinja2.TemplateNotFound):
+        diagnostics.error(where, f"template error: no template named '{error.name}'", line)
+    elif isinstance(error, jinja2.UndefinedError):
+        message, suggestion = _undefined(str(error), line, context)
+        hint = "\n".join(filter(None, [suggestion, line]))
+        diagnostics.error(where, f"template error: {message}", hint)
+    else:
+        diagnostics.error(where, f"template error: {error}", line)
 
 
 _NO_ATTRIBUTE = re.compile(r"^'(?P<owner>.+)' has no attribute '(?P<name>\w+)'$")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .diagnostics import BriefingError
+from .files import kind_of
 
 if TYPE_CHECKING:
     import jinja2
@@ -71,6 +72,29 @@ def pdf_stylesheet_name(layout: str) -> str:
     return f"{layout}-pdf.css"
 
 
+def special_files(project: Path) -> list[tuple[str, str]]:
+    """The project's layout files that are not regular files, which a template loader
+    would block on (a named pipe), with what each is."""
+    import os
+    import stat
+
+    folder = project / PROJECT_LAYOUTS
+    if not folder.is_dir() or is_shipped(project):
+        return []
+    found = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        mode = entry.stat().st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            found.append((f"{PROJECT_LAYOUTS}/{entry.name}", kind_of(mode)))
+    return found
+
+
+def is_shipped(project: Path) -> bool:
+    """Whether the project's layouts/ is the shipped folder (this repository's own)."""
+    own = project / PROJECT_LAYOUTS
+    return own.is_dir() and own.resolve() == shipped().resolve()
+
+
 def display_name(filename: str, project: Path) -> str:
     """A template's file as the user knows it: relative to the project, or 'builtin/...'."""
     path = Path(filename).resolve()
@@ -83,15 +107,23 @@ def display_name(filename: str, project: Path) -> str:
 class TemplateFile:
     name: str
     layout: bool  # a whole layout (NAME.html), rather than a part or a stylesheet
-    overridden: bool  # the project has its own file of this name
+    copied: bool  # the project has its own file of this name
+    overridden: bool  # ... and it differs from the shipped one
 
 
 def template_files(project: Path) -> list[TemplateFile]:
     """The shipped templates and stylesheets, and which of them the project overrides."""
     own = project / PROJECT_LAYOUTS
-    same = own.is_dir() and own.resolve() == shipped().resolve()
+    same = is_shipped(project)
+
+    def template_file(path: Path) -> TemplateFile:
+        mine = own / path.name
+        copied = not same and mine.is_file()
+        changed = copied and mine.read_bytes() != path.read_bytes()
+        return TemplateFile(path.name, is_layout(path.name), copied, changed)
+
     return [
-        TemplateFile(path.name, is_layout(path.name), not same and (own / path.name).is_file())
+        template_file(path)
         for path in sorted(shipped().iterdir())
         if path.suffix in (".html", ".css")
     ]

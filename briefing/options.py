@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import BriefingError
 from .formats import FORMATS
+from .layouts import PROJECT_LAYOUTS
 from .model import Paper
+from .project import BRIEF
+
+INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -18,4 +23,18 @@ class Options:
     pdf_variant: str | None = None
 
     def output_folder(self, project: Path) -> Path:
-        return self.outdir or project / "dist"
+        """Where outputs go: never among the project's inputs, nor into another project."""
+        outdir = self.outdir or project / "dist"
+        out, root = outdir.resolve(), project.resolve()
+        for name in INPUT_FOLDERS:
+            if out.is_relative_to(root / name):
+                raise BriefingError(
+                    f"{outdir}: the output folder is in the project's {name}/, where the "
+                    "next build would take the outputs for inputs; choose another (default: dist)"
+                )
+        if out != root and (out / BRIEF).exists():
+            raise BriefingError(
+                f"{outdir}: that folder holds a {BRIEF}: it is a brief project, not an output "
+                "folder; choose another (default: dist)"
+            )
+        return outdir

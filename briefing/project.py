@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 from .diagnostics import BriefingError, Diagnostics, Location
+from .files import MAX_FILE_BYTES, read_regular
 from .layouts import PROJECT_LAYOUTS
 from .model import Project
 
 BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 
@@ -53,20 +52,23 @@ def decode_utf8(
 
 def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     path = root / name
-    if not path.is_file():
+    if not path.exists():
         diagnostics.error(Location(name), "file not found")
         return None
     if not path.resolve().is_relative_to(root.resolve()):
         diagnostics.error(Location(name), "file is a link to a place outside the project")
         return None
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if stat.S_ISREG(path.stat().st_mode) and size > MAX_FILE_BYTES:
         diagnostics.error(
             Location(name),
             f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB",
         )
         return None
-    return path.read_bytes()
+    data, problem = read_regular(path.resolve())
+    if data is None:
+        diagnostics.error(Location(name), problem)
+    return data
 
 
 def load_project(root: Path, diagnostics: Diagnostics) -> Project:
@@ -85,7 +87,8 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     source_files = {}
     if seeds.is_dir():
         for path in sorted(seeds.iterdir()):
-            if path.is_file() and path.name != "sources.yaml":
+            # A folder in seeds/ is left alone unless an entry names it (then an error).
+            if not path.is_dir() and path.name != "sources.yaml":
                 data = read_bytes(root, f"seeds/{path.name}", diagnostics)
                 if data is not None:
                     source_files[path.name] = data
@@ -106,18 +109,7 @@ def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
         return None, "no such file"
     if not resolved.is_relative_to(root.resolve()):
         return None, "outside the project"
-    try:
-        # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
-        handle = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None, "cannot be opened"
-    with os.fdopen(handle, "rb") as file:
-        status = os.fstat(file.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            return None, "not a regular file"
-        if status.st_size > MAX_FILE_BYTES:
-            return None, f"larger than {MAX_FILE_BYTES // 2**20} MiB"
-        return file.read(), ""
+    return read_regular(resolved)
 
 
 def find_reference(root: Path, candidates: list[str]) -> Location:

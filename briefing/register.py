@@ -22,7 +22,8 @@ from typing import Any
 
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .project import MAX_FILE_BYTES, SOURCES
+from .files import read_regular
+from .project import SOURCES
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .yamlfile import load_yaml
@@ -134,16 +135,9 @@ def _read(
     if not path.exists():
         diagnostics.error(where, "no such file")
         return None
-    if not path.is_file():
-        diagnostics.error(where, "not a regular file")
-        return None
-    if path.stat().st_size > MAX_FILE_BYTES:
-        diagnostics.error(where, f"file is over the {MAX_FILE_BYTES // 2**20} MiB limit")
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        diagnostics.error(where, f"cannot be read ({error.strerror})")
+    data, problem = read_regular(path.resolve())  # a named pipe is refused, never waited on
+    if data is None:
+        diagnostics.error(where, problem)
         return None
     if (digest := hashlib.sha256(data).hexdigest()) in known:
         diagnostics.error(where, f"already registered, as {known[digest]}")

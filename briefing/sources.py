@@ -123,7 +123,13 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         )
         return None
     if entry.file not in project.source_files:
-        if (project.root / "seeds" / entry.file).is_file():
+        path = project.root / "seeds" / entry.file
+        if path.is_dir():
+            diagnostics.error(
+                entry.location, f"source '{entry.id}': seeds/{entry.file} is a folder, not a file"
+            )
+            return None
+        if path.exists():
             return None  # there, but unreadable: loading has said why
         diagnostics.error(
             entry.location,

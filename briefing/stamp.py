@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from . import __version__, layouts
+from .files import read_regular
 from .options import Options
 
 STAMP = ".briefing-stamp"
@@ -45,10 +46,8 @@ def inputs_key(root: Path, options: Options) -> str:
     ]
     for name, base, files in groups:
         for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b"\0missing"
+            data, problem = read_regular(path)
+            data = data if data is not None else f"\0{problem}".encode()
             digest.update(f"{name}:{path.relative_to(base)}\0".encode() + data + b"\0")
     return digest.hexdigest()
 

@@ -3,7 +3,11 @@ traceback, and the previous outputs left exactly as they were."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +129,8 @@ CASES: list[tuple[str, Change, tuple[str, ...], str]] = [
      PDF, r"layouts/brief-pdf\.css:1:14: error: resource refused: http://127\.0\.0\.1:9/a\.css"),
     ("javascript: link", append("\n[click](javascript:alert(1))\n"), HTML,
      r"brief\.md:\d+:9: error: 'javascript:' links are not allowed"),
+    ("image that is a folder", append("\n![map](figures)\n"), HTML,
+     r"brief\.md:\d+:\d+: error: image 'figures': not a regular file \(a folder\)"),
     ("image with too many pixels", huge_image, HTML,
      r"brief\.md:\d+:9: error: image 'figures/huge\.png': more than 80,000,000 pixels; the limit is 40,000,000"),
 ]  # fmt: skip
@@ -253,3 +259,94 @@ def test_check_fails_whenever_build_does(
     else:
         assert result.exit_code == 1, result.output
         assert "Traceback" not in result.output
+
+
+# Special files: each would once have hung a build (the stamp and the loaders read them).
+FIFOS = [
+    ("seeds/harbour.txt", "seeds/harbour.txt: error: not a regular file (a named pipe)"),
+    ("brief.md", "brief.md: error: not a regular file (a named pipe)"),
+    ("figures/timeline.yaml", "figures/timeline.yaml: error: not a regular file (a named pipe)"),
+    ("layouts/brief.html", "layouts/brief.html: error: not a regular file (a named pipe)"),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), FIFOS, ids=[n for n, _ in FIFOS])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_named_pipe_is_an_error_not_a_hang(
+    make_project: MakeProject, name: str, message: str, command: str
+) -> None:
+    root = make_project()
+    path = root / name
+    path.parent.mkdir(exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    formats = ["--format", "html"] if command == "build" else []
+    result = subprocess.run(  # a hang fails by the timeout
+        [sys.executable, "-m", "briefing", command, str(root), *formats],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert message in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+
+
+def test_a_folder_where_a_source_file_is_named(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "seeds" / "harbour.txt").unlink()
+    (root / "seeds" / "harbour.txt").mkdir()
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "error: source 'harbour': seeds/harbour.txt is a folder, not a file" in result.output
+
+
+@pytest.mark.parametrize("folder", ["seeds", "figures", "layouts", "seeds/out", "other"])
+def test_an_output_folder_among_the_inputs_or_in_another_project_is_refused(
+    make_project: MakeProject, folder: str
+) -> None:
+    root = make_project()
+    (root / "layouts").mkdir(exist_ok=True)
+    if folder == "other":
+        other = make_project()
+        outdir = other
+    else:
+        outdir = root / folder
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(outdir), "--format=json"])
+    assert result.exit_code == 1
+    expected = (
+        "that folder holds a brief.md: it is a brief project, not an output folder"
+        if folder == "other"
+        else f"the output folder is in the project's {folder.split('/')[0]}/"
+    )
+    assert result.output.startswith(f"Error: {outdir}: ") and expected in result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def test_the_project_folder_itself_may_take_the_outputs(make_project: MakeProject) -> None:
+    root = make_project()
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(root), "--format=json"])
+    assert result.exit_code == 0, result.output
+    assert (root / "brief.json").is_file()
+
+
+def test_layouts_list_in_the_repository_says_the_layouts_are_the_shipped_ones() -> None:
+    from .conftest import REPO
+
+    result = CliRunner().invoke(main, ["layouts", "list", str(REPO)])
+    assert result.exit_code == 0
+    assert "is the shipped layouts: nothing is overridden" in result.output
+    assert "overridden by" not in result.output
+
+
+def test_layouts_list_says_overridden_only_for_files_that_differ(
+    make_project: MakeProject,
+) -> None:
+    from briefing.layouts import shipped
+
+    root = make_project()
+    (root / "layouts").mkdir(exist_ok=True)
+    shutil.copy(shipped() / "brief.css", root / "layouts" / "brief.css")  # the same bytes
+    (root / "layouts" / "onepage.css").write_text("body { color: red; }\n", encoding="utf-8")
+    output = CliRunner().invoke(main, ["layouts", "list", str(root)]).output
+    assert "  onepage.css  (overridden by the project's layouts/)" in output
+    assert "  brief.css  (copied into the project's layouts/, unchanged)\n" in output

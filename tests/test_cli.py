@@ -136,6 +136,11 @@ def test_layouts_list_and_eject(make_project: MakeProject) -> None:
         f"copied builtin/onepage.html to {root / 'layouts/onepage.html'}\n",
     )
     assert (
+        "onepage.html  (copied into the project's layouts/, unchanged)"
+        in run("layouts", "list", str(root))[1]
+    )
+    (root / "layouts" / "onepage.html").write_text("<p>mine</p>\n", encoding="utf-8")
+    assert (
         "onepage.html  (overridden by the project's layouts/)"
         in run("layouts", "list", str(root))[1]
     )

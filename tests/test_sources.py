@@ -567,3 +567,23 @@ def test_a_folder_is_not_a_source(make_project: MakeProject, tmp_path: Path) -> 
     root = make_project()
     code, output = add_source(root, tmp_path)
     assert code == 1 and f"{tmp_path}: error: not a regular file" in output
+
+
+def test_add_source_of_a_named_pipe_is_an_error_not_a_hang(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "statement.txt"
+    os.mkfifo(pipe)
+    root = make_project()
+    before = files_of(root)
+    result = subprocess.run(  # a hang fails by the timeout
+        [sys.executable, "-m", "briefing", "add-source", str(pipe), "-p", str(root)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"{pipe}: error: not a regular file (a named pipe)" in result.stderr
+    assert files_of(root) == before
