@@ -42,8 +42,9 @@ def build(root: Path, options: Options | None = None) -> Result:
     options = options or Options()
     outdir = options.output_folder(root)
     formats = [f for f in FORMATS.values() if f.name in options.formats]
+    writes = bool(formats)  # a check writes nothing
     diagnostics = Diagnostics()
-    key = inputs_key(root, options) if formats else ""  # before anything is read
+    key = inputs_key(root, options) if writes else ""  # before anything is read
     project = load_project(root, diagnostics)
     text = parse_brief(project.brief, diagnostics)
     if text is not None:
@@ -51,22 +52,22 @@ def build(root: Path, options: Options | None = None) -> Result:
     first_event_citation = len(text.citations) if text else 0
     timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
     sources = ingest_sources(project, diagnostics)
-    _stop_on_errors(diagnostics, bool(formats))
+    _stop_on_errors(diagnostics, writes)
     assert text is not None  # parse_brief reports an error whenever it gives nothing
     check_placed(text, timeline, diagnostics)
-    check_dates(text.meta, sources, timeline, timeline.citations, diagnostics)
+    check_dates(text.meta, sources, timeline, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
-    _stop_on_errors(diagnostics, bool(formats))
+    _stop_on_errors(diagnostics, writes)
     text = _with_overrides(text, options)
     drawn = any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
     brief = assemble(text, sources, timeline, citations, figure)
-    if not formats:  # check: the layout is rendered, so that its errors are found too
+    if not writes:  # check: the layout is rendered, so that its errors are found too
         render_html(brief, root, diagnostics)
-        _stop_on_errors(diagnostics, writes=False)
+        _stop_on_errors(diagnostics, writes)
         return Result(brief, diagnostics)
     files, resources = _render(brief, root, formats, options, diagnostics)
-    _stop_on_errors(diagnostics, bool(formats))
+    _stop_on_errors(diagnostics, writes)
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)

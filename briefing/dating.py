@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .diagnostics import Diagnostics
-from .model import CitationRef, Meta, Source, Timeline
+from .model import Meta, Source, Timeline
 
 _RELATIVE = re.compile(
     r"\b(?:(?:on|last|this|next|since|by)\s+(?:monday|tuesday|wednesday|thursday|friday"
@@ -21,7 +21,6 @@ def check_dates(
     meta: Meta,
     sources: dict[str, Source],
     timeline: Timeline,
-    citations: tuple[CitationRef, ...],
     diagnostics: Diagnostics,
 ) -> None:
     """Warn of sources and events dated after the cut-off, and of events whose cited
@@ -35,7 +34,7 @@ def check_dates(
                 f"source '{source.id}' is dated {published.display}, after the brief's "
                 f"information cut-off ({meta.cutoff.display})",
             )
-    refs = {ref.index: ref for ref in citations}
+    refs = {ref.index: ref for ref in timeline.citations}
     for event in timeline.events:
         if event.date.interval[0] > cutoff_end:
             diagnostics.warning(

@@ -191,14 +191,7 @@ def _layout(lines: list[_Line]) -> list[tuple[_Line, str]]:
 
 def _button_rows(lines: list[_Line]) -> list[_Line]:
     """Rows of three or more adjacent one- or two-word lines: buttons, not prose."""
-    rows: list[list[_Line]] = []
-    for line in lines:
-        if line.words > 2 or line.punctuated:
-            continue
-        if rows and line.number == rows[-1][-1].number + 1:
-            rows[-1].append(line)
-        else:
-            rows.append([line])
+    rows = _runs(lines, lambda line: _short_label(line, 2))
     return [line for row in rows if len(row) >= 3 for line in row]
 
 

@@ -9,7 +9,9 @@ extend the one it replaces.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,9 +77,6 @@ def pdf_stylesheet_name(layout: str) -> str:
 def special_files(project: Path) -> list[tuple[str, str]]:
     """The project's layout files that are not regular files, which a template loader
     would block on (a named pipe), with what each is."""
-    import os
-    import stat
-
     folder = project / PROJECT_LAYOUTS
     if not folder.is_dir() or is_shipped(project):
         return []

@@ -58,8 +58,9 @@ def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     if not path.resolve().is_relative_to(root.resolve()):
         diagnostics.error(Location(name), "file is a link to a place outside the project")
         return None
-    size = path.stat().st_size
-    if stat.S_ISREG(path.stat().st_mode) and size > MAX_FILE_BYTES:
+    status = path.stat()
+    size = status.st_size
+    if stat.S_ISREG(status.st_mode) and size > MAX_FILE_BYTES:
         diagnostics.error(
             Location(name),
             f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB",

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from . import __version__, layouts
 from .files import read_regular
-from .options import Options
+from .options import INPUT_FOLDERS, Options
 
 STAMP = ".briefing-stamp"
 PACKAGE = Path(__file__).parent
-_INPUT_DIRS = ("seeds", "figures", layouts.PROJECT_LAYOUTS)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -36,7 +35,7 @@ def inputs_key(root: Path, options: Options) -> str:
             [__version__, options.formats, options.paper, options.layout, options.pdf_variant]
         ).encode()
     )
-    project = [root / "brief.md", *(f for d in _INPUT_DIRS for f in _files(root / d))]
+    project = [root / "brief.md", *(f for d in INPUT_FOLDERS for f in _files(root / d))]
     tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
     shipped = layouts.shipped()
     groups = [
@@ -46,7 +45,7 @@ def inputs_key(root: Path, options: Options) -> str:
     ]
     for name, base, files in groups:
         for path in files:
-            data, problem = read_regular(path)
+            data, problem = read_regular(path.resolve())  # a link is hashed as its target
             data = data if data is not None else f"\0{problem}".encode()
             digest.update(f"{name}:{path.relative_to(base)}\0".encode() + data + b"\0")
     return digest.hexdigest()

@@ -93,8 +93,8 @@ def cache_folder() -> Path:
 
 
 def extract(reader: Reader, file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
-    """The reader's result, from the cache when the same bytes were read by the same
-    version of its library before."""
+    """The reader's result, from the cache when the same bytes were read before by the same
+    reader and versions of its libraries."""
     if not reader.cache_key:
         return reader.read(file, diagnostics)
     digest = hashlib.sha256(file.data + reader.cache_key.encode()).hexdigest()
