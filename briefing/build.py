@@ -16,10 +16,11 @@ from .evidence import verify_citations
 from .formats import FORMATS, Format, RenderJob
 from .html import render_html
 from .language import check_language
-from .model import Brief, BriefText, Figure, Timeline
+from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, write_outputs
 from .parse import parse_brief
+from .progress import Progress
 from .project import load_project
 from .sources import ingest_sources
 from .stamp import forget, inputs_key, record
@@ -32,42 +33,52 @@ class Result:
     written: list[Path] = field(default_factory=list)
 
 
-def check(root: Path) -> Result:
+def check(root: Path, progress: Progress | None = None) -> Result:
     """Every stage but drawing and rendering: parse, ingest, verify, assemble."""
-    return build(root, Options(formats=()))
+    return build(root, Options(formats=()), progress)
 
 
-def build(root: Path, options: Options | None = None) -> Result:
+def build(root: Path, options: Options | None = None, progress: Progress | None = None) -> Result:
     """Compile the brief project at root; raise BuildFailed if it has errors."""
-    options = options or Options()
+    options, progress = options or Options(), progress or Progress()
+    stage = progress.stage
     outdir = options.output_folder(root)
     formats = [f for f in FORMATS.values() if f.name in options.formats]
     writes = bool(formats)  # a check writes nothing
     diagnostics = Diagnostics()
     key = inputs_key(root, options) if writes else ""  # before anything is read
+    stage("read project")
     project = load_project(root, diagnostics)
+    stage("parse")
     text = parse_brief(project.brief, diagnostics)
     if text is not None:
         check_language(text, diagnostics)
     first_event_citation = len(text.citations) if text else 0
     timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
+    stage("read sources")
     sources = ingest_sources(project, diagnostics)
     _stop_on_errors(diagnostics, writes)
     assert text is not None  # parse_brief reports an error whenever it gives nothing
+    stage("verify")
     check_placed(text, timeline, diagnostics)
     check_dates(text.meta, sources, timeline, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
     _stop_on_errors(diagnostics, writes)
     text = _with_overrides(text, options)
+    stage("figure, imports")
     drawn = any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
+    stage("assemble")
     brief = assemble(text, sources, timeline, citations, figure)
-    if not writes:  # check: the layout is rendered, so that its errors are found too
-        render_html(brief, root, diagnostics)
-        _stop_on_errors(diagnostics, writes)
-        return Result(brief, diagnostics)
-    files, resources = _render(brief, root, formats, options, diagnostics)
+    stage("layout")
+    needs_page = not writes or any(f.needs_html for f in formats)  # check renders it too
+    page = render_html(brief, root, diagnostics) if needs_page else None
     _stop_on_errors(diagnostics, writes)
+    if not writes:  # check: the layout was rendered, so that its errors are found too
+        return Result(brief, diagnostics)
+    files, resources = _render(brief, root, page, formats, options, diagnostics, progress)
+    _stop_on_errors(diagnostics, writes)
+    stage("write")
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)
@@ -109,18 +120,22 @@ def _timeline_figure(
 
 
 def _render(
-    brief: Brief, root: Path, formats: list[Format], options: Options, diagnostics: Diagnostics
+    brief: Brief,
+    root: Path,
+    page: Rendered | None,
+    formats: list[Format],
+    options: Options,
+    diagnostics: Diagnostics,
+    progress: Progress,
 ) -> tuple[dict[str, bytes], list[Path]]:
     """The output files' contents by name, and the project files read to make them."""
-    needs_html = any(f.needs_html for f in formats)
-    page = render_html(brief, root, diagnostics) if needs_html else None
-    if needs_html and page is None:
-        return {}, []  # the layout failed; a diagnostic says why
     job = RenderJob(brief, root, page, options.pdf_variant, diagnostics)
     files: dict[str, bytes] = {}
-    for output in formats:
-        data = output.render(job)
-        if data is not None:
-            files[output.filename] = data
+    with progress.counting_pages():
+        for output in formats:
+            progress.stage(output.name)
+            data = output.render(job)
+            if data is not None:
+                files[output.filename] = data
     resources = job.resources + list(page.resources if page else ())
     return files, resources

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+import json
+import sys
+from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,8 +13,9 @@ import click
 from . import __version__
 from .diagnostics import BriefingError
 from .formats import FORMATS
-from .model import PAPERS, Paper
+from .model import PAPERS, Paper, Source
 from .options import Options
+from .progress import Progress, timings_table
 from .report import build_and_report, explain, report
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
@@ -36,6 +39,28 @@ formats_option = click.option(
     + "; ".join(f"{f.name}, {f.help}" for f in FORMATS.values())
     + ".",
 )
+
+
+def progress_options(command: Callable[..., None]) -> Callable[..., None]:
+    """-v, -q and --timings: how much a command says on stderr as it goes."""
+    for option in (
+        click.option("-v", "--verbose", is_flag=True, help="Print each stage with its time."),
+        click.option("-q", "--quiet", is_flag=True, help="Print errors only."),
+        click.option("--timings", is_flag=True, help="Print a table of stage times at the end."),
+    ):
+        command = option(command)
+    return command
+
+
+def _progress(verbose: bool, quiet: bool) -> Progress:
+    """Stages shown with -v, or on a terminal once a build takes more than a second."""
+    from .progress import ShownProgress
+
+    if verbose and quiet:
+        raise click.UsageError("-v and -q contradict each other; choose one")
+    if verbose or (not quiet and sys.stderr.isatty()):
+        return ShownProgress(verbose)
+    return Progress()
 
 
 class _Commands(click.Group):
@@ -66,6 +91,7 @@ def main() -> None:
     help="Produce a standardised PDF variant.",
 )
 @click.option("--force", is_flag=True, help="Build even if no input changed.")
+@progress_options
 def build_command(
     project: Path,
     outdir: Path | None,
@@ -74,12 +100,18 @@ def build_command(
     layout: str | None,
     pdf_variant: str | None,
     force: bool,
+    verbose: bool,
+    quiet: bool,
+    timings: bool,
 ) -> None:
     """Build PROJECT (default: the current folder) into its outputs (see --format)."""
     options = Options(
         outdir, formats or tuple(FORMATS), cast(Paper | None, paper), layout, pdf_variant
     )
-    build_and_report(project, options, force)
+    progress = _progress(verbose, quiet)
+    built = build_and_report(project, options, force, progress=progress, quiet=quiet)
+    if timings and built:
+        click.echo(timings_table(progress), err=True)
 
 
 @main.command("watch")
@@ -99,13 +131,22 @@ def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) 
 @main.command("check")
 @project_argument
 @click.option("--findings", is_flag=True, help="List each source's findings with their lines.")
-def check_command(project: Path, findings: bool) -> None:
+@progress_options
+def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, timings: bool) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
     from .build import check
     from .sources import findings_summary
 
-    result = check(project)
-    report(result.diagnostics)
+    progress = _progress(verbose, quiet)
+    try:
+        result = check(project, progress)
+    finally:
+        progress.done()
+    report(result.diagnostics, quiet)
+    if timings:
+        click.echo(timings_table(progress), err=True)
+    if quiet:
+        return
     brief = result.brief
     for source in brief.sources:
         click.echo(findings_summary(source))
@@ -147,6 +188,64 @@ def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None
     click.echo("next: grade each in seeds/sources.yaml (reliability A-F, credibility 1-6)")
 
 
+@main.command("find")
+@click.argument("args", nargs=-1, required=True, metavar="[PROJECT] WORDS...")
+@click.option("--source", "only", multiple=True, metavar="ID", help="Search only this source.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Find passages of the sources, each with a citation to paste into brief.md.
+
+    Matches the words as a phrase, ignoring case, quote styles and line breaks; when no
+    source has the phrase, the most similar sentences. PROJECT (default: the current
+    folder) may come first."""
+    from .finder import find_passages, passage_json, passage_lines
+
+    project, words = _project_and_words(args)
+    sources = _readable_sources(project, only)
+    passages = find_passages(sources, " ".join(words), limit)
+    if as_json:
+        click.echo(json.dumps([passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+    else:
+        for passage in passages:
+            click.echo("\n".join(passage_lines(passage, _marker())))
+    if not passages:
+        raise click.ClickException(f"no passage of the sources matches '{' '.join(words)}'")
+
+
+def _marker() -> Callable[[str], str]:
+    """Bold on a terminal, else between ** as in Markdown."""
+    if sys.stdout.isatty():
+        return lambda words: click.style(words, bold=True, fg="yellow")
+    return lambda words: f"**{words}**"
+
+
+def _project_and_words(args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
+    """PROJECT is the first argument if more follow and it is a brief project's folder."""
+    from .project import BRIEF, SOURCES
+
+    first = Path(args[0])
+    if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):
+        return first, args[1:]
+    return Path("."), args
+
+
+def _readable_sources(project: Path, only: tuple[str, ...]) -> list[Source]:
+    """The sources that can be read (the errors of the others printed); those named."""
+    from .diagnostics import Diagnostics
+    from .project import load_project
+    from .sources import ingest_sources
+
+    diagnostics = Diagnostics()
+    sources = ingest_sources(load_project(project, diagnostics), diagnostics)
+    report(diagnostics, quiet=True)
+    for ident in only:
+        if ident not in sources:
+            known = ", ".join(sources) or "none"
+            raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
+    return [s for sid, s in sources.items() if not only or sid in only]
+
+
 @main.group("sources")
 def sources_group() -> None:
     """Look at the sources as the brief sees them."""
@@ -157,17 +256,10 @@ def sources_group() -> None:
 @project_argument
 def sources_show(ident: str, project: Path) -> None:
     """Print the text of source ID that quotes are matched against, with line numbers."""
-    from .diagnostics import Diagnostics
-    from .project import load_project
-    from .sources import ingest_sources, listing
+    from .sources import listing
 
-    diagnostics = Diagnostics()
-    sources = ingest_sources(load_project(project, diagnostics), diagnostics)
-    if ident not in sources:
-        report(diagnostics)
-        known = ", ".join(sources) or "none"
-        raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
-    click.echo("\n".join(listing(sources[ident])))
+    (source,) = _readable_sources(project, (ident,))
+    click.echo("\n".join(listing(source)))
 
 
 @main.group("layouts")

@@ -178,14 +178,14 @@ def _hint(needle: str, cited: str, index: dict[str, SourceIndex]) -> str:
     found = fuzz.partial_ratio_alignment(needle, folded.folded)
     if found is None or found.score < 50:
         return f"no passage of '{cited}' resembles it"
-    start, end = _widen_to_words(folded.folded, found.dest_start, found.dest_end)
+    start, end = widen_to_words(folded.folded, found.dest_start, found.dest_end)
     original = folded.original[slice(*folded.original_span(start, end))]
     lines = [f"closest passage ({found.score:.0f}% similar): «{' '.join(original.split())}»"]
     lines.extend(_differences(needle, folded.folded[start:end]))
     return "\n".join(lines)
 
 
-def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     while end < len(text) and not text[end].isspace():

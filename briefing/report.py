@@ -10,11 +10,13 @@ import click
 
 from .diagnostics import BriefingError, BuildFailed, Diagnostics
 from .options import Options
+from .progress import Progress
 from .stamp import inputs_key, up_to_date
 
 
-def report(diagnostics: Diagnostics) -> None:
-    for diagnostic in diagnostics:
+def report(diagnostics: Diagnostics, quiet: bool = False) -> None:
+    """Print the diagnostics on stderr; quiet, only the errors."""
+    for diagnostic in diagnostics.errors if quiet else diagnostics:
         click.echo(str(diagnostic), err=True)
 
 
@@ -27,21 +29,30 @@ def explain(error: BriefingError, action: str) -> str:
 
 
 def build_and_report(
-    project: Path, options: Options, force: bool = False, outputs: bool = True
+    project: Path,
+    options: Options,
+    force: bool = False,
+    outputs: bool = True,
+    progress: Progress | None = None,
+    quiet: bool = False,
 ) -> bool:
-    """Build unless up to date, printing the diagnostics and, with outputs, what was
-    written; whether it built. Raise BriefingError on failure."""
+    """Build unless up to date, printing the diagnostics (quiet: the errors) and, with
+    outputs, what was written; whether it built. Raise BriefingError on failure."""
     if not force and project.is_dir():
         outdir = options.output_folder(project)
         current = up_to_date(outdir, inputs_key(project, options), project)
         if current is not None:
-            if outputs:
+            if outputs and not quiet:
                 click.echo(f"up to date: {', '.join(str(p) for p in current)}")
             return False
     from .build import build  # the pipeline loads only when there is something to do
 
-    result = build(project, options)
-    report(result.diagnostics)
-    for path in result.written if outputs else ():
+    progress = progress or Progress()
+    try:
+        result = build(project, options, progress)
+    finally:
+        progress.done()
+    report(result.diagnostics, quiet)
+    for path in result.written if outputs and not quiet else ():
         click.echo(f"wrote {path}")
     return True
