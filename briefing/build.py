@@ -31,6 +31,7 @@ class Result:
     brief: Brief
     diagnostics: Diagnostics
     written: list[Path] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # the outputs, by file name
 
 
 def check(root: Path, progress: Progress | None = None) -> Result:
@@ -44,7 +45,7 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     stage = progress.stage
     outdir = options.output_folder(root)
     formats = [f for f in FORMATS.values() if f.name in options.formats]
-    writes = bool(formats)  # a check writes nothing
+    writes = bool(formats) and options.write  # a check writes nothing
     diagnostics = Diagnostics()
     key = inputs_key(root, options) if writes else ""  # before anything is read
     stage("read project")
@@ -71,13 +72,13 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     stage("assemble")
     brief = assemble(text, sources, timeline, citations, figure)
     stage("layout")
-    needs_page = not writes or any(f.needs_html for f in formats)  # check renders it too
+    needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
     _stop_on_errors(diagnostics, writes)
-    if not writes:  # check: the layout was rendered, so that its errors are found too
-        return Result(brief, diagnostics)
     files, resources = _render(brief, root, page, formats, options, diagnostics, progress)
     _stop_on_errors(diagnostics, writes)
+    if not writes:  # a check, or a preview that serves the files from memory
+        return Result(brief, diagnostics, files=files)
     stage("write")
     with locked(outdir):
         forget(outdir)

@@ -128,6 +128,31 @@ def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) 
     watch(project, Options(outdir, formats or tuple(FORMATS)), click.echo)
 
 
+@main.command("preview")
+@project_argument
+@outdir_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Serve on another address.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
+def preview_command(
+    project: Path, outdir: Path | None, port: int, host: str, open_browser: bool
+) -> None:
+    """Serve PROJECT's brief on HTTP, rebuilt and reloaded on every change (Ctrl-C stops).
+
+    Open pages show the errors of a failed build over the last good page; the PDF is
+    typeset behind it into the output folder and served at /brief.pdf."""
+    import webbrowser
+
+    from .preview import listen, preview
+
+    if not project.is_dir():
+        raise click.ClickException(f"{project}: not a folder")
+    options = Options(outdir)
+    options.output_folder(project)  # refuses a bad one before anything starts
+    sock = listen(host, port)
+    preview(project, options, sock, click.echo, webbrowser.open if open_browser else None)
+
+
 @main.command("check")
 @project_argument
 @click.option("--findings", is_flag=True, help="List each source's findings with their lines.")

@@ -23,9 +23,14 @@ FUZZY_CUTOFF = 75  # rapidfuzz's partial ratio, 0-100: below it a sentence is no
 LONG_SENTENCE_WORDS = 30  # a longer sentence is cited by the clause around the match
 SHORTEST_CLAUSE_WORDS = 6
 
-_SENTENCE = re.compile(r"[^\n]+?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)", re.MULTILINE)
+# A sentence ends at its stop, at the end of a line unless the next line goes on in lower
+# case (text wrapped by hand, or in a PDF), or at a blank line.
+_SENTENCE = re.compile(
+    r"""\S.*?(?:[.!?…]+["'”’)\]]*(?=\s|\Z)|(?=\n(?![ \t]*[a-z0-9(]))|\Z)""", re.DOTALL
+)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
 _WORD = re.compile(r"\w+")
+_DROPPED = frozenset(" \t\n•◦▪·*+-–—,;:")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class Passage:
 def find_passages(sources: list[Source], words: str, limit: int = 10) -> list[Passage]:
     """The passages matching words: the phrase, else the nearest sentences; article text
     before page furniture, at most limit."""
-    needle = fold(words).lower()
+    needle = fold(words)
     if not needle:
         return []
     found = [p for s in sources for p in _Searcher(s).exact(needle)]
@@ -80,7 +85,7 @@ def passage_lines(passage: Passage, mark: Callable[[str], str]) -> list[str]:
     marked = mark(text[start:end])
     shown = " ".join(f"{before}{marked}{after}".split())
     if passage.furniture:
-        note = f"page furniture ({passage.furniture}): cannot be quoted alone"
+        note = f"page furniture, {passage.furniture}: cannot be quoted alone"
         return [f"{where(passage)}: {note}", f"    {shown}"]
     score = "" if passage.score == 100 else f" (similar, {passage.score:.0f}%)"
     return [f"{where(passage)}{score}: {shown}", f"    {passage.citation}"]
@@ -104,30 +109,29 @@ def passage_json(passage: Passage) -> dict[str, Any]:
 class _Searcher:
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.text = FoldedText(source.text)
         self.line_starts = [0, *(m.end() for m in re.finditer("\n", source.text))]
-        self.sentences = [m.span() for m in _SENTENCE.finditer(source.text) if m.group().strip()]
+        self.sentences = [m.span() for m in _SENTENCE.finditer(source.text)]
 
-    def exact(self, needle: str) -> list[Passage]:
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)
-        spans = (self.text.original_span(*m.span()) for m in pattern.finditer(self.text.folded))
+    def exact(self, words: str) -> list[Passage]:
+        text = FoldedText(self.source.text)
+        pattern = re.compile(_whole_words(re.escape(words)), re.IGNORECASE)
+        spans = (text.original_span(*m.span()) for m in pattern.finditer(text.folded))
         return [self._passage(span, 100.0) for span in spans]
 
-    def fuzzy(self, needle: str, limit: int) -> list[Passage]:
-        folded = self.text.folded
-        sentences = [m.span() for m in _SENTENCE.finditer(folded) if m.group().strip()]
-        choices = [folded[start:end].lower() for start, end in sentences]
+    def fuzzy(self, words: str, limit: int) -> list[Passage]:
+        text, needle = self.source.text, _lower(words)
+        choices = [_lower(text[start:end]) for start, end in self.sentences]
         best = process.extract(
             needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit
         )
         passages = []
         for _, score, index in best:
-            start, end = sentences[index]
+            start, end = self.sentences[index]
             aligned = fuzz.partial_ratio_alignment(needle, choices[index])
             if aligned is not None:
                 start, end = start + aligned.dest_start, start + aligned.dest_end
-                start, end = widen_to_words(folded, start + (folded[start] == " "), end)
-            passages.append(self._passage(self.text.original_span(start, end), score))
+                start, end = widen_to_words(text, start + text[start].isspace(), end)
+            passages.append(self._passage((start, end), score))
         return passages
 
     def _passage(self, span: tuple[int, int], score: float) -> Passage:
@@ -144,6 +148,20 @@ class _Searcher:
         )
 
 
+def _whole_words(pattern: str) -> str:
+    """pattern, not matched inside a word: "with" does not find "withdrawal"."""
+    return rf"(?<!\w){pattern}(?!\w)"
+
+
+def _lower(text: str) -> str:
+    """Lower case, keeping every offset: the rare letter whose lower case is longer (the
+    dotted capital I) is left as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def _quote_around(
     text: str, sentences: list[tuple[int, int]], span: tuple[int, int]
 ) -> tuple[int, int]:
@@ -155,6 +173,7 @@ def _quote_around(
     start, end = sentences[first][0], sentences[last][1]
     if len(_WORD.findall(text, start, end)) > LONG_SENTENCE_WORDS:
         start, end = _clause(text, (start, end), span)
+    start, end = _trim(text, (start, end), span)
     while not _long_enough(text[start:end]) and (first > 0 or last < len(sentences) - 1):
         if last < len(sentences) - 1:
             last += 1
@@ -162,7 +181,8 @@ def _quote_around(
         else:
             first -= 1
             start = sentences[first][0]
-    return _trim(text, start, end)
+        start, end = _trim(text, (start, end), span)
+    return start, end
 
 
 def _clause(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
@@ -181,11 +201,13 @@ def _clause(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tupl
     return bounds[first], bounds[last]
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Without the clause punctuation and list bullets at either end."""
-    while start < end and not (text[start].isalnum() or text[start] in "\"'“‘("):
+def _trim(text: str, quote: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
+    """quote without the list bullets and clause punctuation at its ends, but never
+    cutting into the matched span."""
+    start, end = quote
+    while start < min(end, span[0]) and text[start] in _DROPPED:
         start += 1
-    while end > start and text[end - 1] in " \t\n,;:-–—":
+    while end > max(start, span[1]) and text[end - 1] in _DROPPED:
         end -= 1
     return start, end
 

@@ -21,6 +21,7 @@ class Options:
     paper: Paper | None = None
     layout: str | None = None
     pdf_variant: str | None = None
+    write: bool = True  # False: the outputs are returned, not written (a preview's page)
 
     def output_folder(self, project: Path) -> Path:
         """Where outputs go: never among the project's inputs, nor into another project."""

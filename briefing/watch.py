@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from .diagnostics import BriefingError
-from .options import Options
+from .options import INPUT_FOLDERS, Options
+from .project import BRIEF
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 # What the fork server imports once, so that every build starts warm.
@@ -42,14 +43,18 @@ def _build_in_child(root: Path, options: Options) -> None:
 
 
 def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
-    """The project files among paths, relative to root; output and editor files left out."""
+    """The project's inputs among paths, relative to root: brief.md and what is in its
+    input folders, but for editors' files; outputs and anything else left out."""
     names = []
     for raw in paths:
         path = Path(raw).resolve()
         if path.is_relative_to(outdir.resolve()) or path.name.endswith(IGNORED_SUFFIXES):
             continue
-        relative = path.relative_to(root.resolve()) if path.is_relative_to(root.resolve()) else path
-        if not any(part.startswith(".") for part in relative.parts):
+        if not path.is_relative_to(root.resolve()):
+            continue
+        relative = path.relative_to(root.resolve())
+        is_input = relative.parts[0] in INPUT_FOLDERS or relative == Path(BRIEF)
+        if is_input and not any(part.startswith(".") for part in relative.parts):
             names.append(str(relative))
     return sorted(set(names))
 

@@ -16,9 +16,10 @@ from briefing.watch import changed_inputs
 from .conftest import BRIEF, MakeProject
 
 
-def test_changed_inputs_leave_out_outputs_and_editor_files(tmp_path: Path) -> None:
+def test_changed_inputs_leave_out_outputs_editor_files_and_other_files(tmp_path: Path) -> None:
     paths = [tmp_path / "brief.md", tmp_path / "dist" / "brief.pdf", tmp_path / "brief.md~",
-             tmp_path / ".git" / "index", tmp_path / "seeds" / "a.txt"]  # fmt: skip
+             tmp_path / ".git" / "index", tmp_path / "seeds" / "a.txt",
+             tmp_path / "notes.txt", tmp_path / "tests" / "test_x.py"]  # fmt: skip
     assert changed_inputs(tmp_path, tmp_path / "dist", map(str, paths)) == [
         "brief.md",
         "seeds/a.txt",

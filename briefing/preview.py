@@ -1,0 +1,282 @@
+"""`briefing preview`: the HTML brief served on 127.0.0.1, rebuilt on every change, open
+pages told by server-sent events to reload; the PDF typeset behind it.
+
+The page is built in this process (warm, about 0.2 s on the default brief) and served from
+memory with the reload script added; dist/ is written only by the full build that follows
+in a child process, so dist/brief.html never carries the script. A change made while the
+PDF is typesetting stops that build and starts the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict, dataclass, field
+from importlib.resources import files
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .diagnostics import BriefingError, BuildFailed, Diagnostic
+from .options import Options
+from .watch import WARM, changed_inputs
+
+LOCAL = "127.0.0.1"
+NO_STORE = {"Cache-Control": "no-store"}
+PDF_FILE = "brief.pdf"
+_EMPTY_PAGE = b"<!DOCTYPE html><html lang='en'><title>briefing preview</title><body></body></html>"
+
+
+@dataclass
+class State:
+    """What open pages are told: the build their page should show, its problems, the PDF."""
+
+    version: int = 0  # counts the successful page builds; a page of an older one reloads
+    failed: bool = False
+    problems: list[dict[str, str]] = field(default_factory=list)
+    pdf: str = "waiting"  # typesetting, current, failed, or outdated (the brief has errors)
+
+    def message(self) -> str:
+        return f"data: {json.dumps(asdict(self))}\n\n"
+
+
+def _problems(diagnostics: list[Diagnostic]) -> list[dict[str, str]]:
+    return [
+        {"where": str(d.location), "severity": d.severity, "message": d.message, "hint": d.hint}
+        for d in diagnostics
+    ]
+
+
+class Preview:
+    """The page, the state and the listeners of one previewed project."""
+
+    def __init__(self, root: Path, options: Options, echo: Callable[[str], None]) -> None:
+        self.root, self.options, self.echo = root, options, echo
+        self.outdir = options.output_folder(root)
+        self.page = _EMPTY_PAGE
+        self.state = State()
+        self.listeners: set[asyncio.Queue[str]] = set()
+        self.typesetting: _PdfBuild | None = None
+        self.finishing: asyncio.Task[None] | None = None  # waits for typesetting to end
+        self.closing = asyncio.Event()
+        self.script = files("briefing").joinpath("preview.js").read_text(encoding="utf-8")
+
+    def publish(self) -> None:
+        for queue in self.listeners:
+            queue.put_nowait(self.state.message())
+
+    async def rebuild(self, changed: str = "") -> None:
+        """Build the page now, then the full build (PDF, HTML and JSON into dist/) behind."""
+        if self.typesetting:
+            self.typesetting.stop()
+        start = time.perf_counter()
+        page, problems = await asyncio.to_thread(_build_page, self.root, self.options)
+        seconds = f"{time.perf_counter() - start:.2f} s"
+        self.state.problems = _problems(problems)
+        self.state.failed = page is None
+        for problem in problems:
+            self.echo(str(problem))
+        if page is None:
+            self.state.pdf = "outdated" if self.state.version else "waiting"
+            self.echo(f"{changed}page failed in {seconds}; the open pages show why")
+            self.publish()
+            return
+        self.page = page
+        self.state.version += 1
+        self.state.pdf = "typesetting"
+        self.publish()
+        self.echo(f"{changed}page rebuilt in {seconds}; typesetting the PDF")
+        # Starting the process waits on the fork server, which takes 2 s to start: not here.
+        self.typesetting = await asyncio.to_thread(_PdfBuild, self.root, self.options)
+        self.finishing = asyncio.create_task(self.typesetting.finish(self))
+
+    async def watch(self) -> None:
+        import watchfiles
+
+        await self.rebuild()
+        async for changes in watchfiles.awatch(
+            self.root, debounce=200, step=20, stop_event=self.closing
+        ):
+            names = changed_inputs(self.root, self.outdir, (path for _, path in changes))
+            if not self.root.is_dir():
+                self.echo(f"{self.root}: the project folder is gone; stopping")
+                self.closing.set()
+                return
+            if names:
+                await self.rebuild(f"changed: {', '.join(names)}; ")
+
+    # The web application
+
+    async def index(self, request: Request) -> Response:
+        script = f'<script data-version="{self.state.version}">{self.script}</script>'.encode()
+        head, _, tail = self.page.rpartition(b"</body>")
+        page = head + script + b"</body>" + tail if head else self.page + script
+        return HTMLResponse(page, headers=NO_STORE)
+
+    async def pdf(self, request: Request) -> Response:
+        path = self.outdir / PDF_FILE
+        if not path.is_file():
+            return Response(f"no PDF yet: {self.state.pdf}", 404, headers=NO_STORE)
+        return FileResponse(path, media_type="application/pdf", headers=NO_STORE)
+
+    async def events(self, request: Request) -> Response:
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        queue.put_nowait(self.state.message())
+        self.listeners.add(queue)
+
+        async def stream() -> AsyncIterator[str]:
+            try:
+                while not self.closing.is_set():
+                    try:
+                        yield await asyncio.wait_for(queue.get(), timeout=1)
+                    except TimeoutError:
+                        yield ": keep-alive\n\n"
+            finally:
+                self.listeners.discard(queue)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers=NO_STORE)
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/", self.index),
+                Route(f"/{PDF_FILE}", self.pdf),
+                Route("/events", self.events),
+            ]
+        )
+
+
+def _build_page(root: Path, options: Options) -> tuple[bytes | None, list[Diagnostic]]:
+    """The HTML page, or None, and the diagnostics of building it."""
+    from .build import build
+
+    try:
+        result = build(root, Options(options.outdir, ("html",), write=False))
+    except BuildFailed as failure:
+        return None, list(failure.diagnostics)
+    except BriefingError as error:
+        from .diagnostics import Location
+
+        return None, [Diagnostic(Location(str(root)), "error", str(error))]
+    return result.files["brief.html"], list(result.diagnostics)
+
+
+class _PdfBuild:
+    """The full build, in a child process of a warm fork server; stopped by a newer one."""
+
+    def __init__(self, root: Path, options: Options) -> None:
+        context = multiprocessing.get_context("forkserver")
+        self.receiving, sending = context.Pipe(duplex=False)
+        self.process = context.Process(target=_full_build, args=(root, options, sending))
+        self.process.start()
+        sending.close()
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+    async def finish(self, preview: Preview) -> None:
+        start = time.perf_counter()
+        await asyncio.to_thread(self.process.join)
+        if self.stopped:
+            return
+        try:
+            problems: list[Diagnostic] = self.receiving.recv() if self.receiving.poll() else []
+        except EOFError:  # it ended without a word
+            problems = []
+        seconds = f"{time.perf_counter() - start:.1f} s"
+        if self.process.exitcode == 0:
+            preview.state.pdf = "current"
+            preview.echo(f"PDF typeset in {seconds}: {preview.outdir / PDF_FILE}")
+        else:
+            preview.state.pdf = "failed"
+            preview.state.problems = _problems(problems)
+            for problem in problems:
+                preview.echo(str(problem))
+            preview.echo(f"PDF failed in {seconds}")
+        preview.publish()
+
+
+def _full_build(root: Path, options: Options, sending: Connection) -> None:
+    """In the child: build every output into dist/; send the diagnostics if it fails."""
+    from .build import build
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so temporary files go too
+    try:
+        build(root, options)
+    except BuildFailed as failure:
+        sending.send([d for d in failure.diagnostics if d.severity == "error"])
+        sys.exit(1)
+    except BriefingError as error:
+        from .diagnostics import Location
+
+        sending.send([Diagnostic(Location(str(root)), "error", str(error))])
+        sys.exit(1)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a BriefingError that says why not."""
+    try:
+        sock = socket.create_server((host, port))
+    except OSError as error:
+        if error.errno == 98:  # EADDRINUSE
+            raise BriefingError(
+                f"{host}:{port} is in use (another preview?); choose another port with --port"
+            ) from None
+        raise BriefingError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return sock
+
+
+def preview(
+    root: Path,
+    options: Options,
+    sock: socket.socket,
+    echo: Callable[[str], None],
+    opened: Callable[[str], Any] | None = None,
+) -> None:
+    """Serve until interrupted (Ctrl-C) or until the project folder goes."""
+    import uvicorn
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WARM)
+    for module in ("briefing.build", "briefing.figures", "matplotlib.figure"):
+        __import__(module)  # the page is built here: warm, and the figure drawn in-process
+
+    async def serve() -> None:
+        state = Preview(root, options, echo)
+        config = uvicorn.Config(
+            state.app(), log_level="warning", timeout_graceful_shutdown=1, lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        watching = asyncio.create_task(state.watch())
+        watching.add_done_callback(lambda _: setattr(server, "should_exit", True))
+        host, port = sock.getsockname()[:2]
+        url = f"http://{host}:{port}/"
+        echo(f"previewing {root} at {url} (Ctrl-C to stop)")
+        if opened:
+            opened(url)
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            state.closing.set()
+            if state.typesetting:
+                state.typesetting.stop()
+            await asyncio.gather(watching, return_exceptions=True)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn stops, then raises it
+        asyncio.run(serve())
+    echo("stopped previewing")
