@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .diagnostics import BriefingError, BuildFailed, Diagnostic
+from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location
 from .options import Options
 from .watch import WARM, changed_inputs
 
@@ -103,19 +103,29 @@ class Preview:
         self.finishing = asyncio.create_task(self.typesetting.finish(self))
 
     async def watch(self) -> None:
+        """Rebuild on every change to the inputs, until closing or the project goes."""
         import watchfiles
 
-        await self.rebuild()
-        async for changes in watchfiles.awatch(
-            self.root, debounce=200, step=20, stop_event=self.closing
-        ):
-            names = changed_inputs(self.root, self.outdir, (path for _, path in changes))
-            if not self.root.is_dir():
-                self.echo(f"{self.root}: the project folder is gone; stopping")
-                self.closing.set()
-                return
-            if names:
-                await self.rebuild(f"changed: {', '.join(names)}; ")
+        # The watcher yields an empty set once it runs, and again after each quiet spell:
+        # the first build waits for it, so no change made during that build is missed.
+        started = False
+        with contextlib.suppress(FileNotFoundError):  # the project went before the watcher
+            async for changes in watchfiles.awatch(
+                self.root,
+                debounce=200,
+                step=20,
+                rust_timeout=300,
+                yield_on_timeout=True,
+                stop_event=self.closing,
+            ):
+                if not self.root.is_dir():
+                    break
+                names = changed_inputs(self.root, self.outdir, (path for _, path in changes))
+                if not started or names:
+                    await self.rebuild(f"changed: {', '.join(names)}; " if started else "")
+                    started = True
+        if not self.root.is_dir():
+            self.echo(f"{self.root}: the project folder is gone; stopping")
 
     # The web application
 
@@ -167,10 +177,14 @@ def _build_page(root: Path, options: Options) -> tuple[bytes | None, list[Diagno
     except BuildFailed as failure:
         return None, list(failure.diagnostics)
     except BriefingError as error:
-        from .diagnostics import Location
-
-        return None, [Diagnostic(Location(str(root)), "error", str(error))]
+        return None, [_failure(root, error)]
     return result.files["brief.html"], list(result.diagnostics)
+
+
+def _failure(root: Path, error: BriefingError) -> Diagnostic:
+    """A failure that is not the project's diagnostics (a folder gone, say) as one."""
+    message = str(error).removeprefix(f"{root}: ")
+    return Diagnostic(Location(str(root)), "error", message)
 
 
 class _PdfBuild:
@@ -223,9 +237,7 @@ def _full_build(root: Path, options: Options, sending: Connection) -> None:
         sending.send([d for d in failure.diagnostics if d.severity == "error"])
         sys.exit(1)
     except BriefingError as error:
-        from .diagnostics import Location
-
-        sending.send([Diagnostic(Location(str(root)), "error", str(error))])
+        sending.send([_failure(root, error)])
         sys.exit(1)
 
 
