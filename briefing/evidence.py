@@ -35,6 +35,29 @@ _TRANSLATE = str.maketrans(
     }
 )
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+# Each folded character, with the characters that fold to it.
+_FOLDED_FROM: dict[str, str] = {}
+for _code, _folded in _TRANSLATE.items():
+    if _folded:
+        _FOLDED_FROM[str(_folded)] = _FOLDED_FROM.get(str(_folded), str(_folded)) + chr(_code)
+
+
+def folding_pattern(needle: str) -> str:
+    """A regular expression for the original texts whose folded form holds needle (folded
+    already): the same quote, apostrophe and dash variants and white space, for searching
+    a long text without folding it first. Compatibility forms (ligatures, full-width
+    letters) are left to FoldedText."""
+    parts = []
+    for char in needle:
+        if char == " ":
+            parts.append(rf"[\s{_INVISIBLE}]+")
+        elif char in _FOLDED_FROM:
+            parts.append(f"[{re.escape(_FOLDED_FROM[char])}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
 _HAS_COMBINING = re.compile("[\u0300-\u036f]")
 
 

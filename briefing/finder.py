@@ -16,21 +16,22 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from .citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS
-from .evidence import FoldedText, fold, widen_to_words
+from .evidence import fold, folding_pattern, widen_to_words
 from .model import Source
 
 FUZZY_CUTOFF = 75  # rapidfuzz's partial ratio, 0-100: below it a sentence is not a match
 LONG_SENTENCE_WORDS = 30  # a longer sentence is cited by the clause around the match
 SHORTEST_CLAUSE_WORDS = 6
 
-# A sentence ends at its stop, at the end of a line unless the next line goes on in lower
-# case (text wrapped by hand, or in a PDF), or at a blank line.
-_SENTENCE = re.compile(
-    r"""\S.*?(?:[.!?…]+["'”’)\]]*(?=\s|\Z)|(?=\n(?![ \t]*[a-z0-9(]))|\Z)""", re.DOTALL
-)
+# A sentence ends after its stop, or at the end of its line unless the next line goes on in
+# lower case (text wrapped by hand, or in a PDF).
+_SENTENCE_END = re.compile(r"""(?P<stop>[.!?…]+["'”’)\]]*(?=\s|\Z))|\n(?![ \t]*[a-z0-9(])""")
+_NEARBY = 3000  # characters either side of a match that may hold its sentence
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
 _WORD = re.compile(r"\w+")
 _DROPPED = frozenset(" \t\n•◦▪·*+-–—,;:")
+
+Hit = tuple[Source, tuple[int, int], float]  # a source, the span matched, the similarity
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,13 @@ def find_passages(sources: list[Source], words: str, limit: int = 10) -> list[Pa
     needle = fold(words)
     if not needle:
         return []
-    found = [p for s in sources for p in _Searcher(s).exact(needle)]
-    if not found:
-        found = [p for s in sources for p in _Searcher(s).fuzzy(needle, limit)]
-        found.sort(key=lambda p: -p.score)
-    found.sort(key=lambda p: p.furniture is not None)  # stable: keeps the order within
-    return found[:limit]
+    pattern = re.compile(_whole_words(folding_pattern(needle)), re.IGNORECASE)
+    hits = [(s, m.span(), 100.0) for s in sources for m in pattern.finditer(s.text)]
+    if not hits:
+        hits = [hit for source in sources for hit in _similar(source, needle, limit)]
+        hits.sort(key=lambda hit: -hit[2])
+    hits.sort(key=lambda hit: hit[0].furniture_only(hit[1]) is not None)  # stable
+    return [_passage(*hit) for hit in hits[:limit]]
 
 
 def where(passage: Passage) -> str:
@@ -106,46 +108,59 @@ def passage_json(passage: Passage) -> dict[str, Any]:
     }
 
 
-class _Searcher:
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.line_starts = [0, *(m.end() for m in re.finditer("\n", source.text))]
-        self.sentences = [m.span() for m in _SENTENCE.finditer(source.text)]
+def _similar(source: Source, needle: str, limit: int) -> list[Hit]:
+    """The sentences of source most like needle, each with the span of its likest words."""
+    text, needle = source.text, _lower(needle)
+    sentences = _sentences(text, 0, len(text))
+    choices = [_lower(text[start:end]) for start, end in sentences]
+    best = process.extract(
+        needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit
+    )
+    hits = []
+    for _, score, index in best:
+        start, end = sentences[index]
+        aligned = fuzz.partial_ratio_alignment(needle, choices[index])
+        if aligned is not None:
+            start, end = start + aligned.dest_start, start + aligned.dest_end
+            start, end = widen_to_words(text, start + text[start].isspace(), end)
+        hits.append((source, (start, end), score))
+    return hits
 
-    def exact(self, words: str) -> list[Passage]:
-        text = FoldedText(self.source.text)
-        pattern = re.compile(_whole_words(re.escape(words)), re.IGNORECASE)
-        spans = (text.original_span(*m.span()) for m in pattern.finditer(text.folded))
-        return [self._passage(span, 100.0) for span in spans]
 
-    def fuzzy(self, words: str, limit: int) -> list[Passage]:
-        text, needle = self.source.text, _lower(words)
-        choices = [_lower(text[start:end]) for start, end in self.sentences]
-        best = process.extract(
-            needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit
-        )
-        passages = []
-        for _, score, index in best:
-            start, end = self.sentences[index]
-            aligned = fuzz.partial_ratio_alignment(needle, choices[index])
-            if aligned is not None:
-                start, end = start + aligned.dest_start, start + aligned.dest_end
-                start, end = widen_to_words(text, start + text[start].isspace(), end)
-            passages.append(self._passage((start, end), score))
-        return passages
+def _passage(source: Source, span: tuple[int, int], score: float) -> Passage:
+    furniture = source.furniture_only(span)
+    text = source.text
+    nearby = _sentences(
+        text, text.rfind("\n", 0, max(span[0] - _NEARBY, 0)) + 1, min(span[1] + _NEARBY, len(text))
+    )
+    return Passage(
+        source=source,
+        span=span,
+        quote_span=_quote_around(text, nearby, span),
+        line=text.count("\n", 0, span[0]) + 1,
+        page=source.page_of(span[0]),
+        score=score,
+        furniture=furniture.detail if furniture else None,
+    )
 
-    def _passage(self, span: tuple[int, int], score: float) -> Passage:
-        source = self.source
-        furniture = source.furniture_only(span)
-        return Passage(
-            source=source,
-            span=span,
-            quote_span=_quote_around(source.text, self.sentences, span),
-            line=bisect.bisect_right(self.line_starts, span[0]),
-            page=source.page_of(span[0]),
-            score=score,
-            furniture=furniture.detail if furniture else None,
-        )
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of text[start:end], without the white space around them."""
+    spans = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end() if match["stop"] else match.start()
+        spans.append(_stripped(text, start, stop))
+        start = match.end()
+    spans.append(_stripped(text, start, end))
+    return [(a, b) for a, b in spans if a < b]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _whole_words(pattern: str) -> str:

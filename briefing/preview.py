@@ -78,10 +78,14 @@ class Preview:
             queue.put_nowait(self.state.message())
 
     async def rebuild(self, changed: str = "") -> None:
-        """Build the page now, then the full build (PDF, HTML and JSON into dist/) behind."""
+        """Build the page here and, at the same time on the other core, the full build
+        (PDF, HTML and JSON into dist/) in a child; the page is served as soon as it is
+        ready, the child stopped if the page fails."""
         if self.typesetting:
             self.typesetting.stop()
         start = time.perf_counter()
+        # Starting the child waits on the fork server (2 s at first): in a thread too.
+        starting = asyncio.create_task(asyncio.to_thread(_PdfBuild, self.root, self.options))
         page, problems = await asyncio.to_thread(_build_page, self.root, self.options)
         seconds = f"{time.perf_counter() - start:.2f} s"
         self.state.problems = _problems(problems)
@@ -91,16 +95,17 @@ class Preview:
         if page is None:
             self.state.pdf = "outdated" if self.state.version else "waiting"
             self.echo(f"{changed}page failed in {seconds}; the open pages show why")
-            self.publish()
-            return
-        self.page = page
-        self.state.version += 1
-        self.state.pdf = "typesetting"
+        else:
+            self.page = page
+            self.state.version += 1
+            self.state.pdf = "typesetting"
+            self.echo(f"{changed}page rebuilt in {seconds}; typesetting the PDF")
         self.publish()
-        self.echo(f"{changed}page rebuilt in {seconds}; typesetting the PDF")
-        # Starting the process waits on the fork server, which takes 2 s to start: not here.
-        self.typesetting = await asyncio.to_thread(_PdfBuild, self.root, self.options)
-        self.finishing = asyncio.create_task(self.typesetting.finish(self))
+        self.typesetting = await starting
+        if page is None:
+            self.typesetting.stop()
+        else:
+            self.finishing = asyncio.create_task(self.typesetting.finish(self, start))
 
     async def watch(self) -> None:
         """Rebuild on every change to the inputs, until closing or the project goes."""
@@ -204,8 +209,7 @@ class _PdfBuild:
             self.process.terminate()
         self.process.join()
 
-    async def finish(self, preview: Preview) -> None:
-        start = time.perf_counter()
+    async def finish(self, preview: Preview, start: float) -> None:
         await asyncio.to_thread(self.process.join)
         if self.stopped:
             return
