@@ -2,15 +2,16 @@
 pages told by server-sent events to reload; the PDF typeset behind it.
 
 The page is built in this process (warm, about 0.2 s on the default brief) and served from
-memory with the reload script added; dist/ is written only by the full build that follows
-in a child process, so dist/brief.html never carries the script. A change made while the
-PDF is typesetting stops that build and starts the next.
+memory with the reload script added; dist/ is written only by the full build that runs
+beside it in a child process, so dist/brief.html never carries the script. A change made
+while the PDF is typesetting stops that build and starts the next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import multiprocessing
 import signal
@@ -33,7 +34,6 @@ from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location
 from .options import Options
 from .watch import WARM, changed_inputs
 
-LOCAL = "127.0.0.1"
 NO_STORE = {"Cache-Control": "no-store"}
 PDF_FILE = "brief.pdf"
 _EMPTY_PAGE = b"<!DOCTYPE html><html lang='en'><title>briefing preview</title><body></body></html>"
@@ -69,7 +69,8 @@ class Preview:
         self.state = State()
         self.listeners: set[asyncio.Queue[str]] = set()
         self.typesetting: _PdfBuild | None = None
-        self.finishing: asyncio.Task[None] | None = None  # waits for typesetting to end
+        # The task that waits for typesetting to end (held: the loop keeps only weak ones).
+        self.finishing: asyncio.Task[None] | None = None
         self.closing = asyncio.Event()
         self.script = files("briefing").joinpath("preview.js").read_text(encoding="utf-8")
 
@@ -250,7 +251,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         sock = socket.create_server((host, port))
     except OSError as error:
-        if error.errno == 98:  # EADDRINUSE
+        if error.errno == errno.EADDRINUSE:
             raise BriefingError(
                 f"{host}:{port} is in use (another preview?); choose another port with --port"
             ) from None
@@ -291,7 +292,9 @@ def preview(
             state.closing.set()
             if state.typesetting:
                 state.typesetting.stop()
-            await asyncio.gather(watching, return_exceptions=True)
+            (outcome,) = await asyncio.gather(watching, return_exceptions=True)
+            if isinstance(outcome, Exception):  # a bug: said in one line, not a traceback
+                echo(f"preview stopped by an unexpected error: {outcome!r}")
 
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn stops, then raises it
         asyncio.run(serve())

@@ -11,7 +11,7 @@ from collections import Counter
 
 from .citations import SOURCE_ID
 from .diagnostics import Diagnostics, Location, suggest
-from .findings import find_findings
+from .findings import cached_findings
 from .model import PartialDate, Project, Source, SourceEntry
 from .project import SOURCES
 from .readers.base import SourceFile
@@ -149,7 +149,7 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         read.sha256,
         text,
         len(_WORD.findall(text)),
-        find_findings(text, read.extracted.furniture, read.page_rules),
+        cached_findings(text, read.extracted.furniture, read.page_rules),
         read.extracted.pages,
         read.reader,
     )

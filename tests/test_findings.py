@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from briefing.build import check
 from briefing.diagnostics import BuildFailed
-from briefing.findings import find_findings
+from briefing.findings import cached_findings, find_findings
 
 from .conftest import REPO, MakeProject
 
@@ -101,3 +104,18 @@ def test_citing_page_furniture_is_an_error(make_project: MakeProject) -> None:
         "figures/timeline.yaml:6:16: error: quote is page furniture of source 'cranes', not its "
         "article text\n    found only in: row of buttons (line 2)"
     ]
+
+
+def test_findings_are_kept_in_the_cache_and_recomputed_when_it_is_spoilt(
+    private_cache: Path,
+) -> None:
+    computed = find_findings(UNSEEN)
+    assert cached_findings(UNSEEN) == computed
+    (kept,) = (private_cache / "findings").iterdir()
+    stored = json.loads(kept.read_text(encoding="utf-8"))
+    stored[0]["detail"] = "read from the cache"
+    kept.write_text(json.dumps(stored), encoding="utf-8")
+    assert cached_findings(UNSEEN)[0].detail == "read from the cache"
+    assert cached_findings(UNSEEN + "\nOne more line.")[0].detail != "read from the cache"
+    kept.write_text("{not json", encoding="utf-8")
+    assert cached_findings(UNSEEN) == computed

@@ -109,7 +109,7 @@ def test_pages_follow_edits_show_errors_and_keep_their_place(
         expect(overlay).to_be_visible(timeout=WAIT_MS)
         expect(overlay).to_contain_text(f"brief.md:{line}:")
         expect(overlay).to_contain_text("quote not found in source 'gazette-2024'")
-        expect(overlay).to_contain_text(f"closest passage")
+        expect(overlay).to_contain_text("closest passage")
     expect(first.locator("body")).to_contain_text("remain far apart on pay")  # the last good page
 
     server.edit(QUOTE.replace("summer", "autumn"), QUOTE)

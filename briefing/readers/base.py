@@ -111,11 +111,11 @@ def extract(reader: Reader, file: SourceFile, diagnostics: Diagnostics) -> Extra
         pass
     extracted = reader.read(file, diagnostics)
     if extracted is not None:
-        _store(cached, json.dumps(asdict(extracted), ensure_ascii=False))
+        store_cached(cached, json.dumps(asdict(extracted), ensure_ascii=False))
     return extracted
 
 
-def _store(path: Path, text: str) -> None:
+def store_cached(path: Path, text: str) -> None:
     """Write a cache file atomically; a cache that cannot be written is no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
