@@ -52,12 +52,17 @@ def progress_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
+QUIET = "briefing.quiet"  # in the click context's meta: -q, for the report of a failure
+
+
 def _progress(verbose: bool, quiet: bool) -> Progress:
-    """Stages shown with -v, or on a terminal once a build takes more than a second."""
+    """Stages shown with -v, or on a terminal once a build takes more than a second; -q
+    noted for the report of a failure."""
     from .progress import ShownProgress
 
     if verbose and quiet:
         raise click.UsageError("-v and -q contradict each other; choose one")
+    click.get_current_context().meta[QUIET] = quiet
     if verbose or (not quiet and sys.stderr.isatty()):
         return ShownProgress(verbose)
     return Progress()
@@ -70,7 +75,8 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except BriefingError as error:
-            raise click.ClickException(explain(error, ctx.invoked_subcommand or "")) from None
+            message = explain(error, ctx.invoked_subcommand or "", ctx.meta.get(QUIET, False))
+            raise click.ClickException(message) from None
 
 
 @click.group(cls=_Commands)

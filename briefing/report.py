@@ -20,10 +20,11 @@ def report(diagnostics: Diagnostics, quiet: bool = False) -> None:
         click.echo(str(diagnostic), err=True)
 
 
-def explain(error: BriefingError, action: str) -> str:
-    """The one-line message for a failed command, after printing the diagnostics behind it."""
+def explain(error: BriefingError, action: str, quiet: bool = False) -> str:
+    """The one-line message for a failed command, after printing the diagnostics behind it
+    (quiet: the errors alone)."""
     if isinstance(error, BuildFailed):
-        report(error.diagnostics)
+        report(error.diagnostics, quiet)
         return f"{action} failed: {error}"
     return str(error)
 
