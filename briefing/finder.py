@@ -11,15 +11,16 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
 from .citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS
-from .evidence import fold, folding_pattern, widen_to_words
+from .evidence import fold, folding_pattern
 from .model import Source
 
-FUZZY_CUTOFF = 75  # rapidfuzz's partial ratio, 0-100: below it a sentence is not a match
+LIKE_CUTOFF = 80  # rapidfuzz's ratio of two words, 0-100: below it they are not alike
+SIMILAR_CUTOFF = 50  # the share of the words (by length) a similar sentence must hold
 LONG_SENTENCE_WORDS = 30  # a longer sentence is cited by the clause around the match
 SHORTEST_CLAUSE_WORDS = 6
 
@@ -29,9 +30,18 @@ _SENTENCE_END = re.compile(r"""(?P<stop>[.!?…]+["'”’)\]]*(?=\s|\Z))|\n(?![
 _NEARBY = 3000  # characters either side of a match that may hold its sentence
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
 _WORD = re.compile(r"\w+")
+_QUOTES = "\"'“”‘’«»"
 _DROPPED = frozenset(" \t\n•◦▪·*+-–—,;:")
 
-Hit = tuple[Source, tuple[int, int], float]  # a source, the span matched, the similarity
+
+class Hit(NamedTuple):
+    source: Source
+    marks: tuple[tuple[int, int], ...]  # the words matched, in order
+    score: float  # 100 for the phrase; else the share of the words found
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.marks[0][0], self.marks[-1][1]
 
 
 @dataclass(frozen=True)
@@ -39,12 +49,17 @@ class Passage:
     """A match: where it is, the sentence around it, and the citation that quotes it."""
 
     source: Source
-    span: tuple[int, int]  # the matched words, in the source's text
+    marks: tuple[tuple[int, int], ...]  # the matched words, in the source's text
     quote_span: tuple[int, int]  # what the citation quotes
     line: int
     page: int | None
-    score: float  # 100 for the phrase itself
+    exact: bool  # the phrase itself, or a sentence like it
+    score: float  # 100 for the phrase; else the share of its words found, by length
     furniture: str | None  # the page furniture it stands in, which cannot be quoted alone
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.marks[0][0], self.marks[-1][1]
 
     @property
     def quote(self) -> str:
@@ -61,16 +76,26 @@ class Passage:
 def find_passages(sources: list[Source], words: str, limit: int = 10) -> list[Passage]:
     """The passages matching words: the phrase, else the nearest sentences; article text
     before page furniture, at most limit."""
+    words = words.strip()
+    if len(words) > 2 and words[0] in _QUOTES and words[-1] in _QUOTES:
+        words = words[1:-1]  # a phrase typed in quotes is the phrase
     needle = fold(words)
     if not needle:
         return []
     pattern = re.compile(_whole_words(folding_pattern(needle)), re.IGNORECASE)
-    hits = [(s, m.span(), 100.0) for s in sources for m in pattern.finditer(s.text)]
-    if not hits:
+    hits = [Hit(s, (m.span(),), 100.0) for s in sources for m in pattern.finditer(s.text)]
+    exact = bool(hits)
+    if not exact:
         hits = [hit for source in sources for hit in _similar(source, needle, limit)]
-        hits.sort(key=lambda hit: -hit[2])
-    hits.sort(key=lambda hit: hit[0].furniture_only(hit[1]) is not None)  # stable
-    return [_passage(*hit) for hit in hits[:limit]]
+        hits.sort(key=lambda hit: -hit.score)
+    hits.sort(key=lambda hit: hit.source.furniture_only(hit.span) is not None)  # stable
+    passages: dict[tuple[str, str, int | None], Passage] = {}  # a passage repeated: once
+    for hit in hits:
+        passage = _passage(hit, exact)
+        passages.setdefault((hit.source.id, passage.quote, passage.page), passage)
+        if len(passages) == limit:
+            break
+    return list(passages.values())
 
 
 def where(passage: Passage) -> str:
@@ -82,14 +107,19 @@ def passage_lines(passage: Passage, mark: Callable[[str], str]) -> list[str]:
     """How find prints a passage: where, the quoted text with the matched words marked,
     and the citation."""
     text = passage.source.text
-    (start, end), (q0, q1) = passage.span, passage.quote_span
-    before, after = text[min(q0, start) : start], text[end : max(q1, end)]
-    marked = mark(text[start:end])
-    shown = " ".join(f"{before}{marked}{after}".split())
+    start, end = (
+        min(passage.quote_span[0], passage.span[0]),
+        max(passage.quote_span[1], passage.span[1]),
+    )
+    pieces = []
+    for mark_start, mark_end in passage.marks:
+        pieces += [text[start:mark_start], mark(text[mark_start:mark_end])]
+        start = mark_end
+    shown = " ".join(("".join(pieces) + text[start:end]).split())
     if passage.furniture:
         note = f"page furniture, {passage.furniture}: cannot be quoted alone"
         return [f"{where(passage)}: {note}", f"    {shown}"]
-    score = "" if passage.score == 100 else f" (similar, {passage.score:.0f}%)"
+    score = "" if passage.exact else f" (similar, {passage.score:.0f}%)"
     return [f"{where(passage)}{score}: {shown}", f"    {passage.citation}"]
 
 
@@ -101,6 +131,7 @@ def passage_json(passage: Passage) -> dict[str, Any]:
         "line": passage.line,
         "page": passage.page,
         "match": source.text[slice(*passage.span)],
+        "exact": passage.exact,
         "passage": " ".join(source.text[slice(*passage.quote_span)].split()),
         "citation": None if passage.furniture else passage.citation,
         "similarity": round(passage.score, 1),
@@ -109,25 +140,57 @@ def passage_json(passage: Passage) -> dict[str, Any]:
 
 
 def _similar(source: Source, needle: str, limit: int) -> list[Hit]:
-    """The sentences of source most like needle, each with the span of its likest words."""
-    text, needle = source.text, _lower(needle)
-    sentences = _sentences(text, 0, len(text))
-    choices = [_lower(text[start:end]) for start, end in sentences]
-    best = process.extract(
-        needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=limit
+    """The sentences of source that hold most of needle's words, or words like them (a
+    misspelling, another ending: "backed" finds "backing"), in any order; scored 0-100 by
+    the share of the words found, each word weighing by its length, so that "in" or "the"
+    count for little. The span is from the first word found to the last."""
+    lowered = _lower(source.text)
+    words = list(dict.fromkeys(_WORD.findall(_lower(needle))))
+    wanted = [w for w in words if len(w) > 2] or words  # "in", "of": everywhere, and little
+    vocabulary = set(_WORD.findall(lowered))
+    likeness = {word: _like(word, vocabulary) for word in wanted}
+    found = {w for like in likeness.values() for w in like}
+    if not found:
+        return []
+    alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+    ends = [match.end() for match in _SENTENCE_END.finditer(lowered)]
+    # Each word found, with what it scores for each of the words wanted (by length).
+    scores = {v: [len(w) * likeness[w].get(v, 0.0) for w in wanted] for v in found}
+    best: dict[int, list[float]] = {}  # by sentence: the best score of each word wanted
+    marks: dict[int, list[tuple[int, int]]] = {}
+    for match in re.finditer(rf"\b(?:{alternatives})\b", lowered):
+        sentence = bisect.bisect_right(ends, match.start())
+        row = best.setdefault(sentence, [0.0] * len(wanted))
+        row[:] = map(max, row, scores[match.group()])
+        marks.setdefault(sentence, []).append(match.span())
+    weight = sum(len(word) for word in wanted)
+    score = {sentence: sum(row) / weight for sentence, row in best.items()}
+    # The best first; of equal ones, those with more of the words, closer together.
+    ranked = sorted(
+        score, key=lambda n: (-score[n], -len(marks[n]), marks[n][-1][1] - marks[n][0][0])
     )
-    hits = []
-    for _, score, index in best:
-        start, end = sentences[index]
-        aligned = fuzz.partial_ratio_alignment(needle, choices[index])
-        if aligned is not None:
-            start, end = start + aligned.dest_start, start + aligned.dest_end
-            start, end = widen_to_words(text, start + text[start].isspace(), end)
-        hits.append((source, (start, end), score))
-    return hits
+    return [
+        Hit(source, tuple(marks[n]), score[n]) for n in ranked[:limit] if score[n] >= SIMILAR_CUTOFF
+    ]
 
 
-def _passage(source: Source, span: tuple[int, int], score: float) -> Passage:
+def _like(word: str, vocabulary: set[str]) -> dict[str, float]:
+    """The words of vocabulary like word, each with its likeness (100: the word itself):
+    the same stem (all but the last two letters, at least four) or a misspelling."""
+    like = {
+        other: score
+        for other, score, _ in process.extract(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=LIKE_CUTOFF, limit=None
+        )
+    }
+    stem = word[: max(4, len(word) - 2)]
+    if len(word) > 4:
+        like |= {w: 90.0 for w in vocabulary if w.startswith(stem) and w not in like}
+    return like
+
+
+def _passage(hit: Hit, exact: bool) -> Passage:
+    source, span = hit.source, hit.span
     furniture = source.furniture_only(span)
     text = source.text
     nearby = _sentences(
@@ -135,11 +198,12 @@ def _passage(source: Source, span: tuple[int, int], score: float) -> Passage:
     )
     return Passage(
         source=source,
-        span=span,
+        marks=hit.marks,
         quote_span=_quote_around(text, nearby, span),
         line=text.count("\n", 0, span[0]) + 1,
         page=source.page_of(span[0]),
-        score=score,
+        exact=exact,
+        score=hit.score,
         furniture=furniture.detail if furniture else None,
     )
 
