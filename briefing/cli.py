@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 from collections.abc import Callable, Sized
@@ -149,13 +150,17 @@ def preview_command(
     typeset behind it into the output folder and served at /brief.pdf."""
     import webbrowser
 
+    from .output import locked
     from .preview import listen, preview
+    from .project import check_is_project
 
-    if not project.is_dir():
-        raise click.ClickException(f"{project}: not a folder")
+    check_is_project(project)
     options = Options(outdir)
-    options.output_folder(project)  # refuses a bad one before anything starts
     sock = listen(host, port)
+    with locked(options.output_folder(project)):  # a folder that cannot be written: now
+        pass
+    if not ipaddress.ip_address(sock.getsockname()[0]).is_loopback:
+        click.echo(f"note: serving on {host}: anyone who can reach this machine can read the brief")
     preview(project, options, sock, click.echo, webbrowser.open if open_browser else None)
 
 
@@ -169,10 +174,8 @@ def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, tim
     from .sources import findings_summary
 
     progress = _progress(verbose, quiet)
-    try:
+    with progress.running():
         result = check(project, progress)
-    finally:
-        progress.done()
     report(result.diagnostics, quiet)
     if timings:
         click.echo(timings_table(progress), err=True)
@@ -241,7 +244,9 @@ def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_js
         for passage in passages:
             click.echo("\n".join(passage_lines(passage, _marker())))
     if not passages:
-        raise click.ClickException(f"no passage of the sources matches '{' '.join(words)}'")
+        asked = " ".join(words)
+        asked = asked if len(asked) <= 60 else asked[:57] + "..."
+        raise click.ClickException(f"no passage of the sources matches '{asked}'")
 
 
 def _marker() -> Callable[[str], str]:
@@ -270,6 +275,8 @@ def _readable_sources(project: Path, only: tuple[str, ...]) -> list[Source]:
     diagnostics = Diagnostics()
     sources = ingest_sources(load_project(project, diagnostics), diagnostics)
     report(diagnostics, quiet=True)
+    if not sources:
+        raise click.ClickException(f"{project}: no source could be read (see above)")
     for ident in only:
         if ident not in sources:
             known = ", ".join(sources) or "none"

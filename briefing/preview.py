@@ -23,8 +23,10 @@ from dataclasses import asdict, dataclass, field
 from importlib.resources import files
 from multiprocessing.connection import Connection
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
@@ -35,6 +37,8 @@ from .options import Options
 from .watch import WARM, changed_inputs
 
 NO_STORE = {"Cache-Control": "no-store"}
+POLL_SECONDS = 0.2
+KEEP_ALIVE_SECONDS = 15
 PDF_FILE = "brief.pdf"
 _EMPTY_PAGE = b"<!DOCTYPE html><html lang='en'><title>briefing preview</title><body></body></html>"
 
@@ -153,12 +157,17 @@ class Preview:
         self.listeners.add(queue)
 
         async def stream() -> AsyncIterator[str]:
+            quiet = 0.0
             try:
-                while not self.closing.is_set():
+                while not self.closing.is_set():  # checked often: a stop must not wait on us
                     try:
-                        yield await asyncio.wait_for(queue.get(), timeout=1)
+                        yield await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
+                        quiet = 0.0
                     except TimeoutError:
-                        yield ": keep-alive\n\n"
+                        quiet += POLL_SECONDS
+                        if quiet >= KEEP_ALIVE_SECONDS:
+                            yield ": keep-alive\n\n"
+                            quiet = 0.0
             finally:
                 self.listeners.discard(queue)
 
@@ -170,6 +179,7 @@ class Preview:
                 Route("/", self.index),
                 Route(f"/{PDF_FILE}", self.pdf),
                 Route("/events", self.events),
+                Route("/favicon.ico", lambda request: Response(status_code=204)),
             ]
         )
 
@@ -236,6 +246,7 @@ def _full_build(root: Path, options: Options, sending: Connection) -> None:
     from .build import build
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so temporary files go too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the preview, which stops us
     try:
         build(root, options)
     except BuildFailed as failure:
@@ -267,8 +278,6 @@ def preview(
     opened: Callable[[str], Any] | None = None,
 ) -> None:
     """Serve until interrupted (Ctrl-C) or until the project folder goes."""
-    import uvicorn
-
     multiprocessing.get_context("forkserver").set_forkserver_preload(WARM)
     for module in ("briefing.build", "briefing.figures", "matplotlib.figure"):
         __import__(module)  # the page is built here: warm, and the figure drawn in-process
@@ -278,7 +287,7 @@ def preview(
         config = uvicorn.Config(
             state.app(), log_level="warning", timeout_graceful_shutdown=1, lifespan="off"
         )
-        server = uvicorn.Server(config)
+        server = _Server(config, state.closing)
         watching = asyncio.create_task(state.watch())
         watching.add_done_callback(lambda _: setattr(server, "should_exit", True))
         host, port = sock.getsockname()[:2]
@@ -296,6 +305,22 @@ def preview(
             if isinstance(outcome, Exception):  # a bug: said in one line, not a traceback
                 echo(f"preview stopped by an unexpected error: {outcome!r}")
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn stops, then raises it
+    # uvicorn catches Ctrl-C and SIGTERM, stops, and raises them again: both end here.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
     echo("stopped previewing")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which tells the event streams to end as soon as it is asked to
+    stop, so that open pages do not hold the stop up."""
+
+    def __init__(self, config: uvicorn.Config, closing: asyncio.Event) -> None:
+        super().__init__(config)
+        self.closing = closing
+        self.loop = asyncio.get_running_loop()
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.loop.call_soon_threadsafe(self.closing.set)
+        super().handle_exit(sig, frame)

@@ -40,6 +40,18 @@ class Progress:
             self.finished(name, self.timings[-1][1])
 
     @contextmanager
+    def running(self) -> Iterator[None]:
+        """Around a build: its last stage ends with it, or is dropped if it fails or is
+        interrupted (it did not end)."""
+        try:
+            yield
+        except BaseException:
+            self._stage = None
+            self.stopped()
+            raise
+        self.done()
+
+    @contextmanager
     def counting_pages(self) -> Iterator[None]:
         """While WeasyPrint runs inside, pass what it is doing on to typesetting()."""
         logger = logging.getLogger(WEASYPRINT_PROGRESS)
@@ -60,6 +72,9 @@ class Progress:
 
     def typesetting(self, news: str) -> None:
         """WeasyPrint has got this far."""
+
+    def stopped(self) -> None:
+        """The build stopped before its end."""
 
 
 class _PageCounter(logging.Handler):
@@ -98,10 +113,13 @@ class ShownProgress(Progress):
             self._status.start()
 
     def finished(self, name: str, seconds: float) -> None:
+        self.stopped()
+        self._say(f"{name:<16}{seconds:6.2f} s")
+
+    def stopped(self) -> None:
         if self._status is not None:
             self._status.stop()
             self._status = None
-        self._say(f"{name:<16}{seconds:6.2f} s")
 
     def typesetting(self, news: str) -> None:
         self._say(None)

@@ -72,8 +72,8 @@ def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     return data
 
 
-def load_project(root: Path, diagnostics: Diagnostics) -> Project:
-    """Read brief.md, the source register and its documents, and the timeline."""
+def check_is_project(root: Path) -> None:
+    """Raise BriefingError unless root is a folder with a brief or a source register."""
     if not root.is_dir():
         raise BriefingError(f"{root}: not a folder")
     if not (root / BRIEF).exists() and not (root / SOURCES).exists():
@@ -81,6 +81,11 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
             f"{root}: not a brief project (it has no {BRIEF} and no {SOURCES}); "
             "create one with 'briefing new DIR'"
         )
+
+
+def load_project(root: Path, diagnostics: Diagnostics) -> Project:
+    """Read brief.md, the source register and its documents, and the timeline."""
+    check_is_project(root)
     brief = read_text(root, BRIEF, diagnostics)
     sources_yaml = read_text(root, SOURCES, diagnostics)
     timeline_yaml = read_text(root, TIMELINE, diagnostics) if (root / TIMELINE).exists() else None

@@ -49,10 +49,8 @@ def build_and_report(
     from .build import build  # the pipeline loads only when there is something to do
 
     progress = progress or Progress()
-    try:
+    with progress.running():
         result = build(project, options, progress)
-    finally:
-        progress.done()
     report(result.diagnostics, quiet)
     for path in result.written if outputs and not quiet else ():
         click.echo(f"wrote {path}")

@@ -50,6 +50,8 @@ def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
         path = Path(raw).resolve()
         if path.is_relative_to(outdir.resolve()) or path.name.endswith(IGNORED_SUFFIXES):
             continue
+        if path.is_dir():  # a folder changes with what is in it, which is reported too
+            continue
         if not path.is_relative_to(root.resolve()):
             continue
         relative = path.relative_to(root.resolve())

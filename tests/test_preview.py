@@ -41,9 +41,9 @@ class Server:
         return next(n for n, line in enumerate(lines, start=1) if words in line)
 
 
-def start(project: Path, *args: str) -> Server:
+def start(project: Path, *args: str, port: int = 0) -> Server:
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing", "preview", str(project), "--port", "0", *args],
+        [sys.executable, "-m", "briefing", "preview", str(project), "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -192,3 +192,65 @@ def test_a_project_deleted_while_serving_stops_it_with_a_message(tmp_path: Path)
     output, _ = running.process.communicate(timeout=60)
     assert running.process.returncode == 0, output
     assert "the project folder is gone" in output and "Traceback" not in output
+
+
+def test_an_open_page_goes_on_with_a_restarted_preview_and_stopping_is_quiet(
+    server: Server, browser: Browser
+) -> None:
+    page = open_page(browser, server, [])
+    for n in range(3):  # the page's build is the fourth: a new preview starts counting again
+        server.edit("sides remain", f"sides remain ({n})")
+        expect(page.locator("body")).to_contain_text(f"sides remain ({n})", timeout=WAIT_MS)
+    output = stop(server)  # with the page's event stream open
+    assert "ERROR" not in output and "Traceback" not in output, output
+    badge = page.locator("briefing-preview .pdf")
+    expect(badge).to_have_attribute("data-state", "offline", timeout=WAIT_MS)
+
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    again = start(server.project, port=port)
+    try:
+        expect(page.locator("body")).to_contain_text("sides remain (2)", timeout=WAIT_MS)
+        again.edit("sides remain (2)", "sides remain, restarted,")
+        expect(page.locator("body")).to_contain_text("restarted", timeout=WAIT_MS)
+    finally:
+        stop(again)
+
+
+def test_warnings_are_shown_on_demand_without_hiding_the_page(
+    server: Server, browser: Browser
+) -> None:
+    page = open_page(browser, server, [])
+    toggle = page.locator("briefing-preview .toggle")
+    expect(toggle).to_be_hidden()
+    server.edit("subtitle:", "subtitel:")
+    expect(toggle).to_have_text("1 warning", timeout=WAIT_MS)
+    overlay = page.locator("briefing-preview .problems")
+    expect(overlay).to_be_hidden()
+    toggle.click()
+    expect(overlay).to_contain_text("1 warning; the page is current.")
+    expect(overlay).to_contain_text("brief.md:3:")
+    expect(overlay).to_contain_text("subtitel")
+    toggle.click()
+    expect(overlay).to_be_hidden()
+
+
+def test_a_folder_that_is_no_project_or_an_unwritable_output_is_refused_at_once(
+    tmp_path: Path,
+) -> None:
+    new_project(tmp_path / "brief")
+    (tmp_path / "empty").mkdir()
+    cases = [
+        ([str(tmp_path / "empty")], "not a brief project"),
+        ([str(tmp_path / "brief"), "-o", "/proc/briefing-out"], "cannot write the output folder"),
+        ([str(tmp_path / "brief"), "-o", str(tmp_path / "brief" / "seeds" / "out")], "seeds/"),
+    ]
+    for args, message in cases:
+        refused = subprocess.run(
+            [sys.executable, "-m", "briefing", "preview", *args, "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert refused.returncode == 1, refused
+        assert message in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+        assert refused.stdout == ""
