@@ -481,7 +481,7 @@ def test_a_pdf_is_extracted_once_and_then_read_from_the_cache(
     assert not any(private_cache.rglob("*"))
     first, second = check(root).brief.sources, check(root).brief.sources
     assert calls == ["seeds/blind.pdf"]
-    (cached,) = [p for p in private_cache.rglob("*") if p.is_file()]
+    (cached,) = [p for p in (private_cache / "extracted").rglob("*") if p.is_file()]
     assert cached.suffix == ".json"
     assert "Hello, here is some text without a meaning." in cached.read_text(encoding="utf-8")
     assert [(s.text, s.pages, s.findings) for s in first] == [
