@@ -279,7 +279,7 @@ def _readable_sources(project: Path, only: tuple[str, ...]) -> list[Source]:
         raise click.ClickException(f"{project}: no source could be read (see above)")
     for ident in only:
         if ident not in sources:
-            known = ", ".join(sources) or "none"
+            known = ", ".join(sources)
             raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
     return [s for sid, s in sources.items() if not only or sid in only]
 

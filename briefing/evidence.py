@@ -35,6 +35,7 @@ _TRANSLATE = str.maketrans(
     }
 )
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+_HAS_COMBINING = re.compile("[\u0300-\u036f]")
 # Each folded character, with the characters that fold to it.
 _FOLDED_FROM: dict[str, str] = {}
 for _code, _folded in _TRANSLATE.items():
@@ -45,8 +46,8 @@ for _code, _folded in _TRANSLATE.items():
 def folding_pattern(needle: str) -> str:
     """A regular expression for the original texts whose folded form holds needle (folded
     already): the same quote, apostrophe and dash variants and white space, for searching
-    a long text without folding it first. Compatibility forms (ligatures, full-width
-    letters) are left to FoldedText."""
+    a long text without folding it first; invisible characters (a soft hyphen) may stand
+    anywhere. Compatibility forms (ligatures, full-width letters) are left to FoldedText."""
     parts = []
     for char in needle:
         if char == " ":
@@ -55,10 +56,7 @@ def folding_pattern(needle: str) -> str:
             parts.append(f"[{re.escape(_FOLDED_FROM[char])}]")
         else:
             parts.append(re.escape(char))
-    return "".join(parts)
-
-
-_HAS_COMBINING = re.compile("[\u0300-\u036f]")
+    return f"[{_INVISIBLE}]*".join(parts)
 
 
 @functools.cache

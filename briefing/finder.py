@@ -143,7 +143,7 @@ def _similar(source: Source, needle: str, limit: int) -> list[Hit]:
     """The sentences of source that hold most of needle's words, or words like them (a
     misspelling, another ending: "backed" finds "backing"), in any order; scored 0-100 by
     the share of the words found, each word weighing by its length, so that "in" or "the"
-    count for little. The span is from the first word found to the last."""
+    count for little. Each word found is marked."""
     lowered = _lower(source.text)
     words = list(dict.fromkeys(_WORD.findall(_lower(needle))))
     wanted = [w for w in words if len(w) > 2] or words  # "in", "of": everywhere, and little
@@ -153,7 +153,7 @@ def _similar(source: Source, needle: str, limit: int) -> list[Hit]:
     if not found:
         return []
     alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
-    ends = [match.end() for match in _SENTENCE_END.finditer(lowered)]
+    ends = [match.end() for match in _SENTENCE_END.finditer(source.text)]  # case tells
     # Each word found, with what it scores for each of the words wanted (by length).
     scores = {v: [len(w) * likeness[w].get(v, 0.0) for w in wanted] for v in found}
     best: dict[int, list[float]] = {}  # by sentence: the best score of each word wanted

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from briefing.diagnostics import Diagnostics, Location
-from briefing.evidence import FoldedText, fold, verify_citations
+from briefing.evidence import FoldedText, fold, folding_pattern, verify_citations
 from briefing.model import Citation, CitationRef, PartialDate, Source, SourceEntry
 
 
@@ -142,3 +143,17 @@ def test_differences_are_words_in_context_never_stray_punctuation() -> None:
     assert messages[0].split("\n")[2:] == [
         "    the words agree; the punctuation differs from the source's"
     ]
+
+
+def test_the_folding_pattern_finds_in_the_original_what_folding_makes_equal() -> None:
+    originals = [
+        "the dockworkers’ union — next week",
+        "«quoted» and ‘single’ marks",
+        "a\u00a0non-breaking  and\ttabbed\nline",
+        "it′s 4% − 2%",
+        "soft\u00adhyphen",
+    ]
+    for original in originals:
+        found = re.search(folding_pattern(fold(original)), original)
+        assert found and found.group() == original.strip(), original
+    assert not re.search(folding_pattern(fold("the union’s")), "the unions")
