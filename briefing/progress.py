@@ -33,6 +33,7 @@ class Progress:
         self.started(name)
 
     def done(self) -> None:
+        """End the stage under way, if any."""
         if self._stage is not None:
             name, began = self._stage
             self._stage = None
