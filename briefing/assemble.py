@@ -88,10 +88,11 @@ def _passages(citations: tuple[Citation, ...], sources: dict[str, Source]) -> tu
     passages = []
     for group in ordered:
         first = group[0]
-        counters[first.source] = counters.get(first.source, 0) + 1
+        number = counters[first.source] = counters.get(first.source, 0) + 1
         passages.append(
             Passage(
-                anchor=f"p-{first.source}-{counters[first.source]}",
+                anchor=f"p-{first.source}-{number}",
+                label=f"{sources[first.source].entry.label}.{number}",
                 source=first.source,
                 quote=first.quote or "",
                 spans=first.spans,

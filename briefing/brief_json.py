@@ -57,6 +57,7 @@ def brief_json(brief: Brief) -> str:
         "citations": [
             {
                 "index": c.index,
+                "label": brief.label_of(c),
                 "source": c.source,
                 "quote": c.quote,
                 "location": str(c.ref.location),

@@ -34,7 +34,8 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
     anchors = {i: p.anchor for p in brief.passages for i in p.citations}
     return {
         c.index: CiteTarget(
-            label=entries[c.source].label,
+            label=brief.label_of(c),
+            source_label=entries[c.source].label,
             href="#" + anchors.get(c.index, f"src-{c.source}"),
             quote=c.quote,
             title=entries[c.source].title,

@@ -25,7 +25,8 @@ from .project import MAX_IMAGE_PIXELS, read_inside
 class CiteTarget:
     """How one citation shows in the text: its label, where it links, what it quotes."""
 
-    label: str
+    label: str  # S3.4 for a passage, S3 for the source as a whole
+    source_label: str  # S3
     href: str
     quote: str | None
     title: str
@@ -178,9 +179,22 @@ class FragmentRenderer:
         return self._cache[key]
 
     def cite_group(self, indices: list[int]) -> str:
-        links = []
+        """[S3.2, 3.4, S5]: passages of one source in a row read as its label and their
+        numbers; a passage cited twice in the group is shown once (each citation keeps its
+        anchor, which the appendix links back to)."""
+        links: list[str] = []
+        shown: dict[str, int] = {}  # label: its link's place in links
+        previous: CiteTarget | None = None
         for index in indices:
             target = self.targets[index]
+            if target.label in shown:
+                links[shown[target.label]] += f'<a id="c{index}"></a>'
+                continue
+            shown[target.label] = len(links)
+            text = target.label
+            if previous and previous.source_label == target.source_label and "." in text:
+                text = text.removeprefix(target.source_label.rstrip("0123456789"))
+            previous = target
             page = f" (p. {target.page})" if target.page else ""
             quote = (
                 f'<span class="cite-quote" role="tooltip">{escape(target.quote)}{page}</span>'
@@ -189,7 +203,7 @@ class FragmentRenderer:
             )
             links.append(
                 f'<a class="cite" id="c{index}" href="{target.href}" '
-                f'title="{escape(target.title)}">{escape(target.label)}{quote}</a>'
+                f'title="{escape(target.title)}">{escape(text)}{quote}</a>'
             )
         group = '<span class="cites">[' + ", ".join(links) + "]</span>"
         self.cite_groups.add(group)

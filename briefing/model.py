@@ -356,6 +356,7 @@ class Passage:
     """A distinct passage of a source that the brief cites, and every citation of it."""
 
     anchor: str
+    label: str  # the source's label and the passage's number in it, in text order: S3.4
     source: str
     quote: str
     spans: tuple[tuple[int, int], ...]
@@ -392,6 +393,14 @@ class Brief:
 
     def passages_of(self, source: str) -> list[Passage]:
         return [p for p in self.passages if p.source == source]
+
+    def label_of(self, citation: Citation) -> str:
+        """How a citation is named on paper: its passage's label (S3.4), or its source's
+        (S3) when it cites the source as a whole."""
+        for passage in self.passages:
+            if citation.index in passage.citations:
+                return passage.label
+        return next(s.entry.label for s in self.sources if s.id == citation.source)
 
     def cited_alone(self, source: str) -> list[Citation]:
         """Citations of the source as a whole, without a quote."""
