@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
 from .model import Event, Figure, Lane
+from .typography import smart_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -196,7 +197,7 @@ def _store(path: Path, panels: list[str]) -> None:
 
 
 def _rows(events: tuple[Event, ...]) -> list[list[str]]:
-    return [textwrap.wrap(e.title, WRAP) or [""] for e in events]
+    return [textwrap.wrap(smart_text(e.title), WRAP) or [""] for e in events]
 
 
 def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:

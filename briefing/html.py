@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .diagnostics import Diagnostics, Location, suggest
@@ -23,6 +23,7 @@ from .layouts import (
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
 from .project import BRIEF, find_reference
+from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
 
 
@@ -45,6 +46,11 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
     }
 
 
+def smart(text: str | None) -> Markup:
+    """The writer's words (a title, an event, a heading) with their typography, escaped."""
+    return escape(smart_text(text or ""))
+
+
 def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
     """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
     env = environment(project)
@@ -53,7 +59,8 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
     for block_heading in filter(None, block_headings):
         markdown.anchor(block_heading.anchor)  # the layouts' anchors for blocks (judgements)
     env.filters["md"] = markdown
-    env.filters["plain"] = plain
+    env.filters["plain"] = lambda fragment: smart(plain(fragment))
+    env.filters["smart"] = smart
     env.filters["cites"] = lambda indices: Markup(markdown.cite_group(list(indices)))
     # Render every fragment once, in reading order, so headings are known for the contents.
     for block, heading in zip(brief.text.blocks, block_headings, strict=True):

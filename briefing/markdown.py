@@ -19,6 +19,7 @@ from mistune.util import striptags
 from .citations import PLACEHOLDER, placeholder_indices
 from .model import Heading, Markdown
 from .project import MAX_IMAGE_PIXELS, read_inside
+from .typography import smarten
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,8 @@ class _Renderer(mistune.HTMLRenderer):
         self.owner = owner
 
     def heading(self, text: str, level: int, **attrs: Any) -> str:
-        words = text
-        for group in self.owner.cite_groups:  # citations are no part of a heading's name
-            words = words.replace(group, "")
-        words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", words)).split())
+        words = _CITE_MARKS.sub("", text)  # citations are no part of a heading's name
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", smarten(words))).split())
         anchor = self.owner.anchor(slug(words))
         level = max(level, 2)  # the brief's title is the page's only h1
         self.owner.headings.append(Heading(level, words, anchor))
@@ -91,7 +90,13 @@ class _Renderer(mistune.HTMLRenderer):
         return "<img" + str(self.render_attrs(attrs)) + " />"
 
     def cite(self, text: str) -> str:
-        return self.owner.cite_group([int(i) for i in text.split(",")])
+        # A marker for now: the group goes in after smartypants, which must not touch the
+        # quoted passages the group carries.
+        return f"{_CITE_MARK}{text}{_CITE_MARK}"
+
+
+_CITE_MARK = "\ue003"
+_CITE_MARKS = re.compile(f"{_CITE_MARK}([0-9,]+){_CITE_MARK}")
 
 
 def _parse_cite(inline: Any, match: re.Match[str], state: Any) -> int:
@@ -132,7 +137,6 @@ class FragmentRenderer:
         self.problems: list[tuple[str, str]] = []
         self.targets = targets
         self.headings: list[Heading] = []
-        self.cite_groups: set[str] = set()
         self._anchors: set[str] = set(RESERVED_ANCHORS)
         self._cache: dict[int, Markup] = {}
         self._markdown = mistune.create_markdown(
@@ -175,7 +179,12 @@ class FragmentRenderer:
             raise TypeError(f"md expects a Markdown fragment, not {type(fragment).__name__}")
         key = id(fragment)
         if key not in self._cache:
-            self._cache[key] = Markup(self._markdown(fragment.text))
+            rendered = smarten(str(self._markdown(fragment.text)))
+            self._cache[key] = Markup(
+                _CITE_MARKS.sub(
+                    lambda m: self.cite_group([int(i) for i in m[1].split(",")]), rendered
+                )
+            )
         return self._cache[key]
 
     def cite_group(self, indices: list[int]) -> str:
@@ -205,6 +214,4 @@ class FragmentRenderer:
                 f'<a class="cite" id="c{index}" href="{target.href}" '
                 f'title="{escape(target.title)}">{escape(text)}{quote}</a>'
             )
-        group = '<span class="cites">[' + ", ".join(links) + "]</span>"
-        self.cite_groups.add(group)
-        return group
+        return '<span class="cites">[' + ", ".join(links) + "]</span>"

@@ -13,7 +13,7 @@ class LikelihoodBand:
 
     @property
     def range(self) -> str:
-        return f"{self.low}-{self.high}%"
+        return f"{self.low}\u2013{self.high}%"  # an en dash, as typography wants in a range
 
 
 @dataclass(frozen=True)

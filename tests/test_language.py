@@ -61,8 +61,8 @@ def test_quoted_words_are_not_the_briefs_words() -> None:
 
 def test_statement_contradicting_its_likelihood() -> None:
     assert warnings(judgement("Assad will almost certainly stay.", "unlikely")) == [
-        "brief.md:7:27: warning: KJ1 says 'almost certainly' (95-99%) but its likelihood is "
-        "'unlikely' (20-45%)\n    the likelihood is that the judgement holds as written, "
+        "brief.md:7:27: warning: KJ1 says 'almost certainly' (95–99%) but its likelihood is "
+        "'unlikely' (20–45%)\n    the likelihood is that the judgement holds as written, "
         "negation included: ':likelihood: almost certain' agrees with its words; to keep "
         "'unlikely', reword the judgement"
     ]
