@@ -130,6 +130,7 @@ def main() -> None:
             ),
         )
         line("check", *median([run([*briefing, "check", "."]) for _ in range(ROUNDS)]))
+        copies(work, briefing)
         preview(work, ROUNDS, cold[0])
 
         print("Growth (synthetic projects; 1x is the default brief's size)")
@@ -146,6 +147,19 @@ def main() -> None:
         sources(work, briefing)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def copies(work: Path, briefing: list[str]) -> None:
+    """12 numbered copies, stamped on the typeset brief, against the brief alone."""
+    pdf = [*briefing, "build", ".", "--force", "--format", "pdf"]
+    single, twelve = [], []
+    for _ in range(ROUNDS):
+        single.append(run([*pdf, "-o", str(work / "single")]))
+        twelve.append(run([*pdf, "--copies", "12", "-o", str(work / "twelve")]))
+    alone, stamped = median(single), median(twelve)
+    line("PDF only", *alone)
+    line("PDF and 12 numbered copies", *stamped,
+         f"{stamped[0] / alone[0]:.2f} x the PDF alone (goal under 2 x)")  # fmt: skip
 
 
 def stages(printed: list[str]) -> None:

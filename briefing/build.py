@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .copies import remove_stale, stamp
 from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
@@ -77,12 +78,17 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     _stop_on_errors(diagnostics, writes)
     files, resources = _render(brief, root, page, formats, options, diagnostics, progress)
     _stop_on_errors(diagnostics, writes)
+    if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
+        stage("copies")
+        files |= stamp(files["brief.pdf"], brief, page, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
         return Result(brief, diagnostics, files=files)
     stage("write")
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)
+        if options.copies.count:
+            remove_stale(outdir, files)
         record(outdir, key, written, root, resources)
     return Result(brief, diagnostics, written)
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 import click
 
 from . import __version__
+from .copies import Copies
 from .diagnostics import BriefingError
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
@@ -98,6 +99,16 @@ def main() -> None:
     help="Produce a standardised PDF variant.",
 )
 @click.option("--force", is_flag=True, help="Build even if no input changed.")
+@click.option(
+    "--copies", type=click.IntRange(1, 500), help="Also write N numbered copies of the PDF."
+)
+@click.option(
+    "--recipients",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A numbered copy for each name in this file (one a line), named on its pages.",
+)
+@click.option("--one-file", is_flag=True, help="The numbered copies in one PDF.")
+@click.option("--watermark", metavar="TEXT", help="Set TEXT (e.g. DRAFT) across every page.")
 @progress_options
 def build_command(
     project: Path,
@@ -107,18 +118,53 @@ def build_command(
     layout: str | None,
     pdf_variant: str | None,
     force: bool,
+    copies: int | None,
+    recipients: Path | None,
+    one_file: bool,
+    watermark: str | None,
     verbose: bool,
     quiet: bool,
     timings: bool,
 ) -> None:
-    """Build PROJECT (default: the current folder) into its outputs (see --format)."""
+    """Build PROJECT (default: the current folder) into its outputs (see --format).
+
+    Numbered copies (--copies, --recipients) go to OUTDIR/copies/, with a master copy
+    that ends with the distribution list; they and --watermark are stamped on the PDF."""
+    formats = formats or tuple(FORMATS)
     options = Options(
-        outdir, formats or tuple(FORMATS), cast(Paper | None, paper), layout, pdf_variant
+        outdir,
+        formats,
+        cast(Paper | None, paper),
+        layout,
+        pdf_variant,
+        copies=_copies(copies, recipients, one_file, watermark, "pdf" in formats),
     )
     progress = _progress(verbose, quiet)
     built = build_and_report(project, options, force, progress=progress, quiet=quiet)
     if timings and built:
         click.echo(timings_table(progress), err=True)
+
+
+def _copies(
+    count: int | None, recipients: Path | None, one_file: bool, watermark: str | None, pdf: bool
+) -> Copies:
+    """What to stamp on the PDF, from the build's options."""
+    from .copies import read_recipients
+
+    if count and recipients:
+        raise click.UsageError("--copies and --recipients: choose one (the file gives the count)")
+    if one_file and not (count or recipients):
+        raise click.UsageError("--one-file needs --copies or --recipients")
+    if (count or recipients or watermark) and not pdf:
+        raise click.UsageError("copies and watermarks are stamped on the PDF: add --format pdf")
+    if watermark is not None and (
+        not watermark.strip() or len(watermark) > 40 or not watermark.isprintable()
+    ):
+        raise click.BadParameter(
+            "one line of 1 to 40 printable characters", param_hint="--watermark"
+        )
+    names = read_recipients(recipients) if recipients else ()
+    return Copies(len(names) or count or 0, names, watermark, one_file)
 
 
 @main.command("watch")

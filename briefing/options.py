@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .copies import Copies
 from .diagnostics import BriefingError
 from .formats import FORMATS
 from .layouts import PROJECT_LAYOUTS
@@ -22,6 +23,9 @@ class Options:
     layout: str | None = None
     pdf_variant: str | None = None
     write: bool = True  # False: the outputs are returned, not written (a preview's page)
+    copies: Copies = field(
+        default_factory=Copies
+    )  # numbered copies and a watermark, stamped on the PDF
 
     def output_folder(self, project: Path) -> Path:
         """Where outputs go: never among the project's inputs, nor into another project."""

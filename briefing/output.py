@@ -32,7 +32,9 @@ def write_outputs(outdir: Path, files: dict[str, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            handle, temporary_name = tempfile.mkstemp(prefix=f".{name}.", dir=outdir)
+            folder = (outdir / name).parent  # copies/ for the numbered copies
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary_name = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=folder)
             staged.append((name, Path(temporary_name)))
             with os.fdopen(handle, "wb") as out:
                 out.write(data)

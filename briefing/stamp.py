@@ -8,6 +8,7 @@ inputs hash the same and whose outputs are untouched has nothing to do.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -32,7 +33,10 @@ def _files(folder: Path) -> list[Path]:
 def inputs_key(root: Path, options: Options) -> str:
     digest = hashlib.sha256(
         json.dumps(
-            [__version__, options.formats, options.paper, options.layout, options.pdf_variant]
+            [
+                *(__version__, options.formats, options.paper, options.layout),
+                *(options.pdf_variant, dataclasses.asdict(options.copies)),
+            ]
         ).encode()
     )
     project = [root / "brief.md", *(f for d in INPUT_FOLDERS for f in _files(root / d))]
@@ -76,7 +80,7 @@ def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
         if any(_digest(root / name) != digest for name, digest in stamp["resources"].items()):
             return None
         outputs = [outdir / name for name in stamp["outputs"]]
-        if all(_state(p) == stamp["outputs"][p.name] for p in outputs):
+        if all(_state(outdir / name) == state for name, state in stamp["outputs"].items()):
             return outputs
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -85,7 +89,8 @@ def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
 
 def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: list[Path]) -> None:
     read = {str(p.resolve().relative_to(root.resolve())): _digest(p) for p in resources}
-    stamp = {"key": key, "outputs": {p.name: _state(p) for p in outputs}, "resources": read}
+    written = {str(p.relative_to(outdir)): _state(p) for p in outputs}
+    stamp = {"key": key, "outputs": written, "resources": read}
     temporary = outdir / f"{STAMP}.{os.getpid()}"
     temporary.write_text(json.dumps(stamp), encoding="utf-8")
     temporary.replace(outdir / STAMP)

@@ -341,8 +341,8 @@ def test_a_quote_carries_its_page_into_brief_json_and_the_appendix(
     assert {c["page"] for c in data["citations"] if c["source"] != "columns"} == {None}
 
     html = (out / "brief.html").read_text(encoding="utf-8")
-    assert html.count("p. 2 · ") == 1
-    assert re.search(r'class="cited-by">p\. 2 · Cited in', html)
+    assert html.count("p.&nbsp;2 · ") == 1
+    assert re.search(r'class="cited-by">p\.&nbsp;2 · Cited in', html)
     assert f"{quote} (p. 2)</span>" in html
 
 

@@ -1,0 +1,187 @@
+"""Numbered copies and watermarks, stamped on the typeset brief (pikepdf), not typeset again.
+
+The stamps are typeset once, as a small document of one page per copy on the brief's own
+page geometry (its layout's paged CSS), each page holding that copy's line in the bottom
+left margin box and the watermark; page k is laid over every page of copy k. A master
+copy gets a distribution list as its last page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import BriefingError
+from .model import Brief, Rendered
+
+COPIES = "copies"  # the subfolder of the output folder
+MAX_RECIPIENTS = 500
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class Copies:
+    """What to stamp: how many numbered copies (and for whom), the watermark, one file."""
+
+    count: int = 0
+    recipients: tuple[str, ...] = ()
+    watermark: str | None = None
+    one_file: bool = False
+
+    def names(self) -> list[str]:
+        """The numbered copies' files, relative to the output folder, after the master's."""
+        width = max(2, len(str(self.count)))
+        if not self.count:
+            return []
+        if self.one_file:
+            return [f"{COPIES}/brief-master.pdf", f"{COPIES}/brief-copies-{self.count}.pdf"]
+        return [f"{COPIES}/brief-master.pdf"] + [
+            f"{COPIES}/brief-copy-{k:0{width}}-of-{self.count:0{width}}.pdf"
+            for k in range(1, self.count + 1)
+        ]
+
+
+def read_recipients(path: Path) -> tuple[str, ...]:
+    """The names in a recipients file, one a line (blank lines skipped); a BriefingError
+    naming the file and line for an empty, binary or too long file or a bad name."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BriefingError(f"{path}: cannot read the recipients ({error.strerror})") from None
+    if b"\0" in data:
+        raise BriefingError(f"{path}: a binary file, not a list of names (one a line)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        where = data[: error.start].count(b"\n") + 1
+        raise BriefingError(f"{path}:{where}: error: not UTF-8 text") from None
+    names = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        name = line.strip()
+        if _CONTROL.search(name):
+            raise BriefingError(f"{path}:{number}: error: a control character in a name")
+        if name:
+            names.append(name)
+        if len(names) > MAX_RECIPIENTS:
+            raise BriefingError(
+                f"{path}:{number}: error: more than {MAX_RECIPIENTS} recipients; "
+                "a brief for that many readers is a publication, not numbered copies"
+            )
+    if not names:
+        raise BriefingError(f"{path}: no names in it (one a line)")
+    return tuple(names)
+
+
+def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str, bytes]:
+    """The stamped files by name: brief.pdf again when watermarked, the master copy with
+    its distribution list, and the numbered copies (or one file of them all)."""
+    import pikepdf
+
+    count, names = copies.count, copies.names()
+    lines = [_copy_line(k, count, copies.recipients) for k in range(1, count + 1)]
+    # The stamps' pages: the watermark alone, the master copy's, then each copy's.
+    marks = _typeset(_stamps_html(["", "Master copy", *lines], copies.watermark), page)
+    out: dict[str, bytes] = {}
+    with pikepdf.open(io.BytesIO(marks)) as stamps:
+        if copies.watermark:
+            out["brief.pdf"] = _save(_overlaid(pdf, stamps.pages[0]))
+        if not count:
+            return out
+        master = _overlaid(pdf, stamps.pages[1])
+        listing = _typeset(_distribution_html(brief, lines), page)
+        with pikepdf.open(io.BytesIO(listing)) as distribution:
+            master.add_pages_from(distribution, outlines="ignore")
+            out[f"{COPIES}/brief-master.pdf"] = _save(master)
+        numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
+    if copies.one_file:
+        joined = numbered[0]
+        for document in numbered[1:]:
+            joined.add_pages_from(document, outlines="ignore")
+        out[names[1]] = _save(joined)
+    else:
+        out |= {name: _save(d) for name, d in zip(names[1:], numbered, strict=True)}
+    return out
+
+
+def remove_stale(outdir: Path, files: dict[str, bytes]) -> None:
+    """Remove the copies of an earlier build that this one does not write again."""
+    for path in sorted((outdir / COPIES).glob("brief-*.pdf")):
+        if f"{COPIES}/{path.name}" not in files:
+            path.unlink(missing_ok=True)
+
+
+def _copy_line(number: int, count: int, recipients: tuple[str, ...]) -> str:
+    line = f"Copy {number} of {count}"
+    return f"{line} · {recipients[number - 1]}" if recipients else line
+
+
+def _overlaid(pdf: bytes, mark: Any) -> Any:
+    """A new copy of the brief with mark (a page) laid over each of its pages. (pikepdf's
+    add_overlay names the stamp at random, which would change the bytes at each build.)"""
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(pdf))
+    stamp = document.copy_foreign(mark.as_form_xobject())
+    for page in document.pages:
+        page.add_resource(stamp, pikepdf.Name.XObject, pikepdf.Name.BriefingStamp)
+        # The page's own drawing is wrapped, so that what it leaves set moves no stamp.
+        page.contents_add(pikepdf.Stream(document, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(document, b"\nQ q /BriefingStamp Do Q\n"))
+    return document
+
+
+def _save(document: Any) -> bytes:
+    """The PDF's bytes; the same document gives the same bytes (its /ID from its content)."""
+    buffer = io.BytesIO()
+    document.save(buffer, deterministic_id=True)
+    document.close()
+    return buffer.getvalue()
+
+
+# The stamps take the brief's page size and margins from its layout's paged CSS; this,
+# added after it, empties the margin boxes but the copy's line, and sets the watermark.
+_STAMPS_CSS = """
+@page {
+  @top-left { content: none; } @top-center { content: none; } @top-right { content: none; }
+  @bottom-center { content: none; } @bottom-right { content: none; }
+  @bottom-left { content: string(copy); font: bold 8pt "Charis SIL", serif;
+                 vertical-align: top; padding-top: 2mm; }
+}
+@page :first { @top-left { content: none; } @top-right { content: none; } }
+html, body { margin: 0; background: none; }
+.stamp { string-set: copy content(); break-after: page; height: 0; visibility: hidden; }
+.stamp:last-child { break-after: auto; }
+.watermark { position: fixed; top: 38%; left: 0; right: 0; text-align: center;
+             font: bold 96pt "Charis SIL", serif; color: rgba(0, 0, 0, 0.13);
+             transform: rotate(-45deg); white-space: nowrap; }
+"""
+
+
+def _stamps_html(lines: list[str], watermark: str | None) -> str:
+    mark = f'<div class="watermark">{escape(watermark)}</div>' if watermark else ""
+    stamps = "".join(f'<div class="stamp">{escape(line)}</div>' for line in lines)
+    return f"<!DOCTYPE html><html lang='en'><body>{mark}{stamps}</body></html>"
+
+
+def _distribution_html(brief: Brief, lines: list[str]) -> str:
+    meta = brief.meta
+    rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (
+        "<!DOCTYPE html><html lang='en'><body class='distribution'>"
+        f"<p class='marking'>{escape(meta.marking)}</p>"
+        f"<h1>Distribution list</h1><p>{escape(meta.title)}"
+        f"{' · ' + escape(meta.product_id) if meta.product_id else ''}"
+        f"{' · version ' + escape(meta.version) if meta.version else ''}</p>"
+        f"<ol>{rows}</ol><p class='marking'>{escape(meta.marking)}</p></body></html>"
+    )
+
+
+def _typeset(html: str, page: Rendered) -> bytes:
+    import weasyprint
+
+    sheets = [weasyprint.CSS(string=page.pdf_css), weasyprint.CSS(string=_STAMPS_CSS)]
+    return bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=sheets))

@@ -1,0 +1,165 @@
+"""Numbered copies and watermarks, read off the PDFs as a reader would (pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
+from briefing.new import new_project
+
+NAMES = ["Ann Smith", "Bob Jones", "Céline Dupont"]
+
+
+def pages_text(pdf: Path, raw: bool = False) -> list[str]:
+    """The text of each page."""
+    count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf)))[1])  # type: ignore[index]
+    flags = ["-raw"] if raw else []
+    return [
+        _run("pdftotext", *flags, "-f", str(n), "-l", str(n), str(pdf), "-")
+        for n in range(1, count + 1)
+    ]
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def build(project: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["build", str(project), "--format", "pdf", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("copies") / "brief"
+    new_project(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def recipients(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("names") / "recipients.txt"
+    path.write_text("\n".join([NAMES[0], NAMES[1], "", NAMES[2]]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def stamped(project: Path, recipients: Path) -> Path:
+    code, output = build(project, "--recipients", str(recipients), "--watermark", "DRAFT")
+    assert code == 0, output
+    return project / "dist"
+
+
+def test_every_page_of_every_copy_says_which_copy_and_for_whom(stamped: Path) -> None:
+    brief_pages = len(pages_text(stamped / "brief.pdf"))
+    for k, name in enumerate(NAMES, start=1):
+        copy = stamped / "copies" / f"brief-copy-{k:02}-of-03.pdf"
+        pages = pages_text(copy)
+        assert len(pages) == brief_pages
+        for text in pages:
+            assert text.count(f"Copy {k} of 3 · {name}") == 1, text[-300:]
+            assert "EXAMPLE // NOT FOR DISTRIBUTION" in text  # beside the marking, which stays
+
+
+def test_the_master_copy_ends_with_the_distribution_list(stamped: Path) -> None:
+    pages = pages_text(stamped / "copies" / "brief-master.pdf")
+    assert len(pages) == len(pages_text(stamped / "brief.pdf")) + 1
+    assert all("Master copy" in text for text in pages[:-1])
+    listing = pages[-1]
+    assert "Distribution list" in listing
+    assert [f"Copy {k} of 3 · {name}" for k, name in enumerate(NAMES, 1)] == re.findall(
+        r"Copy \d of 3 · [^\n]+", listing
+    )
+
+
+def test_the_watermark_is_on_every_page_of_the_brief_and_the_copies(stamped: Path) -> None:
+    for pdf in [stamped / "brief.pdf", *sorted((stamped / "copies").glob("*.pdf"))]:
+        pages = pages_text(pdf, raw=True)
+        if pdf.name == "brief-master.pdf":
+            pages = pages[:-1]  # the distribution list is not the brief's page
+        for text in pages:
+            assert "DRAFT" in re.sub(r"\s", "", text), pdf.name
+
+
+def test_copies_are_the_same_bytes_when_built_again(
+    project: Path, recipients: Path, stamped: Path
+) -> None:
+    before = {p.name: p.read_bytes() for p in (stamped / "copies").glob("*.pdf")}
+    code, output = build(
+        project, "--recipients", str(recipients), "--watermark", "DRAFT", "--force"
+    )
+    assert code == 0, output
+    after = {p.name: p.read_bytes() for p in (stamped / "copies").glob("*.pdf")}
+    assert after == before and len(after) == 4
+
+
+def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
+    tmp_path: Path, project: Path
+) -> None:
+    out = tmp_path / "out"
+    code, output = build(project, "-o", str(out), "--copies", "3")
+    assert code == 0, output
+    assert (out / "copies" / "brief-copy-03-of-03.pdf").exists()
+    code, output = build(project, "-o", str(out), "--copies", "12", "--one-file")
+    assert code == 0, output
+    assert sorted(p.name for p in (out / "copies").iterdir()) == [
+        "brief-copies-12.pdf",
+        "brief-master.pdf",
+    ]
+    pages = pages_text(out / "copies" / "brief-copies-12.pdf")
+    per_copy = len(pages_text(out / "brief.pdf"))
+    assert len(pages) == 12 * per_copy
+    for n, text in enumerate(pages):
+        assert f"Copy {n // per_copy + 1} of 12" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no names in it"),
+        (b"\n  \n", "no names in it"),
+        (b"Ann\x00Smith\n", "a binary file"),
+        (b"Ann\nB\xe9a\n", ":2: error: not UTF-8 text"),
+        (b"Ann\nBob\x1b[31m\n", ":2: error: a control character in a name"),
+        ("\n".join(f"Reader {n}" for n in range(501)).encode(), ":501: error: more than 500"),
+    ],
+)
+def test_a_bad_recipients_file_is_one_clear_error_and_nothing_is_written(
+    tmp_path: Path, project: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "names.txt"
+    path.write_bytes(content)
+    out = tmp_path / "out"
+    code, output = build(project, "-o", str(out), "--recipients", str(path))
+    assert code == 1 and message in output and "Traceback" not in output, output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--copies", "2", "--recipients", "names.txt"], "choose one"),
+        (["--one-file"], "--one-file needs --copies or --recipients"),
+        (["--copies", "0"], "0 is not in the range"),
+        (["--watermark", "DRAFT\nFINAL"], "printable"),
+    ],
+)
+def test_contradictory_options_are_usage_errors(
+    tmp_path: Path, project: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "names.txt").write_text("Ann\n", encoding="utf-8")
+    args = [str(tmp_path / a) if a == "names.txt" else a for a in args]
+    code, output = build(project, "-o", str(tmp_path / "out"), *args)
+    assert code == 2 and message in output, output
+
+
+def test_copies_need_the_pdf(tmp_path: Path, project: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["build", str(project), "--format", "html", "--copies", "2", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "add --format pdf" in result.output
