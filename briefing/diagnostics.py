@@ -63,6 +63,9 @@ class Diagnostics:
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 
+    def extend(self, others: Diagnostics) -> None:
+        self._items.extend(others)
+
     def checkpoint(self) -> int:
         """A mark to ask later whether errors came after it (see errors_since)."""
         return len(self.errors)

@@ -36,12 +36,13 @@ WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's 
 ROW = 0.19  # inches per label line
 AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
 WRAP = 62  # characters of title per line
-PANEL_LINES = 40  # label lines in one panel: 8 inches, which fits an A4 or Letter page
+PANEL_LINES = 37  # label lines in one panel: 8.3 inches with the lanes' names, for A4 or Letter
 
 # Lanes: who acted. Each has a marker shape as well as a colour, so it reads in greyscale.
 LANE_LOOKS = (("o", "#1b4f72"), ("s", "#922b21"), ("v", "#1e6f4c"))
 SEVERAL, OTHERS = ("D", "#5b2c6f"), ("^", "#555555")
 LANE_X, LANE_STEP = 0.78, 0.17
+HEADS = 0.72  # inches above the first row for the lanes' names, set upright
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,17 @@ def _store(path: Path, panels: list[str]) -> None:
         pass
 
 
-def _rows(events: tuple[Event, ...]) -> list[list[str]]:
-    return [textwrap.wrap(smart_text(e.title), WRAP) or [""] for e in events]
+def _rows(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[list[str]]:
+    """Each event's title in lines; one of several lanes (of three) names them."""
+    return [textwrap.wrap(smart_text(e.title + _which(e, lanes)), WRAP) or [""] for e in events]
+
+
+def _which(event: Event, lanes: tuple[Lane, ...]) -> str:
+    """' (Assad / Syria, Putin / Russia)' for an event of several lanes, where a column of
+    'Several' would not say which; with two lanes, the 'Both' column says it."""
+    names = {a.lower() for a in event.actors}
+    matches = [lane.name for lane in lanes if names & lane.actors]
+    return f" ({', '.join(matches)})" if len(matches) > 1 and len(lanes) > 2 else ""
 
 
 def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
@@ -239,13 +249,13 @@ STYLE: dict[str, Any] = {
 }
 
 
-def panels_of(events: tuple[Event, ...]) -> list[tuple[Event, ...]]:
+def panels_of(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[tuple[Event, ...]]:
     """The events in runs of at most PANEL_LINES label lines: each run is drawn as a panel
     short enough for a page (an event longer than that has a panel of its own)."""
     panels: list[tuple[Event, ...]] = []
     run: list[Event] = []
     lines = 0
-    for event, row in zip(events, _rows(events), strict=True):
+    for event, row in zip(events, _rows(events, lanes), strict=True):
         if run and lines + len(row) > PANEL_LINES:
             panels.append(tuple(run))
             run, lines = [], 0
@@ -264,7 +274,7 @@ def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> list[str]:
         warnings.filterwarnings("ignore", "Glyph .* missing from font")
         return [
             _svg(draw_timeline(panel, lanes, looks), f"timeline{n}-")
-            for n, panel in enumerate(panels_of(events), start=1)
+            for n, panel in enumerate(panels_of(events, lanes), start=1)
         ]
 
 
@@ -289,8 +299,8 @@ def draw_timeline(
     """The timeline as a matplotlib Figure (no pyplot state); draw it within STYLE."""
     from matplotlib.figure import Figure as MplFigure
 
-    rows = _rows(events)
-    top = 0.42
+    rows = _rows(events, lanes)
+    top = 0.42 + HEADS
     height = top + sum(len(r) for r in rows) * ROW + 0.1
     fig = MplFigure(figsize=(WIDTH, height))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -298,7 +308,8 @@ def draw_timeline(
     ax.set_ylim(height, 0)
     ax.set_axis_off()
     looks = looks or lane_looks(events, lanes)
-    _legend(ax, looks)
+    _legend(ax)
+    _lane_heads(ax, looks, top - 0.06)
     label_y, y = [], top + ROW / 2
     for r in rows:
         label_y.append(y)
@@ -310,20 +321,25 @@ def draw_timeline(
     return fig
 
 
-def _legend(ax: Axes, looks: dict[str, LaneLook]) -> None:
+def _legend(ax: Axes) -> None:
+    """What a hollow marker means; the lanes are named above their columns."""
     from matplotlib.lines import Line2D
 
     handles = [
-        Line2D([], [], marker=look.marker, color=look.colour, linestyle="", markersize=5,
-               label=look.label)
-        for look in looks.values()
-    ]  # fmt: skip
-    handles.append(
         Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="",
-               markersize=5, label="hollow, with whiskers: month or year only")
-    )  # fmt: skip
+               markersize=5, label="hollow, with whiskers: dated to the month or year only")
+    ]  # fmt: skip
     ax.legend(handles=handles, loc="upper left", ncol=len(handles), frameon=False,
               fontsize=7, handletextpad=0.6, columnspacing=1.4, borderaxespad=0.3)  # fmt: skip
+
+
+def _lane_heads(ax: Axes, looks: dict[str, LaneLook], y: float) -> None:
+    """Each lane's name over its column, upright to fit the narrow columns, in its colour
+    and over its marker."""
+    for look in looks.values():
+        ax.plot([look.x], [y], marker=look.marker, markersize=4, color=look.colour, linestyle="")
+        ax.text(look.x, y - 0.08, look.label, rotation=90, ha="center", va="bottom",
+                fontsize=6.5, color=look.colour)  # fmt: skip
 
 
 def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:

@@ -6,6 +6,8 @@ command line does, before it knows whether anything must be built) stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,13 +39,39 @@ class Format:
     preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
 
 
+# Up to this many pages, a brief that leaves its contents page to the tool goes without:
+# a whole page for a few entries would only be turned over.
+CONTENTS_FROM_PAGES = 9
+
+
 def _pdf(job: RenderJob) -> bytes | None:
     from .pdf import render_pdf
 
     assert job.page is not None
-    pdf, read = render_pdf(job.page, job.root, job.pdf_variant, job.diagnostics)
+    first = Diagnostics()
+    pdf, read = render_pdf(job.page, job.root, job.pdf_variant, first)
+    decided = job.brief.meta.contents is not None or 'class="toc"' not in job.page.html
+    if pdf and not decided and _page_count(pdf) < CONTENTS_FROM_PAGES:
+        job.page = _without_contents(job) or job.page
+        pdf, read = render_pdf(job.page, job.root, job.pdf_variant, first := Diagnostics())
+    job.diagnostics.extend(first)
     job.resources += read
     return pdf
+
+
+def _page_count(pdf: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
+def _without_contents(job: RenderJob) -> Rendered | None:
+    """The page again, without its contents (the HTML output takes it too)."""
+    from .html import render_html
+
+    meta = dataclasses.replace(job.brief.meta, contents=False)
+    return render_html(dataclasses.replace(job.brief, meta=meta), job.root, Diagnostics())
 
 
 def _html(job: RenderJob) -> bytes:

@@ -93,6 +93,7 @@ class Meta:
     language: str
     keywords: tuple[str, ...] = ()
     raw_html: bool = False
+    contents: bool | None = None  # None: a contents page when the PDF runs over 8 pages
 
 
 # --- citations --------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html",
+    "raw_html", "contents",
 )  # fmt: skip
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -129,6 +129,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         language=field.text("language", "en"),
         keywords=field.words("keywords"),
         raw_html=field.flag("raw_html"),
+        contents=field.maybe_flag("contents"),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

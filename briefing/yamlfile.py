@@ -164,6 +164,10 @@ class Fields:
             return False
         return value
 
+    def maybe_flag(self, key: str) -> bool | None:
+        """true or false if given, else None (the tool decides)."""
+        return self.flag(key) if key in self.data else None
+
     def words(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(k, str | int) for k in value):

@@ -138,3 +138,29 @@ def test_a_long_timeline_is_drawn_in_panels_that_fit_a_page() -> None:
     assert len(ids) == len(set(ids))  # the panels are inlined in one HTML page
     referenced = {r for svg in drawn for r in re.findall(r'(?:href="#|url\(#)([^")]+)', svg)}
     assert referenced and referenced <= set(ids)
+
+
+def test_lanes_are_named_over_their_columns_and_an_event_of_several_says_which() -> None:
+    lanes = (
+        Lane("Union", frozenset({"union"})),
+        Lane("Council", frozenset({"council"})),
+        Lane("Port", frozenset({"port"})),
+    )
+    events = tuple(
+        Event(PartialDate(2024, 3, day), title, actors, "", (0,), AT)
+        for day, title, actors in [
+            (1, "Strike called", ("Union",)),
+            (2, "Talks with the council", ("Union", "Council")),
+            (3, "Port closes", ("Port",)),
+        ]
+    )
+    with matplotlib.rc_context(cast(Any, STYLE)):
+        fig = draw_timeline(events, lanes)
+    texts = {t.get_text(): t for t in fig.findobj(matplotlib.text.Text) if t.get_text()}
+    looks = lane_looks(events, lanes)
+    for look in looks.values():  # a name upright over its column
+        head = texts[look.label]
+        assert head.get_rotation() == 90 and head.get_position()[0] == look.x
+    assert "Talks with the council (Union, Council)" in texts
+    assert "Strike called" in texts
+    assert_legible(events, lanes)
