@@ -20,19 +20,27 @@ _SMARTYPANTS = (
 # A range of numbers (55-80%, 2015-2024), for which smartypants has no rule; not a date
 # (2024-03-01) nor a number with a leading zero (2024-03).
 _NUMBER_RANGE = re.compile(r"(?<![\d-])(\d+)-([1-9]\d*)(?![\d-])")
+# A label and its number kept on one line: "KJ 3", "p. 4", "S 2".
+_LABEL_NUMBER = re.compile(r"\b(KJ|S|p\.|pp\.|No\.|§)[ \t]+(?=\d)")
 _TAG_OR_CODE = re.compile(r"(<(code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL)
 
 
 def smarten(markup: str) -> str:
-    """The typography of the writer's own text, in HTML: smartypants, and en dashes in
-    ranges of numbers outside tags and code."""
+    """The typography of the writer's own text, in HTML: smartypants; outside tags and
+    code, en dashes in ranges of numbers and a no-break space between a label and its
+    number."""
     pieces = _TAG_OR_CODE.split(smartypants.smartypants(markup, _SMARTYPANTS))
     # split gives text, tag, the tag's name (or None), text, ...
     return "".join(
-        _NUMBER_RANGE.sub("\\1\u2013\\2", piece) if n % 3 == 0 else piece or ""
+        _text(piece) if n % 3 == 0 else piece or ""
         for n, piece in enumerate(pieces)
         if n % 3 != 2
     )
+
+
+def _text(piece: str) -> str:
+    piece = _NUMBER_RANGE.sub("\\1\u2013\\2", piece)
+    return _LABEL_NUMBER.sub("\\1\u00a0", piece)
 
 
 def smart_text(text: str) -> str:

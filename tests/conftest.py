@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -10,6 +11,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def declared_language() -> str:
+    """The language the default brief's front matter declares."""
+    found = re.search(r"^language: (\S+)$", (REPO / "brief.md").read_text("utf-8"), re.M)
+    assert found
+    return found[1]
+
 
 SOURCE_TEXT = """\
 Harbour talks resume in Port Ellis

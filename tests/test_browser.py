@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from briefing.build import build
 from briefing.options import Options
 
-from .conftest import REPO
+from .conftest import REPO, declared_language
 
 CHROMIUM = "/usr/bin/chromium"
 NODE_MODULES = REPO / "node_modules"
@@ -139,7 +139,7 @@ def test_reads_from_phone_to_desktop(
 
 def test_document_structure_for_assistive_technology(browser: Browser, html: Path) -> None:
     page, _ = open_page(browser, html, 1280, 900)
-    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("lang") == declared_language()
     assert page.locator("h1").count() == 1
     levels = page.evaluate(
         "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
