@@ -32,9 +32,7 @@ def smarten(markup: str) -> str:
     pieces = _TAG_OR_CODE.split(smartypants.smartypants(markup, _SMARTYPANTS))
     # split gives text, tag, the tag's name (or None), text, ...
     return "".join(
-        _text(piece) if n % 3 == 0 else piece or ""
-        for n, piece in enumerate(pieces)
-        if n % 3 != 2
+        _text(piece) if n % 3 == 0 else piece or "" for n, piece in enumerate(pieces) if n % 3 != 2
     )
 
 
