@@ -87,8 +87,7 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     with locked(outdir):
         forget(outdir)
         written = write_outputs(outdir, files)
-        if options.copies.count:
-            remove_stale(outdir, files)
+        remove_stale(outdir, files)
         record(outdir, key, written, root, resources)
     return Result(brief, diagnostics, written)
 

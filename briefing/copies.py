@@ -58,17 +58,17 @@ def read_recipients(path: Path) -> tuple[str, ...]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         where = data[: error.start].count(b"\n") + 1
-        raise BriefingError(f"{path}:{where}: error: not UTF-8 text") from None
+        raise BriefingError(f"{path}:{where}: not UTF-8 text") from None
     names = []
     for number, line in enumerate(text.splitlines(), start=1):
         name = line.strip()
         if _CONTROL.search(name):
-            raise BriefingError(f"{path}:{number}: error: a control character in a name")
+            raise BriefingError(f"{path}:{number}: a control character in a name")
         if name:
             names.append(name)
         if len(names) > MAX_RECIPIENTS:
             raise BriefingError(
-                f"{path}:{number}: error: more than {MAX_RECIPIENTS} recipients; "
+                f"{path}:{number}: more than {MAX_RECIPIENTS} recipients; "
                 "a brief for that many readers is a publication, not numbered copies"
             )
     if not names:
@@ -91,17 +91,12 @@ def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str,
             out["brief.pdf"] = _save(_overlaid(pdf, stamps.pages[0]))
         if not count:
             return out
-        master = _overlaid(pdf, stamps.pages[1])
         listing = _typeset(_distribution_html(brief, lines), page)
-        with pikepdf.open(io.BytesIO(listing)) as distribution:
-            master.add_pages_from(distribution, outlines="ignore")
-            out[f"{COPIES}/brief-master.pdf"] = _save(master)
+        master = _overlaid(_joined([pdf, listing]), stamps.pages[1])
+        out[f"{COPIES}/brief-master.pdf"] = _save(master)
         numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
     if copies.one_file:
-        joined = numbered[0]
-        for document in numbered[1:]:
-            joined.add_pages_from(document, outlines="ignore")
-        out[names[1]] = _save(joined)
+        out[names[1]] = _joined([_save(document) for document in numbered])
     else:
         out |= {name: _save(d) for name, d in zip(names[1:], numbered, strict=True)}
     return out
@@ -134,24 +129,51 @@ def _overlaid(pdf: bytes, mark: Any) -> Any:
     return document
 
 
+def _joined(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pages of several, in order, each part's links within it (the
+    brief's links go to named destinations, which add_pages_from carries over)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdfs[0])) as joined:
+        for pdf in pdfs[1:]:
+            with pikepdf.open(io.BytesIO(pdf)) as part:
+                joined.add_pages_from(part, outlines="ignore")
+        return _save(joined)
+
+
 def _save(document: Any) -> bytes:
     """The PDF's bytes; the same document gives the same bytes (its /ID from its content)."""
     buffer = io.BytesIO()
     document.save(buffer, deterministic_id=True)
-    document.close()
     return buffer.getvalue()
 
 
-# The stamps take the brief's page size and margins from its layout's paged CSS; this,
-# added after it, empties the margin boxes but the copy's line, and sets the watermark.
-_STAMPS_CSS = """
-@page {
-  @top-left { content: none; } @top-center { content: none; } @top-right { content: none; }
-  @bottom-center { content: none; } @bottom-right { content: none; }
-  @bottom-left { content: string(copy); font: bold 8pt "Charis SIL", serif;
-                 vertical-align: top; padding-top: 2mm; }
-}
-@page :first { @top-left { content: none; } @top-right { content: none; } }
+# The stamps take the brief's page size and margins from its layout's paged CSS; these
+# rules, added after it, make every page of the stamps transparent and empty but for the
+# copy's line, whatever pages (:left, :right, :first, :blank) the layout styles.
+_MARGIN_BOXES = [
+    f"{edge}-{place}"
+    for edge, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+]
+_EMPTY_PAGE = "background: none; " + " ".join(
+    f"@{box} {{ content: none; background: none; border: none; }}" for box in _MARGIN_BOXES
+)
+_COPY_LINE = (
+    '@bottom-left { content: string(copy); font: bold 8pt "Charis SIL", serif; '
+    "vertical-align: top; padding-top: 2mm; text-align: left; }"
+)
+_STAMPS_CSS = (
+    "".join(
+        f"@page{pages} {{ {_EMPTY_PAGE} {_COPY_LINE} }}\n"
+        for pages in ("", " :left", " :right", " :first", " :blank")
+    )
+    + """
 html, body { margin: 0; background: none; }
 .stamp { string-set: copy content(); break-after: page; height: 0; visibility: hidden; }
 .stamp:last-child { break-after: auto; }
@@ -159,10 +181,18 @@ html, body { margin: 0; background: none; }
              font: bold 96pt "Charis SIL", serif; color: rgba(0, 0, 0, 0.13);
              transform: rotate(-45deg); white-space: nowrap; }
 """
+)
+# Points of type that fit a watermark of n characters across the page's diagonal.
+_WATERMARK_FIT = 1300
 
 
 def _stamps_html(lines: list[str], watermark: str | None) -> str:
-    mark = f'<div class="watermark">{escape(watermark)}</div>' if watermark else ""
+    size = min(96, _WATERMARK_FIT // max(len(watermark or ""), 1))
+    mark = (
+        f'<div class="watermark" style="font-size: {size}pt">{escape(watermark)}</div>'
+        if watermark
+        else ""
+    )
     stamps = "".join(f'<div class="stamp">{escape(line)}</div>' for line in lines)
     return f"<!DOCTYPE html><html lang='en'><body>{mark}{stamps}</body></html>"
 

@@ -42,7 +42,7 @@ PANEL_LINES = 37  # label lines in one panel: 8.3 inches with the lanes' names, 
 LANE_LOOKS = (("o", "#1b4f72"), ("s", "#922b21"), ("v", "#1e6f4c"))
 SEVERAL, OTHERS = ("D", "#5b2c6f"), ("^", "#555555")
 LANE_X, LANE_STEP = 0.78, 0.17
-HEADS = 0.72  # inches above the first row for the lanes' names, set upright
+HEAD_CHAR = 0.045  # inches a character of a lane's upright name takes
 
 
 @dataclass(frozen=True)
@@ -300,14 +300,14 @@ def draw_timeline(
     from matplotlib.figure import Figure as MplFigure
 
     rows = _rows(events, lanes)
-    top = 0.42 + HEADS
+    looks = looks or lane_looks(events, lanes)
+    top = 0.42 + _heads_height(looks)
     height = top + sum(len(r) for r in rows) * ROW + 0.1
     fig = MplFigure(figsize=(WIDTH, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    looks = looks or lane_looks(events, lanes)
     _legend(ax)
     _lane_heads(ax, looks, top - 0.06)
     label_y, y = [], top + ROW / 2
@@ -331,6 +331,11 @@ def _legend(ax: Axes) -> None:
     ]  # fmt: skip
     ax.legend(handles=handles, loc="upper left", ncol=len(handles), frameon=False,
               fontsize=7, handletextpad=0.6, columnspacing=1.4, borderaxespad=0.3)  # fmt: skip
+
+
+def _heads_height(looks: dict[str, LaneLook]) -> float:
+    """Inches above the first row for the lanes' upright names (6.5 pt type)."""
+    return 0.16 + HEAD_CHAR * max((len(look.label) for look in looks.values()), default=0)
 
 
 def _lane_heads(ax: Axes, looks: dict[str, LaneLook], y: float) -> None:

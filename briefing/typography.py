@@ -22,14 +22,27 @@ _SMARTYPANTS = (
 _NUMBER_RANGE = re.compile(r"(?<![\d-])(\d+)-([1-9]\d*)(?![\d-])")
 # A label and its number kept on one line: "KJ 3", "p. 4", "S 2".
 _LABEL_NUMBER = re.compile(r"\b(KJ|S|p\.|pp\.|No\.|§)[ \t]+(?=\d)")
+_ADDRESS = re.compile(r"\b(?:https?|ftp)://[^\s<>\"']+|\bwww\.[^\s<>\"']+")
 _TAG_OR_CODE = re.compile(r"(<(code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL)
 
 
 def smarten(markup: str) -> str:
     """The typography of the writer's own text, in HTML: smartypants; outside tags and
     code, en dashes in ranges of numbers and a no-break space between a label and its
-    number."""
-    pieces = _TAG_OR_CODE.split(smartypants.smartypants(markup, _SMARTYPANTS))
+    number. Web addresses are left as written, so that a printed one still works."""
+    addresses: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        addresses.append(match.group())
+        return f"\ue010{len(addresses) - 1}\ue011"
+
+    markup = smartypants.smartypants(_ADDRESS.sub(keep, markup), _SMARTYPANTS)
+    markup = _smarten_text(markup)
+    return re.sub("\ue010(\\d+)\ue011", lambda m: addresses[int(m[1])], markup)
+
+
+def _smarten_text(markup: str) -> str:
+    pieces = _TAG_OR_CODE.split(markup)
     # split gives text, tag, the tag's name (or None), text, ...
     return "".join(
         _text(piece) if n % 3 == 0 else piece or "" for n, piece in enumerate(pieces) if n % 3 != 2

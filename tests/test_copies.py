@@ -101,6 +101,7 @@ def test_copies_are_the_same_bytes_when_built_again(
 def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
     tmp_path: Path, project: Path
 ) -> None:
+    """Copies a build does not write again go, also when it writes none."""
     out = tmp_path / "out"
     code, output = build(project, "-o", str(out), "--copies", "3")
     assert code == 0, output
@@ -116,6 +117,9 @@ def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
     assert len(pages) == 12 * per_copy
     for n, text in enumerate(pages):
         assert f"Copy {n // per_copy + 1} of 12" in text
+    code, output = build(project, "-o", str(out))
+    assert code == 0, output
+    assert not list((out / "copies").iterdir())
 
 
 @pytest.mark.parametrize(
@@ -124,9 +128,9 @@ def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
         (b"", "no names in it"),
         (b"\n  \n", "no names in it"),
         (b"Ann\x00Smith\n", "a binary file"),
-        (b"Ann\nB\xe9a\n", ":2: error: not UTF-8 text"),
-        (b"Ann\nBob\x1b[31m\n", ":2: error: a control character in a name"),
-        ("\n".join(f"Reader {n}" for n in range(501)).encode(), ":501: error: more than 500"),
+        (b"Ann\nB\xe9a\n", ":2: not UTF-8 text"),
+        (b"Ann\nBob\x1b[31m\n", ":2: a control character in a name"),
+        ("\n".join(f"Reader {n}" for n in range(501)).encode(), ":501: more than 500"),
     ],
 )
 def test_a_bad_recipients_file_is_one_clear_error_and_nothing_is_written(
@@ -163,3 +167,39 @@ def test_copies_need_the_pdf(tmp_path: Path, project: Path) -> None:
         main, ["build", str(project), "--format", "html", "--copies", "2", "-o", str(tmp_path)]
     )
     assert result.exit_code == 2 and "add --format pdf" in result.output
+
+
+def _ink(pdf: Path, page: int) -> int:
+    """How many dark pixels page has, rendered at 30 dpi in grey."""
+    from PIL import Image
+
+    png = pdf.with_suffix(f".{page}")
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), "-singlefile",
+         "-png", str(pdf), str(png)],
+        check=True,
+    )  # fmt: skip
+    with Image.open(png.with_suffix(f".{page}.png")) as image:
+        return sum(image.convert("L").histogram()[:128])
+
+
+def test_a_layout_that_tints_its_pages_and_styles_left_and_right_keeps_its_text_under_the_stamp(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "brief"
+    new_project(root)
+    assert CliRunner().invoke(main, ["layouts", "eject", "brief-pdf.css", str(root)]).exit_code == 0
+    css = root / "layouts" / "brief-pdf.css"
+    css.write_text(
+        css.read_text(encoding="utf-8")
+        + "@page { background: #fffdf5; }\n"
+        + '@page :right { @bottom-right { content: "Right page " counter(page); } }\n'
+        + '@page :left { @bottom-right { content: "Left page " counter(page); } }\n',
+        encoding="utf-8",
+    )
+    code, output = build(root, "--copies", "2")
+    assert code == 0, output
+    brief, copy = root / "dist" / "brief.pdf", root / "dist" / "copies" / "brief-copy-02-of-02.pdf"
+    for page, text in enumerate(pages_text(copy), start=1):
+        assert text.count("Copy 2 of 2") == 1 and text.count(" page ") == 1, text[-200:]
+        assert _ink(copy, page) >= _ink(brief, page) > 0  # nothing under the stamp is hidden

@@ -80,6 +80,10 @@ def test_likelihood_ranges_take_an_en_dash(page: str) -> None:
         ("on 2024-03-01 and in 2024-03", "on 2024-03-01 and in 2024-03"),
         ("a pause -- and a break --- here", "a pause \u2013 and a break \u2014 here"),
         ("see KJ 3 and p. 4, not KJs 3", "see KJ\u00a03 and p.\u00a04, not KJs 3"),
+        (
+            'at https://x.org/2015-2024/a--b... "ok"',
+            "at https://x.org/2015-2024/a--b... \u201cok\u201d",
+        ),
     ],
 )
 def test_smart_text(written: str, printed: str) -> None:
