@@ -388,6 +388,16 @@ def layouts_eject(name: str, project: Path, force: bool) -> None:
     click.echo(f"copied builtin/{target.name} to {target}")
 
 
+@main.command("schema")
+@click.argument("name", type=click.Choice(["front-matter", "sources", "timeline"]))
+def schema_command(name: str) -> None:
+    """Print the JSON Schema of NAME: brief.md's front matter, seeds/sources.yaml or
+    figures/timeline.yaml (for an editor's YAML language server)."""
+    from .schemas import schema_text
+
+    click.echo(schema_text(name), nl=False)
+
+
 @main.command("new")
 @click.argument("directory", type=click.Path(path_type=Path))
 def new_command(directory: Path) -> None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from .diagnostics import BriefingError
 from .layouts import PROJECT_LAYOUTS
+from .project import SOURCES, TIMELINE
+from .schemas import copy_schemas, modeline
 
 EXAMPLE = Path(__file__).parent / "example_project"
 
@@ -19,6 +21,10 @@ def new_project(target: Path) -> list[Path]:
         shutil.copytree(EXAMPLE, target, dirs_exist_ok=True)
         (target / ".gitignore").write_text("dist/\n", encoding="utf-8")
         (target / PROJECT_LAYOUTS).mkdir(exist_ok=True)
+        for name, register in (("sources", SOURCES), ("timeline", TIMELINE)):
+            path = target / register
+            path.write_text(modeline(name) + path.read_text(encoding="utf-8"), encoding="utf-8")
     except OSError as error:
         raise BriefingError(f"{target}: cannot create the project ({error.strerror})") from error
+    copy_schemas(target)
     return sorted(p for p in target.rglob("*") if p.is_file())
