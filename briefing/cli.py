@@ -388,6 +388,14 @@ def layouts_eject(name: str, project: Path, force: bool) -> None:
     click.echo(f"copied builtin/{target.name} to {target}")
 
 
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server on stdio, for an editor (see the README)."""
+    from .lsp import serve
+
+    serve()
+
+
 @main.command("schema")
 @click.argument("name", type=click.Choice(["front-matter", "sources", "timeline"]))
 def schema_command(name: str) -> None:
