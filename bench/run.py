@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from bench.loop import find, preview
+from bench.lsp import language_server
 from bench.synthetic import make_project, quote_from
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,6 +133,7 @@ def main() -> None:
         line("check", *median([run([*briefing, "check", "."]) for _ in range(ROUNDS)]))
         copies(work, briefing)
         preview(work, ROUNDS, cold[0])
+        language_server(work, ROUNDS)
 
         print("Growth (synthetic projects; 1x is the default brief's size)")
         base = None

@@ -22,8 +22,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
+from .dating import check_dates
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
-from .events import parse_timeline
+from .events import check_placed, parse_timeline
 from .evidence import FoldedText, fold, verify_citations
 from .language import check_language
 from .model import Project, Source
@@ -103,6 +104,9 @@ class BriefServer(LanguageServer):
             check_language(brief, diagnostics)
         first = len(brief.citations) if brief else 0
         timeline = parse_timeline(project.timeline_yaml, first, diagnostics)
+        if brief is not None:
+            check_placed(brief, timeline, diagnostics)
+            check_dates(brief.meta, read.sources, timeline, diagnostics)
         refs = (brief.citations if brief else ()) + timeline.citations
         verify_citations(refs, read.sources, diagnostics)
         return [*read.said, *diagnostics], read.sources
