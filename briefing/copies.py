@@ -93,7 +93,7 @@ def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str,
             return out
         listing = _typeset(_distribution_html(brief, lines), page)
         master = _overlaid(_joined([pdf, listing]), stamps.pages[1])
-        out[f"{COPIES}/brief-master.pdf"] = _save(master)
+        out[names[0]] = _save(master)
         numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
     if copies.one_file:
         out[names[1]] = _joined([_save(document) for document in numbered])

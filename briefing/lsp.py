@@ -272,55 +272,71 @@ def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:
     ]
 
 
-@server.feature(lsp.TEXT_DOCUMENT_HOVER)
-def hover(ls: BriefServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    _, line, _ = _line_at(ls, params.text_document.uri, params.position)
-    root = ls.root_of(params.text_document.uri)
+@dataclass(frozen=True)
+class _Cited:
+    """The citation under the cursor: its project, source id, source (None if unknown) and
+    where its quote stands in the source (empty for a whole source or a broken quote)."""
+
+    root: Path
+    ident: str
+    quote: str | None
+    source: Source | None
+    spans: list[tuple[int, int]]
+
+
+def _citation_at(ls: BriefServer, uri: str, position: lsp.Position) -> _Cited | None:
+    _, line, _ = _line_at(ls, uri, position)
+    root = ls.root_of(uri)
     if root is None:
         return None
-    at = params.position.character
     for match in _CITATION.finditer(line):
-        if match.start() <= at <= match.end():
-            read = ls.sources(root, ls.unsaved(root).get(SOURCES))
-            source = read.sources.get(match["id"])
-            if source is None:
-                return lsp.Hover(contents=f"unknown source '{match['id']}'")
-            entry = source.entry
-            head = f"**{entry.label}** {entry.title}, graded {entry.grade or 'not yet'}"
+        if match.start() <= position.character <= match.end():
+            source = ls.sources(root, ls.unsaved(root).get(SOURCES)).sources.get(match["id"])
             quote = match["quote"]
-            spans = FoldedText(source.text).find_all(fold(quote)) if quote else []
-            if quote and not spans:
-                return lsp.Hover(contents=f"{head}\n\nThe quote is not in the source.")
-            passage = f"\n\n> {quote}" + (
-                f" (p. {source.page_of(spans[0][0])})" if spans and source.pages else ""
-            )
-            return lsp.Hover(contents=head + (passage if quote else ""))
+            found = source and quote and FoldedText(source.text).find_all(fold(quote))
+            return _Cited(root, match["id"], quote, source, found or [])
+    return None
+
+
+def _term_at(line: str, at: int) -> str | None:
+    """What the vocabulary says of the likelihood term under the cursor."""
     for vocabulary in VOCABULARIES.values():
         for band in vocabulary.bands:
             for term in band.terms:
-                for found in re.finditer(re.escape(term), line, re.IGNORECASE):
-                    if found.start() <= at <= found.end():
-                        return lsp.Hover(contents=f"**{term}**: {band.range} ({vocabulary.title})")
+                spans = (m.span() for m in re.finditer(re.escape(term), line, re.IGNORECASE))
+                if any(start <= at <= end for start, end in spans):
+                    return f"**{term}**: {band.range} ({vocabulary.title})"
     return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def hover(ls: BriefServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    cited = _citation_at(ls, params.text_document.uri, params.position)
+    if cited is None:
+        _, line, _ = _line_at(ls, params.text_document.uri, params.position)
+        term = _term_at(line, params.position.character)
+        return lsp.Hover(contents=term) if term else None
+    if cited.source is None:
+        return lsp.Hover(contents=f"unknown source '{cited.ident}'")
+    entry, source = cited.source.entry, cited.source
+    head = f"**{entry.label}** {entry.title}, graded {entry.grade or 'not yet'}"
+    if not cited.quote:
+        return lsp.Hover(contents=head)
+    if not cited.spans:
+        return lsp.Hover(contents=f"{head}\n\nThe quote is not in the source.")
+    page = f" (p. {source.page_of(cited.spans[0][0])})" if source.pages else ""
+    return lsp.Hover(contents=f"{head}\n\n> {cited.quote}{page}")
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: BriefServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-    _, line, _ = _line_at(ls, params.text_document.uri, params.position)
-    root = ls.root_of(params.text_document.uri)
-    if root is None:
+    cited = _citation_at(ls, params.text_document.uri, params.position)
+    if cited is None or cited.source is None:
         return None
-    for match in _CITATION.finditer(line):
-        if match.start() <= params.position.character <= match.end():
-            read = ls.sources(root, ls.unsaved(root).get(SOURCES))
-            source = read.sources.get(match["id"])
-            if source is None:
-                return None
-            spans = FoldedText(source.text).find_all(fold(match["quote"])) if match["quote"] else []
-            row = source.text.count("\n", 0, spans[0][0]) if spans else 0
-            uri = from_fs_path(str(root / "seeds" / source.entry.file)) or ""
-            return lsp.Location(uri, lsp.Range(lsp.Position(row, 0), lsp.Position(row, 0)))
-    return None
+    source = cited.source
+    row = source.text.count("\n", 0, cited.spans[0][0]) if cited.spans else 0
+    uri = from_fs_path(str(cited.root / "seeds" / source.entry.file)) or ""
+    return lsp.Location(uri, lsp.Range(lsp.Position(row, 0), lsp.Position(row, 0)))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION)
