@@ -7,7 +7,7 @@ from collections import Counter
 from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
 from .evidence import fold
-from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
+from .model import Brief, BriefText, Changes, Citation, Figure, Passage, Source, Timeline
 
 
 def assemble(
@@ -16,6 +16,7 @@ def assemble(
     timeline: Timeline,
     citations: tuple[Citation, ...],
     figure: Figure | None,
+    changes: Changes | None = None,
 ) -> Brief:
     return Brief(
         meta=text.meta,
@@ -28,6 +29,7 @@ def assemble(
         shown=_shown(text, timeline),
         summary=_summary(text, sources, citations),
         figure=figure,
+        changes=changes,
     )
 
 
@@ -60,16 +62,19 @@ def _summary(
             f"{inferred} of the dates {'is' if inferred == 1 else 'are'} inferred"
             + (f" and {len(entries) - len(dated)} unknown." if len(dated) < len(entries) else ".")
         )
-    single = [
-        j.label
-        for j in text.blocks_of(Judgement)
-        if len({citations[i].source for i in j.citations}) == 1
-    ]
+    judgements = text.blocks_of(Judgement)
+    single = [j.label for j in judgements if len({citations[i].source for i in j.citations}) == 1]
     sentences.append(
-        f"Key judgements resting on a single source: {', '.join(single)}."
+        f"Key judgements citing only one source: {', '.join(single)}."
         if single
-        else "No key judgement rests on a single source."
+        else "Every key judgement cites at least two sources."
     )
+    resting = [f"{j.label} ({sources[j.rests_on].entry.label})" for j in judgements if j.rests_on]
+    if resting:
+        sentences.append(
+            "Key judgements whose central claim rests on one source, as their arguments say: "
+            f"{', '.join(resting)}."
+        )
     uncited = [e.label for e in entries if not any(c.source == e.id for c in citations)]
     sentences.append(
         f"Sources not cited: {', '.join(uncited)}." if uncited else "Every source is cited."

@@ -7,15 +7,22 @@ from typing import Any
 
 from . import __version__
 from .directives.registry import DIRECTIVES
-from .model import Brief
+from .model import Brief, Changes
 
 
 def brief_json(brief: Brief) -> str:
     """The compiled brief as sorted, stable JSON."""
-    meta = {**vars(brief.meta), "cutoff": str(brief.meta.cutoff), "issued": str(brief.meta.issued)}
+    meta = {
+        **vars(brief.meta),
+        "cutoff": str(brief.meta.cutoff),
+        "issued": str(brief.meta.issued),
+        "previous": brief.meta.previous.version if brief.meta.previous else None,
+        "withdrawn": [{"id": w.id, "reason": w.reason} for w in brief.meta.withdrawn],
+    }
     data: dict[str, Any] = {
         "generator": f"briefing {__version__}",
         "meta": meta,
+        "changes": changes_json(brief.changes) if brief.changes else None,
         "source_summary": list(brief.summary),
         **_blocks(brief),
         "events": [
@@ -71,6 +78,27 @@ def brief_json(brief: Brief) -> str:
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def changes_json(changes: Changes) -> dict[str, Any]:
+    """The differences from the previous edition, as brief.json lists them."""
+    return {
+        "previous": changes.version,
+        "previous_issued": str(changes.issued),
+        "summary": changes.summary,
+        "list": [
+            {
+                "subject": c.subject,
+                "status": c.status,
+                "id": c.key,
+                "label": c.label,
+                "text": c.text,
+                "shifts": [{"field": s.field, "old": s.old, "new": s.new} for s in c.shifts],
+                "note": c.note or None,
+            }
+            for c in changes.changes
+        ],
+    }
 
 
 def _blocks(brief: Brief) -> dict[str, Any]:

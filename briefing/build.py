@@ -12,6 +12,7 @@ from .copies import remove_stale, stamp
 from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
+from .editions import compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import verify_citations
 from .formats import FORMATS, Format, RenderJob
@@ -59,19 +60,21 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
     stage("read sources")
     sources = ingest_sources(project, diagnostics)
+    previous = read_previous(root, text, diagnostics) if text else None
     _stop_on_errors(diagnostics, writes)
     assert text is not None  # parse_brief reports an error whenever it gives nothing
     stage("verify")
     check_placed(text, timeline, diagnostics)
     check_dates(text.meta, sources, timeline, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
+    changes = compare_with_previous(previous, text, sources, timeline, diagnostics)
     _stop_on_errors(diagnostics, writes)
     text = _with_overrides(text, options)
     stage("figure, imports")
     drawn = any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
     stage("assemble")
-    brief = assemble(text, sources, timeline, citations, figure)
+    brief = assemble(text, sources, timeline, citations, figure, changes)
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None

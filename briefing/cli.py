@@ -244,6 +244,44 @@ def _count(items: Sized, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
+@main.command("release")
+@project_argument
+@outdir_option
+def release_command(project: Path, outdir: Path | None) -> None:
+    """Freeze PROJECT's current edition: copy the built brief.json and brief.pdf, with
+    brief.md and the registers, into PROJECT/editions/VERSION/ (VERSION: the front matter's).
+
+    The build must be up to date and VERSION not yet released. A later edition names this
+    one with `previous: VERSION` to show what changed since."""
+    from .release import release
+
+    target = release(project, Options(outdir))
+    click.echo(f"released edition {target.name}: {target}")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "-p",
+    "--project",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where OLD and NEW given as versions are released (default: the current folder).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+def diff_command(old: str, new: str, project: Path, as_json: bool) -> None:
+    """Print what changed from edition OLD to NEW: judgements added, withdrawn, reworded
+    or re-estimated (with the reasons given), sources and events.
+
+    Each of OLD and NEW is a brief.json, an edition's folder, a brief project (compiled as
+    it stands) or a version released under the project's editions/."""
+    from .release import diff_json, diff_lines, edition_at
+
+    before, after = edition_at(old, project), edition_at(new, project)
+    click.echo(diff_json(before, after) if as_json else "\n".join(diff_lines(before, after)))
+
+
 @main.command("add-source")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -68,6 +68,8 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
             markdown(fragment)
         if heading:
             markdown.headings.append(heading)
+        if brief.changes and block is brief.changes_follow:
+            markdown.headings.append(brief.changes.heading)
     context: dict[str, Any] = {
         "brief": brief,
         "meta": brief.meta,

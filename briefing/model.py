@@ -94,6 +94,25 @@ class Meta:
     keywords: tuple[str, ...] = ()
     raw_html: bool = False
     contents: bool | None = None  # None: a contents page when the PDF runs over 8 pages
+    previous: Previous | None = None  # the released edition this one is compared with
+    withdrawn: tuple[Withdrawal, ...] = ()
+
+
+@dataclass(frozen=True)
+class Previous:
+    """`previous: VERSION` in the front matter: an edition released under editions/."""
+
+    version: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A judgement of the previous edition that this one no longer makes, and why."""
+
+    id: str
+    reason: str
+    location: Location
 
 
 # --- citations --------------------------------------------------------------------------
@@ -345,6 +364,86 @@ class Project:
     source_files: dict[str, bytes] = field(default_factory=dict)
 
 
+ShiftField = Literal["statement", "likelihood", "confidence", "grade"]
+ChangeStatus = Literal["added", "withdrawn", "changed", "kept"]
+
+
+@dataclass(frozen=True)
+class Shift:
+    """What moved in a judgement or source between editions: its likelihood, confidence,
+    wording (statement) or grade."""
+
+    field: ShiftField
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference from the previous edition. A judgement carried over unchanged is
+    'kept' (and listed, with its note if it has one, as confirmed)."""
+
+    subject: Literal["judgement", "source", "event"]
+    status: ChangeStatus
+    key: str  # a judgement's or a source's id; an event's date and title
+    label: str  # KJ3 or S4 in this edition; for a withdrawn one, in the previous
+    text: str  # the statement, the source's title or the event's title
+    shifts: tuple[Shift, ...] = ()
+    note: str = ""  # the judgement's :change:, or the reason it was withdrawn
+
+    @property
+    def anchor(self) -> str:
+        return f"change-{self.subject}-{self.key}"
+
+    def shift(self, field: str) -> Shift | None:
+        return next((s for s in self.shifts if s.field == field), None)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The differences between this edition and a previous one, judgements first."""
+
+    version: str  # the previous edition's
+    issued: PartialDate
+    changes: tuple[Change, ...]
+
+    def of(self, subject: str, *statuses: str) -> list[Change]:
+        return [c for c in self.changes if c.subject == subject and c.status in statuses]
+
+    def of_judgement(self, ident: str) -> Change | None:
+        return next((c for c in self.of("judgement", "added", "changed") if c.key == ident), None)
+
+    @property
+    def heading(self) -> Heading:
+        return Heading(2, f"What changed since edition {self.version}", "changes")
+
+    @property
+    def summary(self) -> str:
+        """One line for the cover: what was added, withdrawn, reworded or moved."""
+        moved = [c for c in self.of("judgement", "changed") if c.shift("likelihood")]
+        rated = [c for c in self.of("judgement", "changed") if c.shift("confidence")]
+        parts = [
+            _counted(len(self.of("judgement", "added")), "judgement", "added"),
+            _counted(len(self.of("judgement", "withdrawn")), "judgement", "withdrawn"),
+            _counted(
+                sum(bool(c.shift("statement")) for c in self.changes), "judgement", "reworded"
+            ),
+            _counted(len(moved), "likelihood", "moved"),
+            _counted(len(rated), "confidence level", "moved"),
+            _counted(len(self.of("source", "added")), "source", "added"),
+            _counted(len(self.of("source", "withdrawn")), "source", "withdrawn"),
+            _counted(len(self.of("source", "changed")), "source", "regraded"),
+            _counted(len(self.of("event", "added")), "event", "added"),
+            _counted(len(self.of("event", "withdrawn")), "event", "removed"),
+        ]
+        return "; ".join(p for p in parts if p) or "no change"
+
+
+def _counted(count: int, noun: str, verb: str) -> str:
+    """'2 judgements added'; '' for none."""
+    return f"{count} {noun}{'' if count == 1 else 's'} {verb}" if count else ""
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -379,6 +478,7 @@ class Brief:
     shown: frozenset[int]  # the citations the body shows, which the appendix may link to
     summary: tuple[str, ...]
     figure: Figure | None
+    changes: Changes | None = None  # since the edition named by `previous`
 
     def sources_of(self, block: Block) -> dict[str, int]:
         """How many times the block (a judgement) cites each source, in register order."""
@@ -411,6 +511,14 @@ class Brief:
     @property
     def judgements(self) -> list[Block]:
         return [b for b in self.text.blocks if b.kind == "judgement"]
+
+    @property
+    def changes_follow(self) -> Block | None:
+        """The block the "What changed" section follows, when the brief is compared with a
+        previous edition: the last key judgement, or with none (all withdrawn) the first
+        block of the body."""
+        blocks = self.judgements or [b for b in self.text.blocks if b.template][:1]
+        return blocks[-1] if self.changes and blocks else None
 
     @property
     def motive_sets(self) -> list[Block]:

@@ -10,9 +10,10 @@ from .diagnostics import BriefingError
 from .formats import FORMATS
 from .layouts import PROJECT_LAYOUTS
 from .model import Paper
-from .project import BRIEF
+from .project import BRIEF, EDITIONS
 
-INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS)
+# editions/: a brief that names a previous edition reads its brief.json.
+INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS, EDITIONS)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .diagnostics import Diagnostics, Location, suggest
 from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
-from .model import PAPERS, BriefText, Meta, Paper
+from .model import PAPERS, BriefText, Meta, Paper, Previous, Withdrawal
 from .project import BRIEF
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
@@ -33,7 +33,7 @@ from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html", "contents",
+    "raw_html", "contents", "previous", "withdrawn",
 )  # fmt: skip
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -130,10 +130,40 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         keywords=field.words("keywords"),
         raw_html=field.flag("raw_html"),
         contents=field.maybe_flag("contents"),
+        previous=Previous(field.text("previous"), data.where("previous"))
+        if "previous" in data
+        else None,
+        withdrawn=_withdrawn(data, diagnostics),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")
     return None if diagnostics.errors_since(checkpoint) else meta
+
+
+def _withdrawn(data: YamlMap, diagnostics: Diagnostics) -> tuple[Withdrawal, ...]:
+    """The `withdrawn:` list: each judgement of the previous edition no longer made, with
+    its reason."""
+    entries = data.get("withdrawn") or []
+    if not isinstance(entries, list):
+        diagnostics.error(
+            data.where("withdrawn"),
+            "'withdrawn' must be a list of judgements, each with 'id' and 'reason'",
+            hint="withdrawn:\n  - id: the-judgement-id\n    reason: why it is withdrawn",
+        )
+        return ()
+    withdrawals = []
+    for entry in entries:
+        if not isinstance(entry, YamlMap):
+            diagnostics.error(
+                data.where("withdrawn"), "each entry of 'withdrawn' must have 'id' and 'reason'"
+            )
+            continue
+        check_keys(entry, ("id", "reason"), "key of a withdrawn judgement", diagnostics)
+        field = Fields(entry, diagnostics)
+        ident, reason = field.text("id", required=True), field.text("reason", required=True)
+        if ident and reason:
+            withdrawals.append(Withdrawal(ident, " ".join(reason.split()), entry.location))
+    return tuple(withdrawals)
 
 
 def _read_body(lines: list[str], first: int, ctx: ParseContext) -> None:

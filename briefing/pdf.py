@@ -14,6 +14,7 @@ from .diagnostics import Diagnostics, Location
 from .layouts import PROJECT_LAYOUTS
 from .model import Rendered
 from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate, read_inside
+from .typography import keep_names_whole
 
 
 def _fetcher_class() -> type:
@@ -49,6 +50,9 @@ def _fetcher_class() -> type:
 # The time limit on typesetting: 300 s for each megabyte of HTML, and never less than 300 s.
 # The default brief (0.2 MB) takes 4 s; only a pathological document comes near the limit.
 RENDER_SECONDS_PER_MB = 300
+# On paper a name broken at a line's end misreads ("Kh-meimim", "Mo-scow"): the PDF keeps
+# the words keep_names_whole() marks unbroken, whatever the layout.
+NAMES_CSS = ".name { hyphens: manual }"
 
 
 class RenderTimeout(BaseException):
@@ -109,9 +113,11 @@ def render_pdf(
     pdf = None
     try:
         base = str(root.resolve()) + "/"
-        document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
+        html = keep_names_whole(page.html)
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
         paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+        names = weasyprint.CSS(string=NAMES_CSS)
+        pdf = document.write_pdf(stylesheets=[paged, names], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except RenderTimeout:

@@ -13,6 +13,7 @@ from .model import Project
 BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
+EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
 MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 

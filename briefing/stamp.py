@@ -96,6 +96,15 @@ def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: l
     temporary.replace(outdir / STAMP)
 
 
+def rekey(outdir: Path, key: str) -> None:
+    """Record that the outputs are current for inputs with a new key (after a change to the
+    inputs that cannot change the outputs: releasing them as an edition)."""
+    stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
+    temporary = outdir / f"{STAMP}.{os.getpid()}"
+    temporary.write_text(json.dumps({**stamp, "key": key}), encoding="utf-8")
+    temporary.replace(outdir / STAMP)
+
+
 def forget(outdir: Path) -> None:
     """Drop the stamp: the outputs may change without a matching record."""
     (outdir / STAMP).unlink(missing_ok=True)

@@ -1,7 +1,8 @@
-"""The typography of the writer's own text: curly quotes, dashes, ellipses.
+"""The typography of the writer's own text: curly quotes, dashes, ellipses; and, over the
+whole page, names kept whole at line ends.
 
-Only the writer's words pass through here; passages quoted from the sources never do, so
-they stay verbatim.
+Only the writer's words pass through smarten(); passages quoted from the sources never do,
+so they stay verbatim.
 """
 
 from __future__ import annotations
@@ -57,3 +58,27 @@ def _text(piece: str) -> str:
 def smart_text(text: str) -> str:
     """Plain text with the writer's typography (for a figure's labels, titles)."""
     return html.unescape(smarten(html.escape(text, quote=False)))
+
+
+# A word long enough to be hyphenated (hyphenate-limit-chars: 6), possessive included:
+# "Khmeimim", "Assad's", "Türkiye"; those that begin with a capital are names.
+_WORD = re.compile(r"(?<![\w'’&#])[^\W\d_][\w'’]{5,}")
+_NOT_TEXT = re.compile(
+    r"(<(svg|style|script|head|title|code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL | re.IGNORECASE
+)
+
+
+def keep_names_whole(page: str) -> str:
+    """The page with each capitalised word (a proper noun, mostly) in a span the layout
+    keeps from hyphenating: "Kh-meimim" and "Mo-scow" at a line's end misread. Tags,
+    figures, styles and code are left alone, and the text itself is unchanged."""
+    pieces = _NOT_TEXT.split(page)
+    return "".join(
+        _WORD.sub(_name, piece) if n % 3 == 0 else piece or ""
+        for n, piece in enumerate(pieces)
+        if n % 3 != 2
+    )
+
+
+def _name(word: re.Match[str]) -> str:
+    return f'<span class="name">{word[0]}</span>' if word[0][0].isupper() else word[0]

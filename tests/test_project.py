@@ -132,8 +132,22 @@ def test_source_summary_statement(make_project: MakeProject) -> None:
         "The brief rests on 2 sources: 2 news.",
         "Grades: 1 B2, 1 F3; 1 of 2 from a source graded fairly reliable or better.",
         "They were published between 2024 and March 2024; 1 of the dates is inferred.",
-        "Key judgements resting on a single source: KJ1.",
+        "Key judgements citing only one source: KJ1.",
         "Sources not cited: S2.",
     )
     (judgement,) = result.brief.judgements
     assert result.brief.sources_of(judgement) == {"harbour": 2}
+
+
+def test_source_summary_lists_the_judgements_that_rest_on_one_source(
+    make_project: MakeProject,
+) -> None:
+    """A judgement citing two sources may still rest on one: it says so, and the summary
+    lists it by the label of that source."""
+    brief = BRIEF.replace(":confidence: moderate\n", ":confidence: moderate\n:rests-on: cranes\n")
+    assert brief != BRIEF
+    summary = check(make_project({"brief.md": brief})).brief.summary
+    assert "Every key judgement cites at least two sources." in summary
+    assert summary[-2] == (
+        "Key judgements whose central claim rests on one source, as their arguments say: KJ1 (S2)."
+    )

@@ -240,8 +240,8 @@ def test_corroboration_is_a_matrix_up_to_eight_sources_then_a_list(
     row = re.sub(r"<[^>]+>|\s+", " ", table[table.index("KJ1") :]).split()
     if extra_sources + 2 <= 8:  # a column for each source, and one for the count
         assert table.count('<th scope="col" class="count">') == extra_sources + 3
-        cells = ["2", "1", *["–"] * extra_sources, "2"]  # harbour twice, cranes once; 2 sources
+        cells = ["●", "●", *["–"] * extra_sources, "2"]  # harbour twice, cranes once: 2 sources
         assert row[: 4 + len(cells)] == ["KJ1", "likely", "·", "moderate", *cells]
     else:
         assert table.count('<th scope="col"') == 3 and "Sources cited" in table
-        assert " ".join(row[:10]) == "KJ1 likely · moderate S1 (B2) ×2, S2 (F3) 2"
+        assert " ".join(row[:9]) == "KJ1 likely · moderate S1 (B2), S2 (F3) 2"

@@ -27,6 +27,8 @@ class Judgement(Block):
     confidence: str
     argument: Markdown
     location: Location
+    change: str = ""  # why it changed since the previous edition
+    rests_on: str = ""  # the source its central claim rests on, if one
 
     @property
     def label(self) -> str:
@@ -59,6 +61,8 @@ class Judgement(Block):
                 "confidence": self.confidence,
                 "citations": list(self.citations),
                 "sources": list(brief.sources_of(self)),
+                "rests_on": self.rests_on or None,
+                "change": self.change or None,
             }
         ]
 
@@ -90,6 +94,8 @@ def _build(call: Call, ctx: ParseContext) -> Judgement:
         call.option("confidence"),
         argument,
         call.location,
+        change=" ".join(call.option("change").split()),
+        rests_on=call.option("rests-on"),
     )
 
 
@@ -97,6 +103,12 @@ DIRECTIVE = Directive(
     Judgement,
     _build,
     json_key="judgements",
-    options=(Option("id", required=True, read=_read_id), LIKELIHOOD_OPTION, CONFIDENCE_OPTION),
+    options=(
+        Option("id", required=True, read=_read_id),
+        LIKELIHOOD_OPTION,
+        CONFIDENCE_OPTION,
+        Option("change"),  # required when an estimate moved: see briefing.editions
+        Option("rests-on"),  # a source id, checked against the register: briefing.editions
+    ),
     argument="a statement",
 )
