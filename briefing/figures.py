@@ -1,10 +1,12 @@
 """Stage 5: draw the timeline figure as deterministic SVG, cached by a hash of its inputs.
 
-The figure is a chronology: a compressed time axis on the left (long quiet stretches are
-shortened and marked with a break) and one evenly spaced row per event on the right, so
-labels never collide however dense a month is. Leader lines join each row to its mark.
+The figure is a chronology: a time axis on the left, to one scale wherever it is drawn, so
+quiet years look quiet and a busy month looks busy; runs of years without events are cut
+out and marked with a break. Each event is marked at its date in its lane's column; its
+label (date and title) sits on the right as near its mark as the labels around it allow,
+in the events' order, fanning out where events are dense, with a leader line to its mark.
 Who acted is shown by lane, marker shape and colour; how precisely the date is known by
-the marker's fill and whiskers.
+the marker's fill and whiskers, which span the month or year.
 """
 
 from __future__ import annotations
@@ -33,15 +35,34 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
 WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's margins
-ROW = 0.19  # inches per label line
-AXIS_X, LABEL_X, TITLE_X = 0.55, 1.55, 2.45
+ROW = 0.19  # inches a label line is given in the figure's height
+LINE = 0.15  # inches between label lines, at the closest (where labels fan out)
 WRAP = 62  # characters of title per line
 PANEL_LINES = 37  # label lines in one panel: 8.3 inches with the lanes' names, for A4 or Letter
+LABELS_TOP = 0.45  # inches: the highest a label goes, below the legend
+FAN = (0.2, 0.45)  # inches, at the least and the most, across which leader lines fan out
+DATE_WIDTH, TITLE_ROOM = 0.78, 3.65  # inches for a label's date, and for WRAP characters
+FIT_STEPS = 24  # tops and bottoms of the time axis tried, each
+
+# The time axis: one scale throughout, but a run of QUIET_YEARS or more without an event is
+# cut out and drawn as a break BREAK inches long.
+QUIET_YEARS = 3
+BREAK = 0.24
+MIN_YEAR = 0.2  # inches a year takes at the least, but in a panel full of years
+CUT = 0.07  # inches between the break's wavy lines
+SPINE_X = 0.66  # the axis line; the years are set to its left
+YEAR_ROOM, MONTH_ROOM = 0.14, 0.12  # inches the name of a year, of a month, needs
+AXIS_GREY, RULE, LEADER = "#999999", "#e6e6e6", "#bbbbbb"
 
 # Lanes: who acted. Each has a marker shape as well as a colour, so it reads in greyscale.
 LANE_LOOKS = (("o", "#1b4f72"), ("s", "#922b21"), ("v", "#1e6f4c"))
 SEVERAL, OTHERS = ("D", "#5b2c6f"), ("^", "#555555")
-LANE_X, LANE_STEP = 0.78, 0.17
+LANE_X, LANE_STEP = 0.82, 0.2
+MARK = 4.5  # points: an event's marker
+MARK_GAP = MARK / 72 + 0.0025  # inches between markers' centres, at the closest
+DODGE = 0.066  # inches between markers of a lane drawn side by side
+ASIDE = (0.0, DODGE / 2, -DODGE / 2, DODGE, -DODGE)  # where else a marker may go
+WHISKER = 0.05  # inches a whisker reaches above and below its marker, at the least
 HEAD_CHAR = 0.045  # inches a character of a lane's upright name takes
 
 
@@ -210,30 +231,207 @@ def _which(event: Event, lanes: tuple[Lane, ...]) -> str:
     return f" ({', '.join(matches)})" if len(matches) > 1 and len(lanes) > 2 else ""
 
 
-def _axis_positions(events: tuple[Event, ...], top: float, height: float) -> list[float]:
-    """Vertical position of each event on the time axis.
-
-    Half rank, half compressed time: every event keeps a marker's height of its own however
-    close the dates, and long quiet stretches stay visibly longer than short ones.
-    """
-    if len(events) < 2:
-        return [top] * len(events)
-    # Events keep the author's order; a vague date never draws above an earlier row.
-    days = list(
-        itertools.accumulate((e.date.interval[0].toordinal() + _half(e) for e in events), max)
-    )
-    gaps = [min((b - a) / 365, 1.0) + (0.25 if b > a else 0) for a, b in itertools.pairwise(days)]
-    elapsed = [0.0, *itertools.accumulate(gaps)]
-    last = len(events) - 1
-    return [
-        top + height * (0.55 * i / last + 0.45 * t / (elapsed[-1] or 1))
-        for i, t in enumerate(elapsed)
-    ]
+def _jan1(year: int) -> int:
+    """The ordinal of the first of January of a year (of the year 10000 too)."""
+    past = year - 1
+    return past * 365 + past // 4 - past // 100 + past // 400 + 1
 
 
-def _half(event: Event) -> float:
+Run = tuple[int, int]  # a stretch of time the axis shows: its first day, and the day after
+
+
+def _runs(events: tuple[Event, ...]) -> tuple[Run, ...]:
+    """What the axis shows: from the month of the first event to that of the last, less each
+    run of QUIET_YEARS or more years without an event, cut out of it."""
+    years: list[tuple[int, int]] = []
+    for year in sorted({e.date.year for e in events}):
+        if years and year - years[-1][1] <= QUIET_YEARS:
+            years[-1] = (years[-1][0], year)
+        else:
+            years.append((year, year))
+    runs = [(_jan1(first), _jan1(last + 1)) for first, last in years]
+    first = min(e.date.interval[0] for e in events)
+    last = max(e.date.interval[1] for e in events)
+    runs[0] = (first.replace(day=1).toordinal(), runs[0][1])
+    runs[-1] = (runs[-1][0], _month_after(last.year, last.month))
+    return tuple(runs)
+
+
+def _month_after(year: int, month: int) -> int:
+    """The ordinal of the first day of the month after this one."""
+    return _jan1(year + 1) if month == 12 else dt.date(year, month + 1, 1).toordinal()
+
+
+def _axis_room(runs: tuple[Run, ...]) -> float:
+    """Inches the time axis takes at the least: MIN_YEAR a year shown, and the breaks."""
+    days = sum(end - start for start, end in runs)
+    return days / 365.25 * MIN_YEAR + BREAK * (len(runs) - 1)
+
+
+def _worth_cutting(runs: tuple[Run, ...], length: float) -> tuple[Run, ...]:
+    """The runs, joined again where the quiet years between them, drawn to scale on an axis
+    this long, would take little more room than the break that stands for them."""
+    joined = list(runs)
+    while len(joined) > 1:
+        axis = TimeAxis.fitted(tuple(joined), 0, length)
+        gaps = [(b[0] - a[1]) * axis.per_day for a, b in itertools.pairwise(joined)]
+        n = min(range(len(gaps)), key=gaps.__getitem__)
+        if gaps[n] >= 1.5 * BREAK:
+            break
+        joined[n : n + 2] = [(joined[n][0], joined[n + 1][1])]
+    return tuple(joined)
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    """Days (ordinals, the first of January 2000 being 730120) to inches down the figure.
+    Every run shown is drawn to the same scale; the cuts between runs are BREAK inches long
+    whatever they leave out."""
+
+    runs: tuple[Run, ...]
+    top: float  # where the first run starts
+    per_day: float  # inches
+
+    @classmethod
+    def fitted(cls, runs: tuple[Run, ...], top: float, bottom: float) -> TimeAxis:
+        days = sum(end - start for start, end in runs)
+        return cls(runs, top, max(bottom - top - BREAK * (len(runs) - 1), 0.01) / days)
+
+    def y(self, day: float) -> float:
+        y = self.top
+        for start, end in self.runs:
+            if day <= end or (start, end) == self.runs[-1]:
+                return y + (day - start) * self.per_day
+            y += (end - start) * self.per_day + BREAK
+        return y
+
+    @property
+    def months_named(self) -> bool:
+        """Whether a month is long enough to have a tick and a name of its own."""
+        return 30.4 * self.per_day >= MONTH_ROOM
+
+
+def _span(event: Event) -> tuple[float, float]:
+    """The days an event may have happened on: a point for a day (its middle), else from the
+    start of its month or year to the start of the next."""
     start, end = event.date.interval
-    return (end.toordinal() - start.toordinal()) / 2
+    if event.date.precision == "day":
+        return start.toordinal() + 0.5, start.toordinal() + 0.5
+    return start.toordinal(), end.toordinal() + 1
+
+
+def _days(events: tuple[Event, ...]) -> list[float]:
+    """The day each event is drawn at: its day, or within its month or year as near the middle
+    as the order of the list allows (an event is never drawn above one listed before it, so
+    labels in the list's order are in the axis's order and leader lines need not cross)."""
+    spans = [_span(e) for e in events]
+    lows = list(itertools.accumulate((low for low, _ in spans), max))
+    highs = list(itertools.accumulate((high for _, high in reversed(spans)), min))[::-1]
+    middles = _isotonic([(low + high) / 2 for low, high in spans])
+    # Where the list contradicts the dates (the parser warns), the order wins.
+    return [max(min(m, high), low) for m, low, high in zip(middles, lows, highs, strict=True)]
+
+
+def _isotonic(values: list[float]) -> list[float]:
+    """The non-decreasing sequence nearest to values, in least squares (pooling adjacent
+    violators)."""
+    blocks: list[tuple[float, int]] = []  # the sum and the number of values pooled
+    for value in values:
+        total, count = value, 1
+        while blocks and blocks[-1][0] / blocks[-1][1] > total / count:
+            pooled, pooled_count = blocks.pop()
+            total, count = total + pooled, count + pooled_count
+        blocks.append((total, count))
+    return [total / count for total, count in blocks for _ in range(count)]
+
+
+def _label_ys(targets: list[float], lines: list[int], top: float, bottom: float) -> list[float]:
+    """Where each label's first line goes: in the list's order, LINE apart or more, with the
+    first line at or below top and the last at or above bottom, and as near the targets as
+    that allows (in least squares)."""
+    before = [0.0, *itertools.accumulate(n * LINE for n in lines)]
+    free = _isotonic([t - b for t, b in zip(targets, before, strict=False)])
+    lowest = bottom - before[-1] + LINE
+    return [max(min(z, lowest), top) + b for z, b in zip(free, before, strict=False)]
+
+
+def _fit(days: list[float], lines: list[int], runs: tuple[tuple[int, int], ...],
+         top: float, bottom: float) -> TimeAxis:  # fmt: skip
+    """The time axis, within top and bottom, whose events' labels lie least far from them:
+    the largest distance and the mean, added."""
+    best: tuple[float, TimeAxis] | None = None
+    for i, j in itertools.product(range(FIT_STEPS), repeat=2):
+        start = top + (bottom - top) * i / FIT_STEPS
+        axis = TimeAxis.fitted(runs, start, bottom - (bottom - start) * j / FIT_STEPS)
+        marks = [axis.y(day) for day in days]
+        labels = _label_ys(marks, lines, LABELS_TOP, bottom)
+        off = [abs(m - label) for m, label in zip(marks, labels, strict=True)]
+        cost = max(off) + sum(off) / len(off)
+        if best is None or cost < best[0] - 1e-6:
+            best = (cost, axis)
+    assert best is not None
+    return best[1]
+
+
+def _marks(xs: list[float], ys: list[float]) -> list[tuple[float, float]]:
+    """Where each event's marker goes: at its date in its lane's column, beside those of its
+    lane it would hide (up to three abreast, in the list's order), or failing that just
+    below them; never above the marker of an event listed before it."""
+    placed: list[tuple[float, float]] = []
+    for x, date_y, dx in zip(xs, ys, _abreast(xs, ys), strict=True):
+        y = max(date_y, placed[-1][1]) if placed else date_y
+        while not (free := [x + d for d in (dx, *ASIDE) if _clear(x + d, y, placed)]):
+            y += MARK_GAP / 4
+        placed.append((free[0], y))
+    return placed
+
+
+def _abreast(xs: list[float], ys: list[float]) -> list[float]:
+    """How far aside each marker is drawn: a lane's markers closer than MARK_GAP go side by
+    side, three at most, centred on the lane's column."""
+    offsets = [0.0] * len(xs)
+    for x in dict.fromkeys(xs):
+        group: list[int] = []
+        for n in [n for n, other in enumerate(xs) if other == x] + [-1]:
+            if n >= 0 and group and len(group) < 3 and ys[n] - ys[group[0]] < MARK_GAP:
+                group.append(n)
+                continue
+            for k, member in enumerate(group):
+                offsets[member] = (k - (len(group) - 1) / 2) * DODGE
+            group = [n]
+    return offsets
+
+
+def _clear(x: float, y: float, placed: list[tuple[float, float]]) -> bool:
+    return all(abs(px - x) >= MARK_GAP or abs(py - y) >= MARK_GAP for px, py in placed)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where events' marks and labels go, in inches from the figure's top left."""
+
+    axis: TimeAxis
+    marks: list[tuple[float, float]]
+    spans: list[tuple[float, float]]  # the top and bottom of the time each event may be at
+    labels: list[float]  # each label's first line
+
+
+def layout(
+    events: tuple[Event, ...], lines: list[int], xs: list[float], top: float, bottom: float
+) -> Layout:
+    """Each event's mark at its date on a time axis between top and bottom, and its label as
+    near as the labels before and after it allow."""
+    days = _days(events)
+    axis = _fit(days, lines, _worth_cutting(_runs(events), bottom - top), top, bottom)
+    marks = _marks(xs, [axis.y(day) for day in days])
+    spans = [(axis.y(low), axis.y(high)) for low, high in (_interval(e) for e in events)]
+    labels = _label_ys([y for _, y in marks], lines, LABELS_TOP, bottom)
+    return Layout(axis, marks, spans, labels)
+
+
+def _interval(event: Event) -> tuple[int, int]:
+    start, end = event.date.interval
+    return start.toordinal(), end.toordinal() + 1
 
 
 STYLE: dict[str, Any] = {
@@ -302,7 +500,9 @@ def draw_timeline(
     rows = _rows(events, lanes)
     looks = looks or lane_looks(events, lanes)
     top = 0.42 + _heads_height(looks)
-    height = top + sum(len(r) for r in rows) * ROW + 0.1
+    # Room for the labels' lines, or for the years, if more, as much as a panel has.
+    axis = min(_axis_room(_runs(events)), PANEL_LINES * ROW)
+    height = top + max(sum(len(r) for r in rows) * ROW, axis) + 0.1
     fig = MplFigure(figsize=(WIDTH, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
@@ -310,15 +510,37 @@ def draw_timeline(
     ax.set_axis_off()
     _legend(ax)
     _lane_heads(ax, looks, top - 0.06)
-    label_y, y = [], top + ROW / 2
-    for r in rows:
-        label_y.append(y)
-        y += len(r) * ROW
-    axis_y = _axis_positions(events, top + ROW / 2, label_y[-1] - label_y[0]) if events else []
-    _axis(ax, events, axis_y)
-    for event, row, ay, ly in zip(events, rows, axis_y, label_y, strict=True):
-        _event(ax, looks[lane_of(event, lanes)], event, row, ay, ly)
+    if not events:
+        return fig
+    columns = Columns.of(looks)
+    kinds = [looks[lane_of(e, lanes)] for e in events]
+    lines = [len(r) for r in rows]
+    where = layout(events, lines, [k.x for k in kinds], top + ROW / 2, height - 0.08 - LINE / 2)
+    _axis(ax, where.axis, columns.fan)
+    for n, (event, look, row) in enumerate(zip(events, kinds, rows, strict=True)):
+        mark, span, label_y = where.marks[n], where.spans[n], where.labels[n]
+        _mark(ax, look, event, mark, span, n)
+        _leader(ax, mark, label_y, columns, f"leader{n}")
+        _label(ax, event, row, columns, label_y)
     return fig
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where, across the figure, the leader lines fan out and the labels go."""
+
+    fan: float  # the leader lines leave the lanes' columns here
+    label: float  # the dates
+    title: float  # the titles
+
+    @classmethod
+    def of(cls, looks: dict[str, LaneLook]) -> Columns:
+        # Right of the lanes' columns, and room enough for a break's years between the two.
+        fan = max(max(look.x for look in looks.values()) + DODGE + MARK_GAP / 2 + 0.02, 1.46)
+        # The leader lines fan out over what room the titles leave, within reason.
+        spare = WIDTH - TITLE_ROOM - DATE_WIDTH - 0.05 - fan
+        label = fan + min(max(spare, FAN[0]), FAN[1]) + 0.05
+        return cls(fan, label, label + DATE_WIDTH)
 
 
 def _legend(ax: Axes) -> None:
@@ -347,58 +569,125 @@ def _lane_heads(ax: Axes, looks: dict[str, LaneLook], y: float) -> None:
                 fontsize=6.5, color=look.colour)  # fmt: skip
 
 
-def _axis(ax: Axes, events: tuple[Event, ...], axis_y: list[float]) -> None:
-    if not events:
-        return
-    ax.plot([AXIS_X + 0.15] * 2, [axis_y[0] - 0.1, axis_y[-1] + 0.1], color="#999999", lw=0.8)
-    last_y, last_year = -1.0, 0
-    for event, y in zip(events, axis_y, strict=True):
-        if event.date.year != last_year and y - last_y > 0.14:
-            ax.text(
-                AXIS_X,
-                y,
-                str(event.date.year),
-                ha="right",
-                va="center",
-                fontsize=7,
-                fontweight="bold",
-                color="#333333",
-            )
-            last_y, last_year = y, event.date.year
-    for a, b, ya, yb in zip(events, events[1:], axis_y, axis_y[1:], strict=False):
-        if (b.date.interval[0] - a.date.interval[1]).days > 365:
-            middle = (ya + yb) / 2
-            for dy in (-0.02, 0.02):
-                ax.plot(
-                    [AXIS_X + 0.09, AXIS_X + 0.21],
-                    [middle + dy - 0.015, middle + dy + 0.015],
-                    color="#999999",
-                    lw=0.8,
-                )
+def _axis(ax: Axes, axis: TimeAxis, right: float) -> None:
+    """The axis line, run by run; a tick at each first of January, with a faint rule across
+    the lanes, and at each first of a month if there is room; their names, room allowing;
+    and a break where quiet years are cut out."""
+    for n, (start, end) in enumerate(axis.runs):
+        ax.plot([SPINE_X] * 2, [axis.y(start), axis.y(end)], color=AXIS_GREY, lw=0.8)
+        for day in _ticks((start, end), axis.months_named):
+            y, date = axis.y(day), dt.date.fromordinal(day)
+            if date.month == 1:
+                ax.plot([SPINE_X - 0.05, SPINE_X], [y, y], color=AXIS_GREY, lw=0.8,
+                        gid=f"tick{date.year}")  # fmt: skip
+                ax.plot([SPINE_X, right], [y, y], color=RULE, lw=0.4, zorder=0)
+            else:
+                ax.plot([SPINE_X - 0.03, SPINE_X], [y, y], color=AXIS_GREY, lw=0.6,
+                        gid=f"tick{date.year}-{date.month:02d}")  # fmt: skip
+        if n:
+            _cut(ax, axis.runs[n - 1][1], start, (axis.y(axis.runs[n - 1][1]) + axis.y(start)) / 2,
+                 right)  # fmt: skip
+    for name, y, bold in _tick_names(axis):
+        ax.text(SPINE_X - 0.08, y, name, ha="right", va="center", fontsize=7 if bold else 6.5,
+                fontweight="bold" if bold else "normal", color="#333333" if bold else "#666666",
+                gid=f"year{name}" if name.isdigit() else None)  # fmt: skip
 
 
-def _event(ax: Axes, look: LaneLook, event: Event, row: list[str], ay: float, ly: float) -> None:
-    marker, colour, x = look.marker, look.colour, look.x
+def _ticks(run: Run, months: bool) -> list[int]:
+    """The days of a run with a tick: its start (the first of a month), and each first of
+    January, or of every month, until its end."""
+    start, end = run
+    return [start, *(day for day in _firsts(start, end, months) if day != start)]
+
+
+def _firsts(start: int, end: int, months: bool) -> list[int]:
+    """The firsts of January, or of every month, from start to end (both included)."""
+    firsts: list[int] = []
+    date = dt.date.fromordinal(start)
+    year, month = date.year, date.month if date.day == 1 else date.month + 1
+    while True:
+        year, month = (year + 1, 1) if month > 12 else (year, month)
+        day = _jan1(year) if month == 1 else dt.date(year, month, 1).toordinal()
+        if day > end:
+            return firsts
+        if months or month == 1:
+            firsts.append(day)
+        month = month + 1 if months else 13
+
+
+def _tick_names(axis: TimeAxis) -> list[tuple[str, float, bool]]:
+    """The names beside the ticks, and whether each is a year's (bold): each year, or every
+    second, fifth, tenth... if years are short; each month if they are long; and where a run
+    starts, its month and year if it starts in the course of a year."""
+    year_height = 365.25 * axis.per_day
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if s * year_height >= YEAR_ROOM), 100)
+    named: list[tuple[str, float, bool]] = []
+    for start, end in axis.runs:
+        for day in _ticks((start, end - 1), axis.months_named):
+            y, date = axis.y(day), dt.date.fromordinal(day)
+            room = YEAR_ROOM if date.month == 1 else MONTH_ROOM
+            if named and y - named[-1][1] < room:
+                continue
+            if day == start and date.month != 1:
+                named.append((f"{date:%b} {date.year}", y, True))
+            elif date.month != 1:
+                named.append((f"{date:%b}", y, False))
+            elif day == start or date.year % step == 0:
+                named.append((str(date.year), y, True))
+    return named
+
+
+def _cut(ax: Axes, after: int, before: int, y: float, right: float) -> None:
+    """The break for the quiet years cut out of the axis, between the days after and before:
+    two wavy lines across the axis and the lanes, and which years they are."""
+    import numpy as np
+
+    xs = np.linspace(SPINE_X - 0.08, right, 60)
+    for dy in (-CUT / 2, CUT / 2):
+        wave = y + dy + 0.012 * np.sin((xs - SPINE_X) * 2 * np.pi / 0.16)
+        ax.plot(xs, wave, color=AXIS_GREY, lw=0.6)
+    first, last = dt.date.fromordinal(after).year, dt.date.fromordinal(before - 1).year
+    shown = f"{first}–{last if last // 100 != first // 100 else f'{last % 100:02d}'}"
+    ax.text((SPINE_X + right) / 2, y, shown if last > first else str(first), ha="center",
+            va="center", fontsize=6, fontstyle="italic", color="#666666", gid=f"cut{first}",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})  # fmt: skip
+
+
+def _mark(
+    ax: Axes,
+    look: LaneLook,
+    event: Event,
+    mark: tuple[float, float],
+    span: tuple[float, float],
+    n: int,
+) -> None:
+    """An event's marker, filled if its day is known; else hollow, with whiskers over the
+    month or year it happened in (a little shorter, so that those of two years in a row do
+    not join; and reaching past the marker however short a month is drawn)."""
+    x, y = mark
     precise = event.date.precision == "day"
     if not precise:
-        whisker = 0.05 if event.date.precision == "month" else 0.09
-        ax.plot([x, x], [ay - whisker, ay + whisker], color=colour, lw=0.9)
-    ax.plot(
-        [x],
-        [ay],
-        marker=marker,
-        markersize=4.5,
-        color=colour,
-        linestyle="",
-        markerfacecolor=colour if precise else "white",
-        markeredgewidth=0.9,
-    )
-    ax.plot([x + 0.06, 1.48, LABEL_X - 0.03], [ay, ly, ly], color="#bbbbbb", lw=0.5)
-    ax.text(
-        LABEL_X, ly, short_date(event), va="center", fontsize=7, fontweight="bold", color="#222222"
-    )
+        low, high = min(span[0] + 0.012, y - WHISKER), max(span[1] - 0.012, y + WHISKER)
+        ax.plot([x, x], [low, high], color=look.colour, lw=0.9, zorder=2)
+    ax.plot([x], [y], marker=look.marker, markersize=MARK, color=look.colour, linestyle="",
+            markerfacecolor=look.colour if precise else "white", markeredgewidth=0.9,
+            zorder=3, gid=f"event{n}")  # fmt: skip
+
+
+def _leader(ax: Axes, mark: tuple[float, float], y: float, columns: Columns, gid: str) -> None:
+    """The line from a marker to its label: level to the right of the lanes, then straight
+    to the label's height, then level again. Labels are in the markers' order, so two lines
+    never cross."""
+    x, mark_y = mark
+    xs = [x + MARK_GAP / 2, columns.fan, columns.label - 0.08, columns.label - 0.03]
+    ax.plot(xs, [mark_y, mark_y, y, y], color=LEADER, lw=0.5, zorder=1, gid=gid)
+
+
+def _label(ax: Axes, event: Event, row: list[str], columns: Columns, y: float) -> None:
+    ax.text(columns.label, y, short_date(event), va="center", fontsize=7, fontweight="bold",
+            color="#222222")  # fmt: skip
     for k, line in enumerate(row):
-        ax.text(TITLE_X, ly + k * ROW, line, va="center", fontsize=7.5, color="#111111")
+        ax.text(columns.title, y + k * LINE, line, va="center", fontsize=7.5, color="#111111")
 
 
 def _end_with_parent() -> None:
