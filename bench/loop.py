@@ -29,7 +29,7 @@ def line(label: str, seconds: float, note: str = "") -> None:
 def default_project(folder: Path) -> Path:
     folder.mkdir(parents=True)
     shutil.copy(REPO / "brief.md", folder / "brief.md")
-    for name in ("seeds", "figures"):
+    for name in ("seeds", "figures", "editions"):  # the brief names editions/1.0 as previous
         shutil.copytree(REPO / name, folder / name)
     return folder
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -11,6 +12,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_default_project(folder: Path) -> Path:
+    """A copy of the default project's inputs: brief.md, seeds/, figures/ and editions/
+    (its brief names edition 1.0 as the previous one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "brief.md", folder / "brief.md")
+    for name in ("seeds", "figures", "editions"):
+        shutil.copytree(REPO / name, folder / name)
+    return folder
 
 
 def declared_language() -> str:

@@ -149,7 +149,7 @@ def test_document_structure_for_assistive_technology(browser: Browser, html: Pat
     figure = page.locator("figure.timeline")
     assert figure.locator("figcaption").count() == 1
     art = figure.locator("[role=img]")
-    assert (art.get_attribute("aria-label") or "").startswith("Timeline of 25 events")
+    assert (art.get_attribute("aria-label") or "").startswith("Timeline of 26 events")
     for table in page.locator("table").all():
         assert table.locator("caption").count() == 1
         assert table.locator("th").count() == table.locator("th[scope]").count()

@@ -12,6 +12,8 @@ from briefing.formats import CONTENTS_FROM_PAGES
 from briefing.new import new_project
 from briefing.options import Options
 
+from .conftest import copy_default_project
+
 
 def printed(root: Path) -> tuple[int, str, str]:
     """Pages and text of the PDF, and the HTML page."""
@@ -40,13 +42,8 @@ def test_a_short_brief_has_contents_only_when_it_asks(
 
 
 def test_a_long_brief_keeps_its_contents_unless_told(tmp_path: Path) -> None:
-    root = tmp_path / "brief"
-    root.mkdir()
-    repo = Path(__file__).resolve().parent.parent
-    for name in ("seeds", "figures"):
-        subprocess.run(["cp", "-r", str(repo / name), str(root)], check=True)
-    text = (repo / "brief.md").read_text(encoding="utf-8")
-    (root / "brief.md").write_text(text, encoding="utf-8")
+    root = copy_default_project(tmp_path / "brief")
+    text = (root / "brief.md").read_text(encoding="utf-8")
     pages, printed_text, _ = printed(root)
     assert pages >= CONTENTS_FROM_PAGES and "\nContents\n" in printed_text
     (root / "brief.md").write_text(text.replace("---\n", "---\ncontents: false\n", 1))

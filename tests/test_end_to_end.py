@@ -85,3 +85,31 @@ def test_tampered_quote_fails_check_at_its_line(tmp_path: Path) -> None:
     assert re.search(rf"^brief\.md:{line}:\d+: error: quote not found", result.output, re.M)
     (project / "brief.md").write_text(brief, encoding="utf-8")
     assert CliRunner().invoke(main, ["check", str(project)]).exit_code == 0
+
+
+def test_what_changed_follows_the_key_judgements_on_paper(built: Path) -> None:
+    """Edition 2.0 on paper: the cover counts the changes, each changed judgement points to
+    its entry's page, and the section stands between the judgements and the motives."""
+    text = pdftext(built / "brief.pdf")
+    body = text[text.index("Key judgements KJ1") :]
+    section = body.index("Edition 1.0 was issued on 6 July 2020. Since then:")
+    assert body.index("KJ9 ROUGHLY") < section < body.index("The sources come from three moments")
+    assert re.search(r"Since edition 1\.0 \(6 July 2020\): 4 judgements added; 1 judgement", text)
+    marks = re.findall(r"(?:Changed|New) since edition 1\.0, p\. (\d+)", text)
+    assert len(marks) == 9  # every judgement of 2.0 was added or changed
+    cover = text[: text.index("BOTTOM LINE")]
+    assert re.search(r"PREPARED BY .*Russia and Middle East desk", cover, re.IGNORECASE), cover
+
+
+def test_no_name_is_hyphenated_on_paper(built: Path) -> None:
+    """Words are hyphenated at line ends (there are some), but never a capitalised one:
+    "Kh-meimim", "Mo-scow" and "As-sad's" misread."""
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(built / "brief.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    broken = re.findall(r"(\w+)[\u2010-]\n\s*(\w+)", layout)
+    assert broken, "no hyphenation at all: the check would prove nothing"
+    assert [pair for pair in broken if pair[0][0].isupper()] == []

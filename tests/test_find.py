@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from briefing.model import Source
 from briefing.project import load_project
 from briefing.sources import ingest_sources
 
-from .conftest import BRIEF, REPO, SOURCES_YAML, MakeProject
+from .conftest import BRIEF, REPO, SOURCES_YAML, MakeProject, copy_default_project
 
 DEFAULT_IDS = ["raia-2020", "doha-2024", "visit-2015", "damascus-2020", "syrializm-2024"]
 DAMASCUS = REPO / "seeds" / "003_428646a2024ebc46.txt"
@@ -166,13 +165,8 @@ def line_of(path: Path, text: str) -> int:
 
 @pytest.fixture
 def default(tmp_path: Path) -> Path:
-    """A copy of the default project: brief.md, seeds/ and figures/."""
-    root = tmp_path / "default"
-    root.mkdir()
-    shutil.copy(REPO / "brief.md", root / "brief.md")
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(REPO / "figures", root / "figures")
-    return root
+    """A copy of the default project."""
+    return copy_default_project(tmp_path / "default")
 
 
 def with_source(make_project: MakeProject, name: str, text: str) -> Path:
@@ -221,7 +215,7 @@ def test_every_citation_find_prints_verifies_in_the_default_brief(default: Path)
     def verified() -> int:
         code, out, err = run("check", str(default))
         assert code == 0, out + err
-        counted = re.search(r"ok: 7 judgements, (\d+) citations verified", out)
+        counted = re.search(r"ok: \d+ judgements, (\d+) citations verified", out)
         assert counted, out
         return int(counted.group(1))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,9 @@ from briefing.build import build
 from briefing.markdown import CiteTarget, FragmentRenderer
 from briefing.options import Options
 
-from .conftest import REPO, MakeProject
+from .conftest import REPO, MakeProject, copy_default_project
 
 LABEL = re.compile(r"\bS\d+\.\d+\b")
-
-
-def default_copy(folder: Path) -> Path:
-    folder.mkdir()
-    shutil.copy(REPO / "brief.md", folder / "brief.md")
-    for name in ("seeds", "figures"):
-        shutil.copytree(REPO / name, folder / name)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +72,7 @@ def test_a_citation_of_a_whole_source_keeps_the_source_label(make_project: MakeP
 def test_labels_are_numbered_by_place_in_the_source_and_survive_unrelated_edits(
     tmp_path: Path,
 ) -> None:
-    root = default_copy(tmp_path / "brief")
+    root = copy_default_project(tmp_path / "brief")
 
     def labels() -> dict[str, str]:
         data = json.loads(_json(root))
