@@ -3,9 +3,10 @@
 Diagnostics come from the checks `briefing check` makes, run on the editor's unsaved text
 of brief.md and the two registers, a moment after typing stops. The sources are read again
 only when the register or a file in seeds/ changes. Completion offers source ids after
-`[@`, passages after `[@id "`, the vocabulary's terms in a judgement's options and the
-front matter's keys; hover shows a citation's passage and grade, or a term's band; go to
-definition opens the source at the passage; a broken quote offers the closest passage.
+`[@` and `:rests-on:`, passages after `[@id "`, the vocabulary's terms in a judgement's
+options and the front matter's keys; hover shows a citation's passage and grade, or a
+term's band; go to definition opens the source at the passage; a broken quote offers the
+closest passage.
 """
 
 from __future__ import annotations
@@ -222,7 +223,9 @@ def completion(ls: BriefServer, params: lsp.CompletionParams) -> lsp.CompletionL
         read = ls.sources(root, ls.unsaved(root).get(SOURCES))
         if passage := re.search(r"\[@([\w.-]+)\s+[\"“]([^\"”]*)$", before):
             items = _passages(read.sources.get(passage[1]), passage[2])
-        elif ident := re.search(r"@([\w.-]*)$", before):
+        elif ident := re.search(r"@([\w.-]*)$", before) or re.match(
+            r"\s*:rests-on:\s*([\w.-]*)$", before
+        ):
             items = [
                 lsp.CompletionItem(
                     label=sid,

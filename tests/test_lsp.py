@@ -101,6 +101,14 @@ async def test_completion_hover_and_definition_know_the_sources(client: Language
     assert {i.label for i in items} == {
         "raia-2020", "doha-2024", "visit-2015", "damascus-2020", "syrializm-2024",
     }  # fmt: skip
+    rests_on = position_of(text, ":rests-on: doha-2024", len(":rests-on: d"))
+    completed = await client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=BRIEF_URI), position=rests_on
+        )
+    )
+    assert isinstance(completed, lsp.CompletionList)
+    assert {i.label for i in completed.items} == {"doha-2024", "damascus-2020"}
 
     on_citation = position_of(text, "@visit-2015", 3)
     shown = await client.text_document_hover_async(
