@@ -83,7 +83,7 @@ def brief_json(brief: Brief) -> str:
 def changes_json(changes: Changes) -> dict[str, Any]:
     """The differences from the previous edition, as brief.json lists them."""
     return {
-        "previous": changes.version,
+        "previous": changes.since,
         "previous_issued": str(changes.issued),
         "summary": changes.summary,
         "list": [
@@ -92,8 +92,19 @@ def changes_json(changes: Changes) -> dict[str, Any]:
                 "status": c.status,
                 "id": c.key,
                 "label": c.label,
+                "previous_label": c.was_label or None,
                 "text": c.text,
-                "shifts": [{"field": s.field, "old": s.old, "new": s.new} for s in c.shifts],
+                "shifts": [
+                    {
+                        "field": s.field,
+                        "old": s.old or None,
+                        "new": s.new,
+                        "old_range": s.old_range or None,
+                        "new_range": s.new_range or None,
+                        "direction": s.direction or None,
+                    }
+                    for s in c.shifts
+                ],
                 "note": c.note or None,
             }
             for c in changes.changes

@@ -11,6 +11,7 @@ from .assemble import assemble
 from .copies import remove_stale, stamp
 from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
+from .directives.judgement import check_rests_on
 from .directives.timeline import TimelineSlot
 from .editions import compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
@@ -67,6 +68,7 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
     check_placed(text, timeline, diagnostics)
     check_dates(text.meta, sources, timeline, diagnostics)
     citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
+    check_rests_on(text, sources, diagnostics)
     changes = compare_with_previous(previous, text, sources, timeline, diagnostics)
     _stop_on_errors(diagnostics, writes)
     text = _with_overrides(text, options)
@@ -91,7 +93,8 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
         forget(outdir)
         written = write_outputs(outdir, files)
         remove_stale(outdir, files)
-        record(outdir, key, written, root, resources)
+        read = [*resources, previous.file] if previous and previous.file else resources
+        record(outdir, key, written, root, read)
     return Result(brief, diagnostics, written)
 
 

@@ -265,19 +265,24 @@ def release_command(project: Path, outdir: Path | None) -> None:
 @click.option(
     "-p",
     "--project",
-    default=".",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where OLD and NEW given as versions are released (default: the current folder).",
+    help="Where OLD and NEW given as versions are released (default: the project given as "
+    "the other operand, else the current folder).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
-def diff_command(old: str, new: str, project: Path, as_json: bool) -> None:
+def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> None:
     """Print what changed from edition OLD to NEW: judgements added, withdrawn, reworded
     or re-estimated (with the reasons given), sources and events.
 
     Each of OLD and NEW is a brief.json, an edition's folder, a brief project (compiled as
     it stands) or a version released under the project's editions/."""
+    from .project import BRIEF
     from .release import diff_json, diff_lines, edition_at
 
+    if project is None:
+        named = [Path(o) for o in (new, old)]
+        folders = [p.parent if p.name == BRIEF else p for p in named]
+        project = next((f for f in folders if (f / BRIEF).is_file()), Path("."))
     before, after = edition_at(old, project), edition_at(new, project)
     click.echo(diff_json(before, after) if as_json else "\n".join(diff_lines(before, after)))
 

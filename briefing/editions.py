@@ -9,6 +9,7 @@ id, events by date and title. A judgement whose likelihood or confidence moved m
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .diagnostics import BriefingError, Diagnostics, suggest
+from .diagnostics import BriefingError, Diagnostics, Location, suggest
 from .directives.judgement import Judgement
 from .markdown import plain
 from .model import (
@@ -26,13 +27,11 @@ from .model import (
     ChangeStatus,
     PartialDate,
     Shift,
-    ShiftField,
     Source,
     Timeline,
 )
-from .project import EDITIONS
-
-VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+from .project import BRIEF, EDITIONS, VERSION_NAME
+from .vocabulary import VOCABULARIES
 
 
 class EditionError(BriefingError):
@@ -44,6 +43,7 @@ class JudgementRecord:
     label: str
     text: str
     likelihood: str
+    likelihood_range: str  # in its edition's vocabulary: '55–80%'
     confidence: str
     change: str = ""
 
@@ -53,6 +53,7 @@ class SourceRecord:
     label: str
     title: str
     grade: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -61,60 +62,88 @@ class Edition:
 
     version: str
     issued: PartialDate
-    vocabulary: str
     judgements: dict[str, JudgementRecord]
     sources: dict[str, SourceRecord]
     events: tuple[tuple[str, str], ...]  # date and title
     withdrawn: dict[str, str]  # id: reason
+    file: Path | None = None  # the brief.json it was read from
 
     @classmethod
     def from_json(cls, data: Any) -> Edition:
-        """Read a brief.json's data; raise ValueError naming what is missing or wrong."""
-        try:
-            meta = data["meta"]
-            return cls(
-                version=str(meta["version"]),
-                issued=PartialDate.parse(str(meta["issued"])),
-                vocabulary=str(meta.get("vocabulary", "icd203")),
-                judgements={
-                    j["id"]: JudgementRecord(
-                        f"KJ{j['number']}",
-                        j["text"],
-                        j["likelihood"],
-                        j["confidence"],
-                        j.get("change") or "",
-                    )
-                    for j in data.get("judgements", [])
-                },
-                sources={
-                    s["id"]: SourceRecord(s["label"], s["title"], s.get("grade") or "ungraded")
-                    for s in data["sources"]
-                },
-                events=tuple((e["date"], e["title"]) for e in data.get("events", [])),
-                withdrawn={w["id"]: w["reason"] for w in meta.get("withdrawn") or []},
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"it is not a brief.json ({type(error).__name__}: {error})") from None
+        """Read a brief.json's data; raise ValueError saying what is missing or wrong."""
+        meta = _field(data, "meta", dict)
+        return cls(
+            version=_field(meta, "version"),
+            issued=PartialDate.parse(_field(meta, "issued")),
+            judgements={
+                _field(j, "id"): JudgementRecord(
+                    f"KJ{_field(j, 'number', int)}",
+                    _field(j, "text"),
+                    _field(j, "likelihood"),
+                    _field(j, "likelihood_range", str, ""),
+                    _field(j, "confidence"),
+                    _field(j, "change", str, ""),
+                )
+                for j in _field(data, "judgements", list, [])
+            },
+            sources={
+                _field(s, "id"): SourceRecord(
+                    _field(s, "label"),
+                    _field(s, "title"),
+                    _field(s, "grade", str, "ungraded"),
+                    _field(s, "sha256", str, ""),
+                )
+                for s in _field(data, "sources", list)
+            },
+            events=tuple(
+                (_field(e, "date"), _field(e, "title")) for e in _field(data, "events", list, [])
+            ),
+            withdrawn={
+                _field(w, "id"): _field(w, "reason") for w in _field(meta, "withdrawn", list, [])
+            },
+        )
 
     @classmethod
     def of_text(cls, text: BriefText, sources: dict[str, Source], timeline: Timeline) -> Edition:
+        vocabulary = VOCABULARIES[text.meta.vocabulary]
         return cls(
             version=text.meta.version,
             issued=text.meta.issued,
-            vocabulary=text.meta.vocabulary,
             judgements={
                 j.id: JudgementRecord(
-                    j.label, plain(j.statement), j.likelihood, j.confidence, j.change
+                    j.label,
+                    plain(j.statement),
+                    j.likelihood,
+                    band.range if (band := vocabulary.band(j.likelihood)) else "",
+                    j.confidence,
+                    j.change,
                 )
                 for j in text.blocks_of(Judgement)
             },
             sources={
-                s.id: SourceRecord(s.entry.label, s.entry.title, s.entry.grade)
+                s.id: SourceRecord(s.entry.label, s.entry.title, s.entry.grade, s.sha256)
                 for s in sources.values()
             },
             events=tuple((str(e.date), e.title) for e in timeline.events),
             withdrawn={w.id: w.reason for w in text.meta.withdrawn},
         )
+
+
+_MISSING: Any = object()
+
+
+def _field(data: Any, key: str, kind: type = str, default: Any = _MISSING) -> Any:
+    """data[key], which must be of kind (null counts as missing); ValueError otherwise."""
+    if not isinstance(data, dict):
+        raise ValueError(f"'{key}' is asked of a {type(data).__name__}, not an object")
+    value = data.get(key)
+    if value is None and default is not _MISSING:
+        return default
+    if value is None:
+        raise ValueError(f"'{key}' is missing")
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"'{key}' is a {type(value).__name__}, not a {kind.__name__}")
+    return value
 
 
 def read_edition(path: Path) -> Edition:
@@ -137,9 +166,9 @@ def read_edition(path: Path) -> Edition:
             "upgrade briefing to compare with it"
         )
     try:
-        return Edition.from_json(data)
+        return dataclasses.replace(Edition.from_json(data), file=path)
     except ValueError as error:
-        raise EditionError(f"{path}: {error}") from None
+        raise EditionError(f"{path}: not a brief.json: {error}") from None
 
 
 def _version_numbers(generator: str) -> tuple[int, ...]:
@@ -152,7 +181,9 @@ def released(root: Path) -> list[str]:
     """The versions released under root/editions/, in name order."""
     folder = root / EDITIONS
     names = folder.iterdir() if folder.is_dir() else []
-    return sorted(p.name for p in names if (p / "brief.json").is_file())
+    return sorted(
+        p.name for p in names if VERSION_NAME.fullmatch(p.name) and (p / "brief.json").is_file()
+    )
 
 
 def read_previous(root: Path, text: BriefText, diagnostics: Diagnostics) -> Edition | None:
@@ -161,7 +192,7 @@ def read_previous(root: Path, text: BriefText, diagnostics: Diagnostics) -> Edit
     if previous is None:
         return None
     where, version = previous.location, previous.version
-    if not VERSION_NAME.match(version):
+    if not VERSION_NAME.fullmatch(version):
         diagnostics.error(where, f"'previous' must name a released version, not '{version}'")
         return None
     if version == text.meta.version:
@@ -186,10 +217,18 @@ def read_previous(root: Path, text: BriefText, diagnostics: Diagnostics) -> Edit
         )
         return None
     try:
-        return read_edition(path)
+        edition = read_edition(path)
     except EditionError as error:
         diagnostics.error(where, f"edition '{version}' cannot be used: {error}")
         return None
+    if edition.version != version:
+        diagnostics.error(
+            where,
+            f"{EDITIONS}/{version}/brief.json is edition {edition.version}, not {version}",
+            hint="an edition's folder is named after its version: release it again",
+        )
+        return None
+    return edition
 
 
 def compare_with_previous(
@@ -202,15 +241,23 @@ def compare_with_previous(
     """The changes since the previous edition, after checking that each moved estimate
     says why and each judgement that is gone is withdrawn with a reason."""
     judgements = text.blocks_of(Judgement)
-    _check_rests_on(judgements, sources, text, diagnostics)
     if previous is None:
         _check_without_previous(text, judgements, diagnostics)
         return None
-    current = Edition.of_text(text, sources, timeline)
-    changes = compare(previous, current)
-    _check_moves(changes, judgements, previous.version, diagnostics)
-    _check_withdrawn(previous, text, judgements, diagnostics)
-    return Changes(previous.version, previous.issued, changes)
+    changes = changes_since(previous, Edition.of_text(text, sources, timeline))
+    _check_moves(changes, judgements, diagnostics)
+    _check_withdrawn(previous, changes, text, judgements, diagnostics)
+    if text.meta.issued < previous.issued:
+        diagnostics.warning(
+            text.meta.previous.location if text.meta.previous else Location(BRIEF),
+            f"this edition is issued {text.meta.issued.display}, before edition "
+            f"{previous.version} ({previous.issued.display})",
+        )
+    return changes
+
+
+def changes_since(old: Edition, new: Edition) -> Changes:
+    return Changes(old.version, old.issued, compare(old, new))
 
 
 def compare(old: Edition, new: Edition) -> tuple[Change, ...]:
@@ -226,34 +273,57 @@ def _judgement_changes(old: Edition, new: Edition) -> list[Change]:
         if before is None:
             changes.append(Change("judgement", "added", ident, now.label, now.text, (), now.change))
             continue
-        compared: tuple[tuple[ShiftField, str, str], ...] = (
-            ("statement", before.text, now.text),
-            ("likelihood", before.likelihood, now.likelihood),
-            ("confidence", before.confidence, now.confidence),
-        )
         shifts = tuple(
-            Shift(name, was, becomes)
-            for name, was, becomes in compared
-            if " ".join(was.split()) != " ".join(becomes.split())
+            shift
+            for shift in (
+                Shift("statement", before.text, now.text),
+                Shift(
+                    "likelihood",
+                    before.likelihood,
+                    now.likelihood,
+                    before.likelihood_range,
+                    now.likelihood_range,
+                ),
+                Shift("confidence", before.confidence, now.confidence),
+            )
+            if shift.moved
         )
         status: ChangeStatus = "changed" if shifts else "kept"
-        changes.append(Change("judgement", status, ident, now.label, now.text, shifts, now.change))
-    for ident, was in old.judgements.items():
+        was = before.label if before.label != now.label else ""
+        changes.append(
+            Change("judgement", status, ident, now.label, now.text, shifts, now.change, was)
+        )
+    for ident, gone in old.judgements.items():
         if ident not in new.judgements:
             reason = new.withdrawn.get(ident, "")
-            changes.append(Change("judgement", "withdrawn", ident, was.label, was.text, (), reason))
+            changes.append(
+                Change("judgement", "withdrawn", ident, gone.label, gone.text, (), reason)
+            )
     return changes
 
 
 def _source_changes(old: Edition, new: Edition) -> list[Change]:
+    """Sources added (with their grade), regraded or with another document; withdrawn."""
     changes = []
-    for ident, source in new.sources.items():
+    for ident, now in new.sources.items():
         before = old.sources.get(ident)
         if before is None:
-            changes.append(Change("source", "added", ident, source.label, source.title))
-        elif before.grade != source.grade:
-            grade = (Shift("grade", before.grade, source.grade),)
-            changes.append(Change("source", "changed", ident, source.label, source.title, grade))
+            added = (Shift("grade", "", now.grade),)
+            changes.append(Change("source", "added", ident, now.label, now.title, added))
+            continue
+        shifts = tuple(
+            shift
+            for shift in (
+                Shift("grade", before.grade, now.grade),
+                Shift("document", before.sha256[:12], now.sha256[:12]),
+            )
+            if shift.moved and shift.old
+        )
+        if shifts:
+            was = before.label if before.label != now.label else ""
+            changes.append(
+                Change("source", "changed", ident, now.label, now.title, shifts, "", was)
+            )
     changes += [
         Change("source", "withdrawn", ident, gone.label, gone.title)
         for ident, gone in old.sources.items()
@@ -277,37 +347,51 @@ def _event_changes(old: Edition, new: Edition) -> list[Change]:
     ]
 
 
-def _check_moves(
-    changes: tuple[Change, ...], judgements: list[Judgement], version: str, diag: Diagnostics
-) -> None:
+def _check_moves(changes: Changes, judgements: list[Judgement], diag: Diagnostics) -> None:
     by_id = {j.id: j for j in judgements}
-    for change in changes:
+    for change in changes.of("judgement", "changed"):
         moved = [s for s in change.shifts if s.field in ("likelihood", "confidence")]
         if moved and not change.note:
             judgement = by_id[change.key]
-            what = " and ".join(f"{s.field} from '{s.old}' to '{s.new}'" for s in moved)
+            what = " and ".join(
+                f"{s.field} from '{s.old}' to '{s.new}'"
+                if s.old != s.new
+                else f"{s.field} '{s.new}' from {s.old_range} to {s.new_range}"
+                for s in moved
+            )
             diag.error(
                 judgement.location,
-                f"{judgement.label} moved its {what} since edition {version}: say why in "
-                "':change:'",
+                f"{judgement.label} moved its {what} since edition {changes.since}: say why "
+                "in ':change:'",
                 hint="add a line ':change: the new evidence or reasoning' below ':confidence:'",
             )
 
 
 def _check_withdrawn(
-    previous: Edition, text: BriefText, judgements: list[Judgement], diag: Diagnostics
+    previous: Edition,
+    changes: Changes,
+    text: BriefText,
+    judgements: list[Judgement],
+    diag: Diagnostics,
 ) -> None:
+    """Each judgement gone since the previous edition is withdrawn, and only those."""
     present = {j.id: j for j in judgements}
-    withdrawn = {w.id for w in text.meta.withdrawn}
-    assert text.meta.previous is not None
-    for ident, record in previous.judgements.items():
-        if ident not in present and ident not in withdrawn:
-            diag.error(
-                text.meta.previous.location,
-                f"judgement '{ident}' ({record.label} of edition {previous.version}) is not in "
-                "this edition: name it under 'withdrawn:' with the reason",
-                hint=f"withdrawn:\n  - id: {ident}\n    reason: why it is no longer judged",
-            )
+    unknown = [w for w in text.meta.withdrawn if w.id not in previous.judgements]
+    typed_for = {suggest(w.id, list(previous.judgements)) for w in unknown}
+    for change in changes.of("judgement", "withdrawn"):
+        if change.note or f"did you mean '{change.key}'?" in typed_for:
+            continue
+        added = [c for c in changes.of("judgement", "added") if c.text == change.text]
+        assert text.meta.previous is not None
+        diag.error(
+            text.meta.previous.location,
+            f"judgement '{change.key}' ({change.label} of edition {previous.version}) is not "
+            "in this edition: name it under 'withdrawn:' with the reason",
+            hint=f"{added[0].label} has its words: did its id change from '{change.key}' to "
+            f"'{added[0].key}'?"
+            if added
+            else f"withdrawn:\n  - id: {change.key}\n    reason: why it is no longer judged",
+        )
     for withdrawal in text.meta.withdrawn:
         if withdrawal.id in present:
             diag.error(
@@ -315,13 +399,13 @@ def _check_withdrawn(
                 f"judgement '{withdrawal.id}' is withdrawn but still in the brief",
                 hint=f"it is at {present[withdrawal.id].location}",
             )
-        elif withdrawal.id not in previous.judgements:
-            diag.error(
-                withdrawal.location,
-                f"'{withdrawal.id}' is not a judgement of edition {previous.version}",
-                hint=suggest(withdrawal.id, list(previous.judgements))
-                or f"its judgements: {', '.join(previous.judgements) or 'none'}",
-            )
+    for withdrawal in unknown:
+        diag.error(
+            withdrawal.location,
+            f"'{withdrawal.id}' is not a judgement of edition {previous.version}",
+            hint=suggest(withdrawal.id, list(previous.judgements))
+            or f"its judgements: {', '.join(previous.judgements) or 'none'}",
+        )
 
 
 def _check_without_previous(
@@ -339,28 +423,6 @@ def _check_without_previous(
                 judgement.location,
                 f"{judgement.label} says what changed (':change:'), but the brief names no "
                 "'previous' edition to compare with",
-            )
-
-
-def _check_rests_on(
-    judgements: list[Judgement], sources: dict[str, Source], text: BriefText, diag: Diagnostics
-) -> None:
-    """`:rests-on:` names a registered source that the judgement cites."""
-    for judgement in judgements:
-        ident = judgement.rests_on
-        if not ident:
-            continue
-        if ident not in sources:
-            diag.error(
-                judgement.location,
-                f"{judgement.label} rests on '{ident}', which is not in seeds/sources.yaml",
-                hint=suggest(ident, list(sources)),
-            )
-        elif all(text.citations[i].source != ident for i in judgement.citations):
-            diag.error(
-                judgement.location,
-                f"{judgement.label} rests on '{ident}' but never cites it",
-                hint="cite the passage its central claim rests on",
             )
 
 

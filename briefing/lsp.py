@@ -25,6 +25,8 @@ from pygls.uris import from_fs_path, to_fs_path
 from . import __version__
 from .dating import check_dates
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
+from .directives.judgement import check_rests_on
+from .editions import compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import FoldedText, fold, verify_citations
 from .language import check_language
@@ -110,6 +112,10 @@ class BriefServer(LanguageServer):
             check_dates(brief.meta, read.sources, timeline, diagnostics)
         refs = (brief.citations if brief else ()) + timeline.citations
         verify_citations(refs, read.sources, diagnostics)
+        if brief is not None:
+            check_rests_on(brief, read.sources, diagnostics)
+            previous = read_previous(root, brief, diagnostics)
+            compare_with_previous(previous, brief, read.sources, timeline, diagnostics)
         return [*read.said, *diagnostics], read.sources
 
     async def publish_later(self, uri: str) -> None:

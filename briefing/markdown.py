@@ -61,7 +61,7 @@ def slug(text: str) -> str:
 # Ids the shipped layouts give their own sections; headings never take them.
 RESERVED_ANCHORS = (
     "bottom-line", "scope-note", "contents", "sources", "source-summary", "vocabulary",
-    "timeline-figure",
+    "timeline-figure", "changes",
 )  # fmt: skip
 
 

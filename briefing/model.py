@@ -364,24 +364,50 @@ class Project:
     source_files: dict[str, bytes] = field(default_factory=dict)
 
 
-ShiftField = Literal["statement", "likelihood", "confidence", "grade"]
+ShiftField = Literal["statement", "likelihood", "confidence", "grade", "document"]
 ChangeStatus = Literal["added", "withdrawn", "changed", "kept"]
+_CONFIDENCE_ORDER = ("low", "moderate", "high")
 
 
 @dataclass(frozen=True)
 class Shift:
-    """What moved in a judgement or source between editions: its likelihood, confidence,
-    wording (statement) or grade."""
+    """What moved in a judgement or a source between editions: its wording (statement),
+    likelihood (with each term's range in its edition's vocabulary), confidence, grade or
+    document (its SHA-256)."""
 
     field: ShiftField
     old: str
     new: str
+    old_range: str = ""
+    new_range: str = ""
+
+    @property
+    def moved(self) -> bool:
+        return " ".join(self.old.split()) != " ".join(self.new.split()) or (
+            self.old_range != self.new_range
+        )
+
+    @property
+    def direction(self) -> Literal["up", "down", ""]:
+        """Up or down for a likelihood (by its range) or a confidence level; else ''."""
+        if self.field == "likelihood":
+            old, new = _range_middle(self.old_range), _range_middle(self.new_range)
+        elif self.field == "confidence" and {self.old, self.new} <= set(_CONFIDENCE_ORDER):
+            old, new = _CONFIDENCE_ORDER.index(self.old), _CONFIDENCE_ORDER.index(self.new)
+        else:
+            return ""
+        return "up" if new > old else "down" if new < old else ""
+
+
+def _range_middle(band: str) -> float:
+    numbers = [int(n) for n in re.findall(r"\d+", band)]
+    return sum(numbers) / len(numbers) if numbers else 0.0
 
 
 @dataclass(frozen=True)
 class Change:
     """One difference from the previous edition. A judgement carried over unchanged is
-    'kept' (and listed, with its note if it has one, as confirmed)."""
+    'kept'."""
 
     subject: Literal["judgement", "source", "event"]
     status: ChangeStatus
@@ -390,12 +416,32 @@ class Change:
     text: str  # the statement, the source's title or the event's title
     shifts: tuple[Shift, ...] = ()
     note: str = ""  # the judgement's :change:, or the reason it was withdrawn
+    was_label: str = ""  # its label in the previous edition, when that differs
 
     @property
     def anchor(self) -> str:
         return f"change-{self.subject}-{self.key}"
 
-    def shift(self, field: str) -> Shift | None:
+    @property
+    def word(self) -> str:
+        """How the change is named: new, changed, withdrawn, unchanged (removed, of an event)."""
+        if self.subject == "event" and self.status == "withdrawn":
+            return "removed"
+        return {"added": "new", "kept": "unchanged"}.get(self.status, self.status)
+
+    @property
+    def mark(self) -> str:
+        """What its judgement's mark says: 'New', 'Likelihood down', 'Reworded'..."""
+        if self.status == "added":
+            return "New"
+        moves = [
+            f"{s.field.capitalize()} {s.direction or 'changed'}"
+            for s in self.shifts
+            if s.field in ("likelihood", "confidence")
+        ]
+        return "; ".join(moves) or "Reworded"
+
+    def shift(self, field: ShiftField) -> Shift | None:
         return next((s for s in self.shifts if s.field == field), None)
 
 
@@ -403,11 +449,11 @@ class Change:
 class Changes:
     """The differences between this edition and a previous one, judgements first."""
 
-    version: str  # the previous edition's
-    issued: PartialDate
+    since: str  # the previous edition's version
+    issued: PartialDate  # the previous edition's issue date
     changes: tuple[Change, ...]
 
-    def of(self, subject: str, *statuses: str) -> list[Change]:
+    def of(self, subject: str, *statuses: ChangeStatus) -> list[Change]:
         return [c for c in self.changes if c.subject == subject and c.status in statuses]
 
     def of_judgement(self, ident: str) -> Change | None:
@@ -415,7 +461,7 @@ class Changes:
 
     @property
     def heading(self) -> Heading:
-        return Heading(2, f"What changed since edition {self.version}", "changes")
+        return Heading(2, f"What changed since edition {self.since}", "changes")
 
     @property
     def summary(self) -> str:
@@ -432,7 +478,16 @@ class Changes:
             _counted(len(rated), "confidence level", "moved"),
             _counted(len(self.of("source", "added")), "source", "added"),
             _counted(len(self.of("source", "withdrawn")), "source", "withdrawn"),
-            _counted(len(self.of("source", "changed")), "source", "regraded"),
+            _counted(
+                sum(bool(c.shift("grade")) for c in self.of("source", "changed")),
+                "source",
+                "regraded",
+            ),
+            _counted(
+                sum(bool(c.shift("document")) for c in self.of("source", "changed")),
+                "source document",
+                "changed",
+            ),
             _counted(len(self.of("event", "added")), "event", "added"),
             _counted(len(self.of("event", "withdrawn")), "event", "removed"),
         ]
@@ -511,6 +566,11 @@ class Brief:
     @property
     def judgements(self) -> list[Block]:
         return [b for b in self.text.blocks if b.kind == "judgement"]
+
+    def change_of(self, block: Block) -> Change | None:
+        """What changed in a judgement since the previous edition, if it was added or changed."""
+        ident = getattr(block, "id", "")
+        return self.changes.of_judgement(ident) if self.changes and ident else None
 
     @property
     def changes_follow(self) -> Block | None:

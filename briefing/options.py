@@ -12,8 +12,7 @@ from .layouts import PROJECT_LAYOUTS
 from .model import Paper
 from .project import BRIEF, EDITIONS
 
-# editions/: a brief that names a previous edition reads its brief.json.
-INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS, EDITIONS)
+INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,11 @@ class Options:
                     f"{outdir}: the output folder is in the project's {name}/, where the "
                     "next build would take the outputs for inputs; choose another (default: dist)"
                 )
+        if out.is_relative_to(root / EDITIONS):
+            raise BriefingError(
+                f"{outdir}: the output folder is in {EDITIONS}/, where released editions are "
+                "kept as issued; choose another (default: dist)"
+            )
         if out != root and (out / BRIEF).exists():
             raise BriefingError(
                 f"{outdir}: that folder holds a {BRIEF}: it is a brief project, not an output "

@@ -26,7 +26,7 @@ from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
 from .model import PAPERS, BriefText, Meta, Paper, Previous, Withdrawal
-from .project import BRIEF
+from .project import BRIEF, VERSION_NAME
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
@@ -111,6 +111,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
     # there an unknown key is a mistake that would drop information, and an error.
     check_keys(data, FRONT_MATTER_KEYS, "front-matter key", diagnostics, "warning")
     checkpoint = diagnostics.checkpoint()
+    _check_version_names(data, diagnostics)
     field = Fields(data, diagnostics)
     title = field.text("title", required=True)
     meta = Meta(
@@ -151,7 +152,7 @@ def _withdrawn(data: YamlMap, diagnostics: Diagnostics) -> tuple[Withdrawal, ...
             hint="withdrawn:\n  - id: the-judgement-id\n    reason: why it is withdrawn",
         )
         return ()
-    withdrawals = []
+    withdrawals: list[Withdrawal] = []
     for entry in entries:
         if not isinstance(entry, YamlMap):
             diagnostics.error(
@@ -160,10 +161,42 @@ def _withdrawn(data: YamlMap, diagnostics: Diagnostics) -> tuple[Withdrawal, ...
             continue
         check_keys(entry, ("id", "reason"), "key of a withdrawn judgement", diagnostics)
         field = Fields(entry, diagnostics)
-        ident, reason = field.text("id", required=True), field.text("reason", required=True)
-        if ident and reason:
+        ident, reason = field.text("id", required=True), field.text("reason")
+        first = next((w for w in withdrawals if w.id == ident), None)
+        if not reason:
+            diagnostics.error(
+                entry.where("reason"), f"withdrawn judgement '{ident}' needs a reason"
+            )
+        elif first:
+            diagnostics.error(
+                entry.location,
+                f"judgement '{ident}' is withdrawn twice",
+                hint=f"the first is at {first.location}",
+            )
+        elif ident and reason:
             withdrawals.append(Withdrawal(ident, " ".join(reason.split()), entry.location))
     return tuple(withdrawals)
+
+
+def _check_version_names(data: YamlMap, diagnostics: Diagnostics) -> None:
+    """`version` and `previous` name folders of editions/: YAML reads 1.10 as the number
+    1.1, so a number is refused for `previous` and warned of for `version`."""
+    for key in ("version", "previous"):
+        value = data.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            report = diagnostics.error if key == "previous" else diagnostics.warning
+            report(
+                data.where(key),
+                f"'{key}' is read as the number {value}: write it in quotes",
+                hint=f'{key}: "{value}" (or as you meant it, such as "1.10")',
+            )
+    version = data.get("version")
+    if isinstance(version, str) and version and not VERSION_NAME.fullmatch(version):
+        diagnostics.warning(
+            data.where("version"),
+            f"version '{version}' cannot name a folder of editions/, so it cannot be released",
+            hint="use letters, digits, '.', '-' and '_', such as 2.0",
+        )
 
 
 def _read_body(lines: list[str], first: int, ctx: ParseContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -14,6 +15,11 @@ BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
 EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
+# A version names a folder of editions/: letters, digits, '.', '-', '_', ending in a letter or
+# a digit, and none of the names Windows keeps for devices.
+VERSION_NAME = re.compile(
+    r"(?!(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))(?:[a-z0-9][\w.-]{0,38})?[a-z0-9]", re.I
+)
 MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 

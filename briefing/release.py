@@ -10,43 +10,79 @@ from pathlib import Path
 from typing import Any
 
 from .brief_json import changes_json
-from .diagnostics import Diagnostics
-from .editions import VERSION_NAME, Edition, EditionError, compare, read_edition, released
-from .model import Change, Changes
+from .diagnostics import BuildFailed, Diagnostics
+from .editions import Edition, EditionError, changes_since, read_edition, released
+from .events import parse_timeline
+from .model import Change, Shift
 from .options import Options
-from .project import BRIEF, EDITIONS, SOURCES, TIMELINE, check_is_project, read_text
-from .stamp import inputs_key, rekey, up_to_date
-from .vocabulary import VOCABULARIES
+from .output import locked
+from .parse import parse_brief
+from .project import (
+    BRIEF,
+    EDITIONS,
+    SOURCES,
+    TIMELINE,
+    VERSION_NAME,
+    check_is_project,
+    load_project,
+)
+from .sources import ingest_sources
+from .stamp import why_not_built
 
 RELEASED = ("brief.json", "brief.pdf")  # from the output folder
 RECORDED = (BRIEF, SOURCES, TIMELINE)  # from the project: what the edition was made from
+_BUILD_FIRST = "run 'briefing build', then release"
 
 
 def release(root: Path, options: Options) -> Path:
-    """Copy the current build's brief.json and brief.pdf, with the brief.md and registers
-    they were made from, into editions/VERSION/; refuse, changing nothing, unless the build
-    is up to date and VERSION is new."""
+    """Copy the last build's brief.json and brief.pdf, with the brief.md and registers
+    they were made from, into editions/VERSION/; refuse, changing nothing, unless that
+    build is of the project as it is and VERSION is not released yet."""
     check_is_project(root)
     outdir = options.output_folder(root)
-    version = _version(root)
-    if version is not None and not VERSION_NAME.match(version):
+    if not outdir.is_dir():  # checked before the lock, which would create it
+        raise EditionError(f"cannot release: {outdir} holds no build; {_BUILD_FIRST}")
+    with locked(outdir):  # no build replaces the outputs while they are copied
+        version = _checked_version(root)
+        target = root / EDITIONS / version
+        if target.exists():
+            raise EditionError(
+                f"edition {version} is already released ({target}): raise 'version' in "
+                f"{BRIEF} for a new edition"
+            )
+        stale = why_not_built(outdir, root, RELEASED)
+        if stale:
+            raise EditionError(f"cannot release: {stale}; {_BUILD_FIRST}")
+        _copy_edition(root, outdir, target)
+    return target
+
+
+def _checked_version(root: Path) -> str:
+    """The version brief.md's front matter gives, if it can name a folder."""
+    text = parse_brief(_read_brief(root), Diagnostics())
+    if text is None:
+        raise EditionError(f"{BRIEF} cannot be read: run 'briefing check' to see why")
+    version = text.meta.version
+    if not VERSION_NAME.fullmatch(version):
         raise EditionError(
             f"{BRIEF}: version '{version}' cannot name a folder of {EDITIONS}/: use letters, "
             "digits, '.', '-' and '_', such as 2.0"
         )
-    target = root / EDITIONS / (version or "")
-    if version and target.exists():
-        raise EditionError(
-            f"edition {version} is already released ({target}): raise 'version' in {BRIEF} "
-            "for a new edition"
-        )
-    current = up_to_date(outdir, inputs_key(root, options), root) or []
-    if version is None or not {outdir / name for name in RELEASED} <= set(current):
-        raise EditionError(
-            f"{outdir}: the build is not up to date with the project (or lacks brief.pdf or "
-            "brief.json): run 'briefing build' first, then release what it wrote"
-        )
-    staging = root / EDITIONS / f".{version}.{os.getpid()}"
+    return version
+
+
+def _read_brief(root: Path) -> str:
+    try:
+        return (root / BRIEF).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _copy_edition(root: Path, outdir: Path, target: Path) -> None:
+    """Stage the edition's files beside target and rename the folder into place: all or
+    nothing, even when interrupted."""
+    created = not target.parent.exists()
+    staging = target.parent / f".{target.name}.{os.getpid()}"
     try:
         staging.mkdir(parents=True)
         for name in RELEASED:
@@ -55,30 +91,28 @@ def release(root: Path, options: Options) -> Path:
             if (root / name).is_file():
                 (staging / name).parent.mkdir(exist_ok=True)
                 shutil.copy2(root / name, staging / name)
-        staging.rename(target)  # all or nothing: a half-copied edition never shows
+        staging.rename(target)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
         raise EditionError(f"{target}: cannot release: {error.strerror or error}") from None
-    rekey(outdir, inputs_key(root, options))  # a new edition changes nothing this build made
-    return target
-
-
-def _version(root: Path) -> str | None:
-    """The version brief.md's front matter gives; None if brief.md cannot be read."""
-    from .parse import parse_brief
-
-    text = parse_brief(read_text(root, BRIEF, Diagnostics()) or "", Diagnostics())
-    return text.meta.version if text else None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not target.exists():
+            shutil.rmtree(target.parent, ignore_errors=True)
 
 
 def edition_at(operand: str, project: Path) -> Edition:
     """An edition named on the command line: a brief.json, an edition's folder, a project
-    (built in memory), or a version released under the project's editions/."""
+    (as it stands, even before its :change: notes are written), or a version released
+    under the project's editions/."""
     path = Path(operand)
+    if not operand:
+        raise EditionError("an empty name is not an edition")
+    if path.is_file() and path.name == BRIEF:
+        return _working(path.parent)
     if path.is_file():
         return read_edition(path)
     if path.is_dir() and (path / BRIEF).is_file() and not (path / "brief.json").is_file():
-        return _built(path)
+        return _working(path)
     if path.is_dir() and (path / "brief.json").is_file():
         return read_edition(path / "brief.json")
     if path.is_dir():
@@ -88,75 +122,87 @@ def edition_at(operand: str, project: Path) -> Edition:
     known = released(project)
     raise EditionError(
         f"'{operand}': no such file or folder, and no edition {operand} under "
-        f"{project / EDITIONS}" + (f" (released: {', '.join(known)})" if known else "")
+        f"{project / EDITIONS}"
+        + (f" (released: {', '.join(known)})" if known else "; name the project with -p")
     )
 
 
-def _built(project: Path) -> Edition:
-    """A project's brief as it stands, compiled in memory to brief.json."""
-    from .build import build
-
-    result = build(project, Options(formats=("json",), write=False))
-    return Edition.from_json(json.loads(result.files["brief.json"]))
-
-
-def changes_between(old: Edition, new: Edition) -> Changes:
-    return Changes(old.version, old.issued, compare(old, new))
+def _working(root: Path) -> Edition:
+    """A project's brief as it stands: its judgements, registered sources and events,
+    read without the checks a build makes, so that it can be compared while being revised."""
+    diagnostics = Diagnostics()
+    project = load_project(root, diagnostics)
+    text = parse_brief(project.brief, diagnostics)
+    first = len(text.citations) if text else 0
+    timeline = parse_timeline(project.timeline_yaml, first, diagnostics)
+    sources = ingest_sources(project, diagnostics)
+    if text is None or diagnostics.errors:
+        raise BuildFailed(diagnostics, writes=False)
+    return Edition.of_text(text, sources, timeline)
 
 
 def diff_json(old: Edition, new: Edition) -> str:
     data: dict[str, Any] = {
         "from": old.version,
         "to": new.version,
-        **changes_json(changes_between(old, new)),
+        **changes_json(changes_since(old, new)),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def diff_lines(old: Edition, new: Edition, width: int = 88) -> list[str]:
     """The changes from old to new as the terminal shows them."""
-    changes = changes_between(old, new)
-    vocabulary = VOCABULARIES.get(new.vocabulary)
-
-    def term(word: str) -> str:
-        band = vocabulary.band(word) if vocabulary else None
-        return f"{word} ({band.range})" if band else word
+    changes = changes_since(old, new)
 
     def wrapped(text: str, indent: str) -> list[str]:
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
 
-    lines = [
+    lines = wrapped(
         f"edition {old.version} ({old.issued.display}) -> {new.version} "
-        f"({new.issued.display}): {changes.summary}"
-    ]
+        f"({new.issued.display}): {changes.summary}",
+        "",
+    )
     judgements = changes.of("judgement", "changed", "added", "withdrawn")
     if judgements:
         lines += ["", "Judgements"]
     for change in judgements:
-        label = f"{change.label} of {old.version}" if change.status == "withdrawn" else change.label
-        lines += wrapped(f"{label} {_STATUS[change.status]}: {change.text}", "  ")
+        lines += wrapped(f"{_label(change, old.version)} {change.word}: {change.text}", "  ")
         for shift in change.shifts:
             if shift.field == "statement":
                 lines += wrapped(f"reworded; {old.version} read: {shift.old}", "      ")
             else:
-                lines.append(f"      {shift.field}: {term(shift.old)} -> {term(shift.new)}")
+                lines.append(f"      {shift.field}: {_term(shift, 'old')} -> {_term(shift, 'new')}")
         if change.note:
             lines += wrapped(f"why: {change.note}", "      ")
     kept = changes.of("judgement", "kept")
     if kept:
-        lines += wrapped("unchanged: " + ", ".join(c.label for c in kept), "  ")
-    lines += _section("Sources", changes.of("source", "added", "changed", "withdrawn"), wrapped)
-    lines += _section("Events", changes.of("event", "added", "withdrawn"), wrapped)
+        lines += wrapped("unchanged: " + ", ".join(_label(c, old.version) for c in kept), "  ")
+    for title, subject in (("Sources", "source"), ("Events", "event")):
+        listed = changes.of(subject, "added", "changed", "withdrawn")
+        lines += ["", title] if listed else []
+        for change in listed:
+            shifts = "".join(f"; {_source_shift(s)}" for s in change.shifts)
+            lines += wrapped(
+                f"{_label(change, old.version)} {change.word}{shifts}: {change.text}", "  "
+            )
     return lines
 
 
-_STATUS = {"added": "new", "changed": "changed", "withdrawn": "withdrawn", "kept": "unchanged"}
+def _label(change: Change, old: str) -> str:
+    """'KJ3', 'KJ3 (KJ2 in 1.0)' when its number moved, 'KJ6 of 1.0' when withdrawn."""
+    if change.status == "withdrawn" and change.subject != "event":
+        return f"{change.label} of {old}"
+    return f"{change.label} ({change.was_label} in {old})" if change.was_label else change.label
 
 
-def _section(title: str, changes: list[Change], wrapped: Any) -> list[str]:
-    lines = ["", title] if changes else []
-    for change in changes:
-        shift = f" {change.shifts[0].old} -> {change.shifts[0].new}" if change.shifts else ""
-        status = "regraded" if change.status == "changed" else _STATUS[change.status]
-        lines += wrapped(f"{change.label} {status}{shift}: {change.text}", "  ")
-    return lines
+def _term(shift: Shift, which: str) -> str:
+    word, band = (shift.old, shift.old_range) if which == "old" else (shift.new, shift.new_range)
+    return f"{word} ({band})" if band else word
+
+
+def _source_shift(shift: Shift) -> str:
+    if shift.field == "grade" and not shift.old:
+        return f"graded {shift.new}"
+    if shift.field == "grade":
+        return f"regraded {shift.old} -> {shift.new}"
+    return f"document changed ({shift.old} -> {shift.new})"

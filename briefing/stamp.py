@@ -2,8 +2,9 @@
 
 The inputs are brief.md, everything under seeds/, figures/ and layouts/, the shipped
 layouts, the tool's own code and version, and the build options. The stamp in the output
-folder records that hash and the size and time of each output written; a build whose
-inputs hash the same and whose outputs are untouched has nothing to do.
+folder records that hash, the other project files the build read (images, the previous
+edition's brief.json) with theirs, and the size and time of each output written; a build
+whose inputs hash the same and whose outputs are untouched has nothing to do.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, layouts
@@ -31,14 +33,17 @@ def _files(folder: Path) -> list[Path]:
 
 
 def inputs_key(root: Path, options: Options) -> str:
-    digest = hashlib.sha256(
-        json.dumps(
-            [
-                *(__version__, options.formats, options.paper, options.layout),
-                *(options.pdf_variant, dataclasses.asdict(options.copies)),
-            ]
-        ).encode()
-    )
+    """The project's digest (see project_key), a dot, and the build options' digest."""
+    chosen = [
+        *(__version__, options.formats, options.paper, options.layout),
+        *(options.pdf_variant, dataclasses.asdict(options.copies)),
+    ]
+    return f"{project_key(root)}.{hashlib.sha256(json.dumps(chosen).encode()).hexdigest()}"
+
+
+def project_key(root: Path) -> str:
+    """A digest of the project's inputs, the shipped layouts and the tool's code."""
+    digest = hashlib.sha256(__version__.encode())
     project = [root / "brief.md", *(f for d in INPUT_FOLDERS for f in _files(root / d))]
     tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
     shipped = layouts.shipped()
@@ -71,18 +76,49 @@ def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
     """The outputs, if they were built from inputs with this key and are untouched.
 
     Besides the inputs the key covers, the stamp lists the other project files the last
-    build read (images, fonts a layout names) with their hashes: they must match too.
+    build read (images, fonts a layout names, the previous edition) with their hashes:
+    they must match too.
     """
+    return _current(outdir, root, lambda recorded: recorded == key)
+
+
+def why_not_built(outdir: Path, root: Path, needed: tuple[str, ...]) -> str:
+    """Why the outputs named in needed are not those of a build, with any options, of the
+    project as it is now: '' when they are."""
     try:
         stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-        if stamp["key"] != key:
+        key, outputs, resources = stamp["key"], stamp["outputs"], stamp["resources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{outdir} holds no build"
+    missing = [name for name in needed if name not in outputs]
+    if missing:
+        return f"the last build did not write {' or '.join(missing)}"
+    if str(key).split(".")[0] != project_key(root) or any(
+        _digest(root / name) != digest for name, digest in resources.items()
+    ):
+        return "the project (or briefing itself) changed since the last build"
+    touched = [name for name in needed if not _unchanged(outdir / name, outputs[name])]
+    return f"{', '.join(touched)} changed since the last build wrote it" if touched else ""
+
+
+def _unchanged(path: Path, state: list[int]) -> bool:
+    try:
+        return _state(path) == state
+    except OSError:
+        return False
+
+
+def _current(outdir: Path, root: Path, matches: Callable[[str], bool]) -> list[Path] | None:
+    try:
+        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
+        if not matches(stamp["key"]):
             return None
         if any(_digest(root / name) != digest for name, digest in stamp["resources"].items()):
             return None
         outputs = [outdir / name for name in stamp["outputs"]]
         if all(_state(outdir / name) == state for name, state in stamp["outputs"].items()):
             return outputs
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None
 
@@ -93,15 +129,6 @@ def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: l
     stamp = {"key": key, "outputs": written, "resources": read}
     temporary = outdir / f"{STAMP}.{os.getpid()}"
     temporary.write_text(json.dumps(stamp), encoding="utf-8")
-    temporary.replace(outdir / STAMP)
-
-
-def rekey(outdir: Path, key: str) -> None:
-    """Record that the outputs are current for inputs with a new key (after a change to the
-    inputs that cannot change the outputs: releasing them as an edition)."""
-    stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-    temporary = outdir / f"{STAMP}.{os.getpid()}"
-    temporary.write_text(json.dumps({**stamp, "key": key}), encoding="utf-8")
     temporary.replace(outdir / STAMP)
 
 

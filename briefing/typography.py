@@ -63,21 +63,34 @@ def smart_text(text: str) -> str:
 # A word long enough to be hyphenated (hyphenate-limit-chars: 6), possessive included:
 # "Khmeimim", "Assad's", "Türkiye"; those that begin with a capital are names.
 _WORD = re.compile(r"(?<![\w'’&#])[^\W\d_][\w'’]{5,}")
+# Where text is not the page's words: an element whose content is left alone (up to its end
+# tag), a comment, or a tag (whose quoted attributes may hold '>').
 _NOT_TEXT = re.compile(
-    r"(<(svg|style|script|head|title|code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL | re.IGNORECASE
+    r"<(svg|style|script|head|title|code|pre|textarea|math)\b|<!--"
+    r"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>",
+    re.IGNORECASE,
 )
 
 
 def keep_names_whole(page: str) -> str:
     """The page with each capitalised word (a proper noun, mostly) in a span the layout
     keeps from hyphenating: "Kh-meimim" and "Mo-scow" at a line's end misread. Tags,
-    figures, styles and code are left alone, and the text itself is unchanged."""
-    pieces = _NOT_TEXT.split(page)
-    return "".join(
-        _WORD.sub(_name, piece) if n % 3 == 0 else piece or ""
-        for n, piece in enumerate(pieces)
-        if n % 3 != 2
-    )
+    comments, figures, styles and code are left alone, and the text itself is unchanged."""
+    lower = page.lower()
+    pieces, at = [], 0
+    while found := _NOT_TEXT.search(page, at):
+        pieces.append(_WORD.sub(_name, page[at : found.start()]))
+        if found[1]:  # up to the element's end tag, or the end of a page that never has it
+            end = lower.find(f"</{found[1].lower()}", found.end())
+            at = len(page) if end < 0 else end
+        elif found[0] == "<!--":
+            end = page.find("-->", found.end())
+            at = len(page) if end < 0 else end + 3
+        else:
+            at = found.end()
+        pieces.append(page[found.start() : at])
+    pieces.append(_WORD.sub(_name, page[at:]))
+    return "".join(pieces)
 
 
 def _name(word: re.Match[str]) -> str:

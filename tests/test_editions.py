@@ -9,10 +9,13 @@ a second, and adds an event to the chronology.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -25,6 +28,9 @@ from pypdf import PdfReader
 
 from briefing import __version__
 from briefing.cli import main
+from briefing.lsp import BriefServer
+from briefing.options import Options
+from briefing.release import release
 from briefing.typography import keep_names_whole
 
 # --- running the command line ------------------------------------------------------------
@@ -150,6 +156,16 @@ NEW_EVENT = """\
     cite:
       - source: gazette-2024
         quote: "two ferry lines have moved to the neighbouring port of Carrow"
+"""
+
+
+TALKS_EVENT = """\
+  - date: "2024-03-08"
+    title: Union and port authority return to talks
+    actors: [Union, Port authority]
+    cite:
+      - source: gazette-2024
+        quote: "the dockworkers' union and the port authority returned to talks"
 """
 
 
@@ -336,14 +352,12 @@ def test_release_copies_the_build_byte_for_byte_and_keeps_it_up_to_date(
         "figures/timeline.yaml": (root / "figures/timeline.yaml").read_bytes(),
     }
     assert sorted(p.name for p in (root / "editions").iterdir()) == ["1.0"]  # no staging left
-    dist_after = snapshot(root / "dist")
-    assert {k: v for k, v in dist_after.items() if k != ".briefing-stamp"} == {
-        k: v for k, v in dist_before.items() if k != ".briefing-stamp"
-    }
-    # The release added editions/, an input: the stamp was re-keyed, nothing is rebuilt.
+    # editions/ is not an input: the release leaves the output folder, its stamp included,
+    # as it was, and the build stays up to date.
+    assert snapshot(root / "dist") == dist_before
     code, output = run("build", root)
     assert code == 0 and output.startswith("up to date: "), output
-    assert snapshot(root / "dist") == dist_after
+    assert snapshot(root / "dist") == dist_before
 
 
 def test_a_version_is_released_once(built: Path, tmp_path: Path) -> None:
@@ -360,17 +374,29 @@ def test_a_version_is_released_once(built: Path, tmp_path: Path) -> None:
     assert snapshot(root) == before
 
 
-NOT_UP_TO_DATE = "the build is not up to date with the project"
+def refused(reason: str) -> str:
+    """What `briefing release` prints when the build cannot be released."""
+    return f"Error: cannot release: {reason}; run 'briefing build', then release\n"
+
+
+CHANGED = "the project (or briefing itself) changed since the last build"
 
 
 def test_release_without_a_build_is_refused(tmp_path: Path) -> None:
     root = new_project(tmp_path / "brief")
+    assert run("release", root) == (1, refused(f"{root / 'dist'} holds no build"))
+    elsewhere = tmp_path / "elsewhere"
+    assert run("release", root, "-o", elsewhere) == (1, refused(f"{elsewhere} holds no build"))
+    assert not (root / "editions").exists()
+
+
+def test_a_refused_release_creates_no_output_folder(tmp_path: Path) -> None:
+    """A release changes nothing when it refuses: not even an empty output folder (or the
+    lock file in it) where no build has been."""
+    root = new_project(tmp_path / "brief")
     before = snapshot(root)
-    code, output = run("release", root)
-    assert code == 1 and output.count("\n") == 1 and output.startswith("Error: "), output
-    assert NOT_UP_TO_DATE in output and "run 'briefing build' first" in output
-    code, output = run("release", root, "-o", tmp_path / "elsewhere")
-    assert code == 1 and output.startswith(f"Error: {tmp_path / 'elsewhere'}: {NOT_UP_TO_DATE}")
+    assert run("release", root)[0] == 1
+    assert run("release", root, "-o", tmp_path / "elsewhere")[0] == 1
     assert snapshot(root) == before
     assert not (tmp_path / "elsewhere").exists()
 
@@ -383,41 +409,111 @@ def _append(name: str, text: str) -> Callable[[Path], None]:
     return change
 
 
-STALE: dict[str, Callable[[Path], None]] = {
-    "brief.md edited": _append("brief.md", "\nA closing remark.\n"),
-    "source register edited": _append("seeds/sources.yaml", "# a comment\n"),
-    "timeline edited": _append("figures/timeline.yaml", "# a comment\n"),
-    "built PDF altered": _append("dist/brief.pdf", "%"),
-    "built JSON removed": lambda root: (root / "dist/brief.json").unlink(),
-    "built PDF removed": lambda root: (root / "dist/brief.pdf").unlink(),
+STALE: dict[str, tuple[Callable[[Path], None], str]] = {
+    "brief.md edited": (_append("brief.md", "\nA closing remark.\n"), CHANGED),
+    "source register edited": (_append("seeds/sources.yaml", "# a comment\n"), CHANGED),
+    "source document edited": (_append("seeds/harbour-report.txt", "\nA late line.\n"), CHANGED),
+    "timeline edited": (_append("figures/timeline.yaml", "# a comment\n"), CHANGED),
+    "built PDF altered": (
+        _append("dist/brief.pdf", "%"),
+        "brief.pdf changed since the last build wrote it",
+    ),
+    "built JSON removed": (
+        lambda root: (root / "dist/brief.json").unlink(),
+        "brief.json changed since the last build wrote it",
+    ),
+    "built PDF removed": (
+        lambda root: (root / "dist/brief.pdf").unlink(),
+        "brief.pdf changed since the last build wrote it",
+    ),
 }
 
 
-@pytest.mark.parametrize("change", list(STALE.values()), ids=list(STALE))
+@pytest.mark.parametrize(("change", "reason"), list(STALE.values()), ids=list(STALE))
 def test_release_of_a_stale_build_is_refused(
-    built: Path, tmp_path: Path, change: Callable[[Path], None]
+    built: Path, tmp_path: Path, change: Callable[[Path], None], reason: str
 ) -> None:
     root = copy(built, tmp_path)
     change(root)
     before = snapshot(root)
-    code, output = run("release", root)
-    assert code == 1 and output.count("\n") == 1, output
-    assert output.startswith(f"Error: {root / 'dist'}: {NOT_UP_TO_DATE}"), output
+    assert run("release", root) == (1, refused(reason))
     assert snapshot(root) == before
 
 
-def test_release_writes_from_the_output_folder_it_is_given(tmp_path: Path) -> None:
-    root, out = new_project(tmp_path / "brief"), tmp_path / "out"
-    ok("build", root, "-o", out)
-    assert run("release", root)[0] == 1  # nothing in dist/
-    assert ok("release", root, "-o", out).startswith("released edition ")
-    (edition,) = (root / "editions").iterdir()
+def test_release_of_a_build_without_the_pdf_is_refused(built: Path, tmp_path: Path) -> None:
+    root = copy(built, tmp_path)
+    ok("build", root, "--format", "json")
+    before = snapshot(root)
+    assert run("release", root) == (1, refused("the last build did not write brief.pdf"))
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--paper", "letter"], ["--format", "pdf", "--format", "json"]],
+    ids=["letter paper", "PDF and JSON only"],
+)
+def test_a_build_made_with_other_options_is_released(
+    built: Path, tmp_path: Path, options: list[str]
+) -> None:
+    root = copy(built, tmp_path)
+    ok("build", root, *options)
+    dist = snapshot(root / "dist")
+    assert run("release", root) == (0, f"released edition 1.0: {root / 'editions' / '1.0'}\n")
     for name in ("brief.json", "brief.pdf"):
-        assert (edition / name).read_bytes() == (out / name).read_bytes()
-    assert run("build", root, "-o", out)[1].startswith("up to date: ")
+        assert (root / "editions/1.0" / name).read_bytes() == dist[name]
+    assert snapshot(root / "dist") == dist
+    assert ok("build", root, *options).startswith("up to date: ")
 
 
-@pytest.mark.parametrize("version", ["1 0", "../1.0"])
+def test_release_waits_for_the_output_folders_lock(built: Path, tmp_path: Path) -> None:
+    """A build holding the output folder's lock may be replacing the outputs: the release
+    copies them only once the lock is free."""
+    root = copy(built, tmp_path)
+    done: list[Path | BaseException] = []
+
+    def release_it() -> None:
+        try:
+            done.append(release(root, Options()))
+        except BaseException as error:  # reported by the assertion below
+            done.append(error)
+
+    with (root / "dist/.briefing.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        thread = threading.Thread(target=release_it)
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive() and not done
+        assert not (root / "editions").exists()
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    thread.join(30)
+    assert done == [root / "editions" / "1.0"]
+
+
+def test_a_release_that_fails_midway_leaves_nothing_behind(
+    second: Path, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staged and renamed into place: a copy that fails leaves no edition, no staging folder
+    and no editions/ folder that was not there before."""
+    first, later = copy(built, tmp_path, "first"), copy(second, tmp_path, "later")
+    copy2 = shutil.copy2
+
+    def failing(source: Path, target: Path) -> object:
+        if Path(source).name == "brief.pdf":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return copy2(source, target)
+
+    monkeypatch.setattr(shutil, "copy2", failing)
+    for root, version in ((first, "1.0"), (later, "2.0")):
+        before = snapshot(root)
+        assert run("release", root) == (
+            1,
+            f"Error: {root / 'editions' / version}: cannot release: No space left on device\n",
+        )
+        assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("version", ["1 0", "../1.0", "1.0.", "CON"])
 def test_a_version_that_cannot_name_a_folder_is_refused(
     built: Path, tmp_path: Path, version: str
 ) -> None:
@@ -436,6 +532,38 @@ def test_a_version_that_cannot_name_a_folder_is_refused(
     assert not (root / "editions").exists() and not (root / "1.0").exists()
 
 
+@pytest.mark.parametrize("version", ["../x", "1.0.", "CON"])
+def test_a_version_that_cannot_name_a_folder_is_a_build_warning(
+    built: Path, tmp_path: Path, version: str
+) -> None:
+    root, out = copy(built, tmp_path), tmp_path / "out"
+    brief = root / "brief.md"
+    text = set_field(brief.read_text("utf-8"), "version", f'version: "{version}"')
+    brief.write_text(text, "utf-8")
+    code, output = run("build", root, "-o", out, "--format", "json")
+    assert code == 0, output
+    line = line_of(brief.read_text("utf-8"), "version:")
+    assert output.splitlines()[:2] == [
+        f"brief.md:{line}:10: warning: version '{version}' cannot name a folder of editions/, "
+        "so it cannot be released",
+        "    use letters, digits, '.', '-' and '_', such as 2.0",
+    ]
+
+
+def test_a_version_written_as_a_number_is_a_warning(built: Path, tmp_path: Path) -> None:
+    """YAML reads 0.10 as the number 0.1: the brief is built, with a warning."""
+    root, out = copy(built, tmp_path), tmp_path / "out"
+    brief = root / "brief.md"
+    brief.write_text(set_field(brief.read_text("utf-8"), "version", "version: 0.10"), "utf-8")
+    code, output = run("build", root, "-o", out, "--format", "json")
+    assert code == 0, output
+    assert output.splitlines()[:2] == [
+        f"brief.md:{line_of(brief.read_text('utf-8'), 'version:')}:10: warning: 'version' is "
+        "read as the number 0.1: write it in quotes",
+        '    version: "0.1" (or as you meant it, such as "1.10")',
+    ]
+
+
 def test_a_stale_build_after_raising_the_version_is_refused_as_stale(
     built: Path, tmp_path: Path
 ) -> None:
@@ -444,9 +572,8 @@ def test_a_stale_build_after_raising_the_version_is_refused_as_stale(
     brief = root / "brief.md"
     brief.write_text(set_field(brief.read_text("utf-8"), "version", 'version: "1.1"'), "utf-8")
     before = snapshot(root)
-    code, output = run("release", root)
-    assert code == 1 and snapshot(root) == before
-    assert NOT_UP_TO_DATE in output, output
+    assert run("release", root) == (1, refused(CHANGED))
+    assert snapshot(root) == before
 
 
 def test_an_empty_version_is_refused_as_a_bad_version(built: Path, tmp_path: Path) -> None:
@@ -458,6 +585,25 @@ def test_an_empty_version_is_refused_as_a_bad_version(built: Path, tmp_path: Pat
     code, output = run("release", root)
     assert code == 1
     assert "version '' cannot name a folder" in output, output
+
+
+def test_the_previous_edition_is_read_by_the_build_that_names_it(
+    second: Path, tmp_path: Path
+) -> None:
+    """editions/ is no input of its own: the build that compares with
+    editions/1.0/brief.json is stale once that file changes, but releasing another edition
+    keeps the build up to date."""
+    root = copy(second, tmp_path)
+    previous = root / "editions/1.0/brief.json"
+    previous.write_text(json.dumps(json.loads(previous.read_text("utf-8"))), encoding="utf-8")
+    before = snapshot(root)
+    assert run("release", root) == (1, refused(CHANGED))
+    assert snapshot(root) == before
+    assert not ok("build", root).startswith("up to date: ")
+    dist = snapshot(root / "dist")
+    ok("release", root)
+    assert snapshot(root / "dist") == dist
+    assert ok("build", root).startswith("up to date: ")
 
 
 # --- 2. a second edition -----------------------------------------------------------------
@@ -488,11 +634,11 @@ def test_the_section_follows_the_last_key_judgement(page: Element) -> None:
 def test_a_moved_estimate_shows_both_terms_their_ranges_and_why(page: Element) -> None:
     entry = page.by_id("change-judgement-settlement")
     assert entry.tag == "li" and "change-changed" in entry.classes()
-    assert entry.find("p", "change-head").text == f"KJ1 Changed {SETTLE}"
+    assert entry.find("p", "change-head").text == f"KJ1 changed {SETTLE}"
     assert entry.find("a", "kj-number").attrs["href"] == "#kj-settlement"
     assert [p.text for p in entry.find_all("p", "change-shift")] == [
-        "Likelihood: likely (55–80%) → unlikely (20–45%)",
-        "Confidence: low → moderate",
+        "Likelihood down: likely (55–80%) → unlikely (20–45%)",
+        "Confidence up: low → moderate",
     ]
     assert entry.find("p", "change-note").text == f"Why: {CHANGE}"
 
@@ -502,14 +648,14 @@ def test_reworded_added_withdrawn_and_kept_judgements(page: Element) -> None:
     assert [p.text for p in reworded.find_all("p", "change-shift")] == [
         f"Reworded. Edition 1.0 read: “{MEDIATE_1}”"
     ]
-    assert reworded.find("p", "change-head").text == f"KJ2 Changed {MEDIATE_2}"
+    assert reworded.find("p", "change-head").text == f"KJ2 changed {MEDIATE_2}"
     added = page.by_id("change-judgement-containers")
     assert "change-added" in added.classes()
-    assert added.find("p", "change-head").text == f"KJ3 New {CONTAINERS}"
+    assert added.find("p", "change-head").text == f"KJ3 new {CONTAINERS}"
     assert added.find("p", "change-note").text == "A judgement edition 1.0 did not make."
     withdrawn = page.by_id("change-judgement-ferries")
     assert "change-withdrawn" in withdrawn.classes()
-    assert withdrawn.find("p", "change-head").text == f"KJ3 of 1.0 Withdrawn {FERRIES}"
+    assert withdrawn.find("p", "change-head").text == f"KJ3 of 1.0 withdrawn {FERRIES}"
     assert not withdrawn.find_all("a")  # it is in no edition to link to
     assert withdrawn.find("p", "change-note").text == f"Why: {REASON}"
     kept = page.find("p", "changes-kept")
@@ -525,16 +671,15 @@ def test_reworded_added_withdrawn_and_kept_judgements(page: Element) -> None:
 
 def test_sources_and_events_that_changed(page: Element) -> None:
     section = page.find("section", "changes")
-    assert [h.text for h in section.find_all("h3")] == ["Sources", "Events"]
+    assert [h.text for h in section.find_all("h3")] == ["Sources", "Added to the chronology"]
     items = section.find("ul", "change-sources").find_all("li")
     assert [i.text for i in items] == [
         "S1 Harbour strike enters third week in Port Ellis: regraded B3 → C3.",
-        "S2 Council notice on the harbour strike: added.",
+        "S2 Council notice on the harbour strike: added, graded A2.",
     ]
     assert [i.find("a").attrs["href"] for i in items] == ["#src-gazette-2024", "#src-council-2024"]
-    assert section.find("p", "change-events").text == (
-        "Added to the chronology: 8 March 2024, Ferry lines move to Carrow."
-    )
+    (events,) = section.find_all("ul", "change-events")
+    assert [i.text for i in events.find_all("li")] == ["8 March 2024: Ferry lines move to Carrow"]
 
 
 def test_each_added_or_changed_judgement_is_marked_with_a_link_to_its_entry(
@@ -545,8 +690,10 @@ def test_each_added_or_changed_judgement_is_marked_with_a_link_to_its_entry(
         found = article.find_all("p", "change-mark")
         marks[article.attrs["id"]] = [(m.text, m.find("a").attrs["href"]) for m in found]
     assert marks == {
-        "kj-settlement": [("Changed since edition 1.0", "#change-judgement-settlement")],
-        "kj-mediation": [("Changed since edition 1.0", "#change-judgement-mediation")],
+        "kj-settlement": [
+            ("Likelihood down; Confidence up since edition 1.0", "#change-judgement-settlement")
+        ],
+        "kj-mediation": [("Reworded since edition 1.0", "#change-judgement-mediation")],
         "kj-containers": [("New since edition 1.0", "#change-judgement-containers")],
         "kj-pay": [],
     }
@@ -559,12 +706,12 @@ def test_the_printed_brief_marks_changes_with_the_page_of_their_entry(second: Pa
     pages = pages_text(second / "dist/brief.pdf")
     text = "\n".join(pages)
     assert re.search(r"Since edition 1\.0 \(11 March 2024\): 1 judgement added", text)
-    marks = re.findall(r"(Changed|New) since edition 1\.0, p\. (\d+)", text)
-    assert [m[0] for m in marks] == ["Changed", "Changed", "New"], marks
+    marks = re.findall(r"([A-Z][\w ;]*) since edition 1\.0, p\. (\d+)", text)
+    assert [m[0] for m in marks] == ["Likelihood down; Confidence up", "Reworded", "New"], marks
     heading = next(n for n, p in enumerate(pages, 1) if "What changed since edition 1.0" in p)
     (why,) = [n for n, p in enumerate(pages, 1) if f"Why: {CHANGE}" in p]
     assert int(marks[0][1]) == why >= heading
-    assert "Likelihood: likely (55–80%) → unlikely (20–45%)" in text
+    assert "Likelihood down: likely (55–80%) → unlikely (20–45%)" in text
     assert f"Why: {REASON}" in text and "Reworded. Edition 1.0 read:" in text
     reader = PdfReader(second / "dist/brief.pdf")
     destinations = reader.named_destinations
@@ -573,86 +720,99 @@ def test_the_printed_brief_marks_changes_with_the_page_of_their_entry(second: Pa
     assert {"changes", "change-judgement-containers"} <= set(destinations)
 
 
+def shift(
+    field: str,
+    old: str | None,
+    new: str,
+    ranges: tuple[str, str] | None = None,
+    direction: str | None = None,
+) -> dict[str, str | None]:
+    """A shift as brief.json lists it."""
+    old_range, new_range = ranges or (None, None)
+    return {
+        "field": field,
+        "old": old,
+        "new": new,
+        "old_range": old_range,
+        "new_range": new_range,
+        "direction": direction,
+    }
+
+
+def listed(
+    subject: str,
+    status: str,
+    ident: str,
+    label: str,
+    text: str,
+    shifts: list[dict[str, str | None]] | None = None,
+    note: str | None = None,
+    previous_label: str | None = None,
+) -> dict[str, Any]:
+    """A change as brief.json lists it."""
+    return {
+        "subject": subject,
+        "status": status,
+        "id": ident,
+        "label": label,
+        "previous_label": previous_label,
+        "text": text,
+        "shifts": shifts or [],
+        "note": note,
+    }
+
+
 def test_the_json_lists_the_changes(data: dict[str, Any]) -> None:
     changes = data["changes"]
     assert (changes["previous"], changes["previous_issued"]) == ("1.0", "2024-03-11")
     assert changes["summary"] == SUMMARY
     assert changes["list"] == [
-        {
-            "subject": "judgement",
-            "status": "changed",
-            "id": "settlement",
-            "label": "KJ1",
-            "text": SETTLE,
-            "shifts": [
-                {"field": "likelihood", "old": "likely", "new": "unlikely"},
-                {"field": "confidence", "old": "low", "new": "moderate"},
+        listed(
+            "judgement",
+            "changed",
+            "settlement",
+            "KJ1",
+            SETTLE,
+            [
+                shift("likelihood", "likely", "unlikely", ("55–80%", "20–45%"), "down"),
+                shift("confidence", "low", "moderate", None, "up"),
             ],
-            "note": CHANGE,
-        },
-        {
-            "subject": "judgement",
-            "status": "changed",
-            "id": "mediation",
-            "label": "KJ2",
-            "text": MEDIATE_2,
-            "shifts": [{"field": "statement", "old": MEDIATE_1, "new": MEDIATE_2}],
-            "note": None,
-        },
-        {
-            "subject": "judgement",
-            "status": "added",
-            "id": "containers",
-            "label": "KJ3",
-            "text": CONTAINERS,
-            "shifts": [],
-            "note": None,
-        },
-        {
-            "subject": "judgement",
-            "status": "kept",
-            "id": "pay",
-            "label": "KJ4",
-            "text": PAY,
-            "shifts": [],
-            "note": None,
-        },
-        {
-            "subject": "judgement",
-            "status": "withdrawn",
-            "id": "ferries",
-            "label": "KJ3",
-            "text": FERRIES,
-            "shifts": [],
-            "note": REASON,
-        },
-        {
-            "subject": "source",
-            "status": "changed",
-            "id": "gazette-2024",
-            "label": "S1",
-            "text": "Harbour strike enters third week in Port Ellis",
-            "shifts": [{"field": "grade", "old": "B3", "new": "C3"}],
-            "note": None,
-        },
-        {
-            "subject": "source",
-            "status": "added",
-            "id": "council-2024",
-            "label": "S2",
-            "text": "Council notice on the harbour strike",
-            "shifts": [],
-            "note": None,
-        },
-        {
-            "subject": "event",
-            "status": "added",
-            "id": "2024-03-08 Ferry lines move to Carrow",
-            "label": "8 March 2024",
-            "text": "Ferry lines move to Carrow",
-            "shifts": [],
-            "note": None,
-        },
+            CHANGE,
+        ),
+        listed(
+            "judgement",
+            "changed",
+            "mediation",
+            "KJ2",
+            MEDIATE_2,
+            [shift("statement", MEDIATE_1, MEDIATE_2)],
+        ),
+        listed("judgement", "added", "containers", "KJ3", CONTAINERS),
+        listed("judgement", "kept", "pay", "KJ4", PAY),
+        listed("judgement", "withdrawn", "ferries", "KJ3", FERRIES, note=REASON),
+        listed(
+            "source",
+            "changed",
+            "gazette-2024",
+            "S1",
+            "Harbour strike enters third week in Port Ellis",
+            [shift("grade", "B3", "C3")],
+        ),
+        listed(
+            "source",
+            "added",
+            "council-2024",
+            "S2",
+            "Council notice on the harbour strike",
+            [shift("grade", None, "A2")],
+        ),
+        listed(
+            "event",
+            "added",
+            "2024-03-08 Ferry lines move to Carrow",
+            "8 March 2024",
+            "Ferry lines move to Carrow",
+        ),
     ]
 
 
@@ -695,6 +855,204 @@ def test_an_edition_that_withdraws_every_judgement_still_says_what_changed(
     assert page.by_id("changes").text == "What changed since edition 1.0"
 
 
+def build_changes(root: Path, *options: str) -> tuple[Element, dict[str, Any]]:
+    """Build root's HTML and JSON into an output folder beside it: the page and brief.json's
+    changes."""
+    out = root.parent / "out"
+    output = ok("build", root, "-o", out, "--format", "html", "--format", "json", *options)
+    assert "warning" not in output, output
+    page = parse_html((out / "brief.html").read_text("utf-8"))
+    return page, json.loads((out / "brief.json").read_text("utf-8"))["changes"]
+
+
+def marks_of(page: Element) -> dict[str, str]:
+    """Each marked judgement's mark, by its anchor."""
+    return {
+        article.attrs["id"]: mark.text
+        for article in page.find_all("article", "judgement")
+        for mark in article.find_all("p", "change-mark")
+    }
+
+
+def test_a_judgement_whose_number_moved_shows_its_number_in_the_previous_edition(
+    second: Path, tmp_path: Path
+) -> None:
+    root = copy(second, tmp_path)
+    brief = root / "brief.md"
+    mediation, settlement, containers, pay = EDITION_2[1], EDITION_2[0], EDITION_2[2], EDITION_2[3]
+    reordered = [mediation, settlement, pay, containers]
+    brief.write_text(with_judgements(brief.read_text("utf-8"), reordered), "utf-8")
+    page, changes = build_changes(root)
+    heads = [p.text for p in page.find("ol", "change-list").find_all("p", "change-head")]
+    assert heads == [
+        f"KJ1 (KJ2 in 1.0) changed {MEDIATE_2}",
+        f"KJ2 (KJ1 in 1.0) changed {SETTLE}",
+        f"KJ4 new {CONTAINERS}",
+        f"KJ3 of 1.0 withdrawn {FERRIES}",
+    ]
+    assert page.find("p", "changes-kept").text == "Carried over unchanged: KJ3 (KJ4 in 1.0)."
+    judgements = [c for c in changes["list"] if c["subject"] == "judgement"]
+    assert [(c["id"], c["label"], c["previous_label"]) for c in judgements] == [
+        ("mediation", "KJ1", "KJ2"),
+        ("settlement", "KJ2", "KJ1"),
+        ("pay", "KJ3", "KJ4"),
+        ("containers", "KJ4", None),
+        ("ferries", "KJ3", None),
+    ]
+    diff = ok("diff", root / "editions/1.0", root)
+    assert diff.split("\n\nJudgements\n")[1].split("\n\nSources\n")[0] == (
+        "  KJ1 (KJ2 in 1.0) changed: The town council will ask the regional government to "
+        "mediate\n"
+        "    by April.\n"
+        f"      reworded; 1.0 read: {MEDIATE_1}\n"
+        "  KJ2 (KJ1 in 1.0) changed: The strike will end in a settlement before the summer\n"
+        "    season.\n"
+        "      likelihood: likely (55–80%) -> unlikely (20–45%)\n"
+        "      confidence: low -> moderate\n"
+        f"      why: {CHANGE}\n"
+        f"  KJ4 new: {CONTAINERS}\n"
+        f"  KJ3 of 1.0 withdrawn: {FERRIES}\n"
+        f"      why: {REASON}\n"
+        "  unchanged: KJ3 (KJ4 in 1.0)"
+    )
+
+
+def test_a_likelihood_is_compared_by_its_range_in_each_editions_vocabulary(
+    second: Path, tmp_path: Path
+) -> None:
+    """The term 'likely' is 55–80% in icd203 and 55–75% in the UK yardstick: it moved."""
+    root = copy(second, tmp_path)
+    brief = root / "brief.md"
+    edit(brief, "vocabulary: icd203", "vocabulary: uk-yardstick")
+    edit(brief, ":id: mediation\n", ":id: mediation\n:change: The yardstick is the UK's.\n")
+    code, output = run("build", root, "-o", tmp_path / "out", "--format", "json")
+    assert code == 1, output
+    (error,) = [line for line in output.splitlines() if ": error: " in line]
+    at = f"brief.md:{line_of(brief.read_text('utf-8'), PAY_BLOCK)}:1: error: "
+    assert error.startswith(at + "KJ4 moved its likelihood 'likely' from 55–80% to 55–75%"), output
+    assert error.endswith("since edition 1.0: say why in ':change:'"), output
+    edit(brief, PAY_BLOCK, PAY_BLOCK + ":change: The yardstick is the UK's.\n")
+    page, changes = build_changes(root)
+    shifts = {c["id"]: c["shifts"] for c in changes["list"] if c["subject"] == "judgement"}
+    assert shifts["settlement"][0] == shift(
+        "likelihood", "likely", "unlikely", ("55–80%", "25–35%"), "down"
+    )
+    assert shifts["pay"] == [shift("likelihood", "likely", "likely", ("55–80%", "55–75%"), "down")]
+    assert shifts["mediation"][1:] == shifts["pay"]
+    entry = page.by_id("change-judgement-pay")
+    assert [p.text for p in entry.find_all("p", "change-shift")] == [
+        "Likelihood down: likely (55–80%) → likely (55–75%)"
+    ]
+    assert marks_of(page)["kj-pay"] == "Likelihood down since edition 1.0"
+    assert changes["summary"].startswith(
+        "1 judgement added; 1 judgement withdrawn; 1 judgement reworded; 3 likelihoods moved; "
+    )
+    lines = ok("diff", root / "editions/1.0", root).splitlines()
+    assert lines[lines.index(f"  KJ4 changed: {PAY}") + 1] == (
+        "      likelihood: likely (55–80%) -> likely (55–75%)"
+    )
+
+
+def test_a_confidence_that_moved_alone_is_marked_as_such(second: Path, tmp_path: Path) -> None:
+    root = copy(second, tmp_path)
+    brief = root / "brief.md"
+    raised = PAY_BLOCK.replace("moderate", "high") + ":change: The union's funds ran low.\n"
+    edit(brief, PAY_BLOCK, raised)
+    page, changes = build_changes(root)
+    assert marks_of(page)["kj-pay"] == "Confidence up since edition 1.0"
+    assert [p.text for p in page.by_id("change-judgement-pay").find_all("p", "change-shift")] == [
+        "Confidence up: moderate → high"
+    ]
+    pay = next(c for c in changes["list"] if c["id"] == "pay")
+    assert pay["shifts"] == [shift("confidence", "moderate", "high", None, "up")]
+    out = tmp_path / "onepage"
+    ok("build", root, "-o", out, "--format", "html", "--layout", "onepage")
+    onepage = parse_html((out / "brief.html").read_text("utf-8"))
+    assert [m.text for m in onepage.find_all("span", "change-mark")] == [
+        "· likelihood down; confidence up",
+        "· reworded",
+        "· new",
+        "· confidence up",
+    ]
+
+
+def test_a_source_whose_document_changed_and_an_event_no_longer_in_the_chronology(
+    second: Path, tmp_path: Path
+) -> None:
+    root = copy(second, tmp_path)
+    with (root / "seeds/harbour-report.txt").open("a", encoding="utf-8") as report:
+        report.write("\nA correction was appended.\n")
+    edit(root / "figures/timeline.yaml", TALKS_EVENT, "")
+    page, changes = build_changes(root)
+    summary = (
+        "1 judgement added; 1 judgement withdrawn; 1 judgement reworded; 1 likelihood moved; "
+        "1 confidence level moved; 1 source added; 1 source regraded; 1 source document "
+        "changed; 1 event added; 1 event removed"
+    )
+    assert changes["summary"] == summary
+    section = page.find("section", "changes")
+    assert section.find("p", "changes-lead").text.endswith(f"Since then: {summary}.")
+    assert [i.text for i in section.find("ul", "change-sources").find_all("li")] == [
+        "S1 Harbour strike enters third week in Port Ellis: regraded B3 → C3; its document "
+        "changed.",
+        "S2 Council notice on the harbour strike: added, graded A2.",
+    ]
+    assert [h.text for h in section.find_all("h3")] == [
+        "Sources",
+        "Added to the chronology",
+        "No longer in the chronology",
+    ]
+    events = section.find_all("ul", "change-events")
+    assert [[i.text for i in ul.find_all("li")] for ul in events] == [
+        ["8 March 2024: Ferry lines move to Carrow"],
+        ["8 March 2024: Union and port authority return to talks"],
+    ]
+    gazette = next(c for c in changes["list"] if c["id"] == "gazette-2024")
+    old, new = gazette["shifts"][1]["old"], gazette["shifts"][1]["new"]
+    assert gazette["shifts"][1] == shift("document", old, new) and old != new
+    removed = [c for c in changes["list"] if c["subject"] == "event" and c["status"] != "added"]
+    assert [(c["status"], c["text"]) for c in removed] == [
+        ("withdrawn", "Union and port authority return to talks")
+    ]
+    diff = ok("diff", root / "editions/1.0", root)
+    assert diff.split("\n\nSources\n")[1] == (
+        f"  S1 changed; regraded B3 -> C3; document changed ({old} -> {new}):\n"
+        "    Harbour strike enters third week in Port Ellis\n"
+        "  S2 new; graded A2: Council notice on the harbour strike\n"
+        "\n"
+        "Events\n"
+        "  8 March 2024 new: Ferry lines move to Carrow\n"
+        "  8 March 2024 removed: Union and port authority return to talks\n"
+    )
+
+
+def test_a_changes_heading_in_the_body_takes_another_anchor(second: Path, tmp_path: Path) -> None:
+    root = copy(second, tmp_path)
+    with (root / "brief.md").open("a", encoding="utf-8") as brief:
+        brief.write("\n## Changes\n\nThe port changed its rules.\n")
+    page, _ = build_changes(root)
+    ids = [e.attrs["id"] for e in page.iter() if "id" in e.attrs]
+    assert len(ids) == len(set(ids)), "an id used twice"
+    assert page.by_id("changes").text == "What changed since edition 1.0"
+    (heading,) = [h for h in page.find_all("h2") if h.text == "Changes"]
+    assert heading.attrs["id"] not in ("", "changes")
+    assert page.find("p", "cover-changes").find("a").attrs["href"] == "#changes"
+
+
+def test_an_edition_issued_before_the_previous_one_is_a_warning(
+    second: Path, tmp_path: Path
+) -> None:
+    root, out = copy(second, tmp_path), tmp_path / "out"
+    edit(root / "brief.md", "issued: 2024-03-20", "issued: 2024-03-10")
+    code, output = run("build", root, "-o", out, "--format", "json")
+    assert code == 0, output
+    line = line_of((root / "brief.md").read_text("utf-8"), "previous:")
+    assert output.splitlines()[0] == (
+        f"brief.md:{line}:11: warning: this edition is issued 10 March 2024, before edition "
+        "1.0 (11 March 2024)"
+    )
+
+
 # --- 3. errors: exit 1, file:line:col, no traceback, the outputs kept ----------------------
 
 
@@ -721,6 +1079,13 @@ def previous_edition(content: bytes | Callable[[bytes], bytes], expected: str) -
         return [f"brief.md:{line}:11: error: edition '1.0' cannot be used: {path}{expected}"]
 
     return change
+
+
+def edited_json(data: bytes, change: Callable[[Any], object]) -> bytes:
+    """A brief.json's bytes, changed."""
+    loaded = json.loads(data)
+    change(loaded)
+    return json.dumps(loaded).encode()
 
 
 def newer(data: bytes) -> bytes:
@@ -780,6 +1145,51 @@ ERRORS: dict[str, Breakage] = {
             "    its judgements: settlement, mediation, ferries, pay",
         ],
     ),
+    "withdrawn id mistyped": brief_edit(
+        "  - id: ferries\n",
+        "  - id: feries\n",
+        at(
+            "- id: feries",
+            5,
+            "error: 'feries' is not a judgement of edition 1.0",
+            "    did you mean 'ferries'?",
+        ),
+    ),
+    "withdrawn twice": brief_edit(
+        WITHDRAWN,
+        WITHDRAWN + f"  - id: ferries\n    reason: {REASON}\n",
+        lambda text: [
+            f"brief.md:{line_of(text, 'withdrawn:') + 3}:5: error: judgement 'ferries' is "
+            "withdrawn twice",
+            f"    the first is at brief.md:{line_of(text, 'withdrawn:') + 1}:5",
+        ],
+    ),
+    "withdrawn with an empty reason": brief_edit(
+        f"    reason: {REASON}\n",
+        '    reason: ""\n',
+        at('reason: ""', 13, "error: withdrawn judgement 'ferries' needs a reason"),
+    ),
+    "withdrawn with a blank reason": brief_edit(
+        f"    reason: {REASON}\n",
+        '    reason: "  "\n',
+        at('reason: "  "', 13, "error: withdrawn judgement 'ferries' needs a reason"),
+    ),
+    "withdrawn with nothing after 'reason:'": brief_edit(
+        f"    reason: {REASON}\n",
+        "    reason:\n",
+        at("reason:\n", 12, "error: withdrawn judgement 'ferries' needs a reason"),
+    ),
+    "gone under another id": brief_edit(
+        ":id: pay\n",
+        ":id: pay-rise\n",
+        at(
+            "previous:",
+            11,
+            "error: judgement 'pay' (KJ4 of edition 1.0) is not in this edition: name it under "
+            "'withdrawn:' with the reason",
+            "    KJ4 has its words: did its id change from 'pay' to 'pay-rise'?",
+        ),
+    ),
     "withdrawn but still present": brief_edit(
         WITHDRAWN,
         WITHDRAWN + "  - id: pay\n    reason: Overtaken.\n",
@@ -792,16 +1202,25 @@ ERRORS: dict[str, Breakage] = {
     "withdrawn without previous": brief_edit(
         'previous: "1.0"\n',
         "",
-        at(
-            "- id: ferries",
-            5,
-            "error: 'withdrawn' names judgements of a previous edition, but no 'previous' is given",
-        ),
+        lambda text: [
+            *at(
+                "- id: ferries",
+                5,
+                "error: 'withdrawn' names judgements of a previous edition, but no 'previous' is "
+                "given",
+            )(text),
+            *at(
+                f"{{judgement}} {SETTLE}",
+                1,
+                "warning: KJ1 says what changed (':change:'), but the brief names no 'previous' "
+                "edition to compare with",
+            )(text),
+        ],
     ),
     "withdrawn entry without a reason": brief_edit(
         f"    reason: {REASON}\n",
         "",
-        at("- id: ferries", 5, "error: missing required field 'reason'"),
+        at("- id: ferries", 5, "error: withdrawn judgement 'ferries' needs a reason"),
     ),
     "withdrawn entry that is not a mapping": brief_edit(
         WITHDRAWN,
@@ -843,9 +1262,51 @@ ERRORS: dict[str, Breakage] = {
     ),
     "previous edition is not a brief.json": previous_edition(
         b'{"generator": "briefing 0.1", "judgements": []}',
-        ": it is not a brief.json (KeyError: 'meta')",
+        ": not a brief.json: 'meta' is missing",
     ),
-    "previous edition is a list": previous_edition(b"[]", ": it is not a brief.json (TypeError…"),
+    "previous edition is a list": previous_edition(
+        b"[]", ": not a brief.json: 'meta' is asked of a list, not an object"
+    ),
+    "previous edition has a field of the wrong type": previous_edition(
+        lambda data: edited_json(data, lambda d: d["judgements"][0].update(likelihood=3)),
+        ": not a brief.json: 'likelihood' is a int, not a str",
+    ),
+    "previous edition has a list that is an object": previous_edition(
+        lambda data: edited_json(data, lambda d: d.update(judgements={})),
+        ": not a brief.json: 'judgements' is a dict, not a list",
+    ),
+    "previous edition has a judgement that is not an object": previous_edition(
+        lambda data: edited_json(data, lambda d: d["judgements"].__setitem__(0, "settlement")),
+        ": not a brief.json: 'id' is asked of a str, not an object",
+    ),
+    "previous edition has an event without a title": previous_edition(
+        lambda data: edited_json(data, lambda d: d["events"][0].update(title=None)),
+        ": not a brief.json: 'title' is missing",
+    ),
+    "previous edition is of another version": lambda root: (
+        (root / "editions/1.0/brief.json").write_bytes(
+            edited_json(
+                (root / "editions/1.0/brief.json").read_bytes(),
+                lambda d: d["meta"].update(version="9.9"),
+            )
+        ),
+        at(
+            "previous:",
+            11,
+            "error: editions/1.0/brief.json is edition 9.9, not 1.0",
+            "    an edition's folder is named after its version: release it again",
+        )((root / "brief.md").read_text("utf-8")),
+    )[1],
+    "previous is a number": brief_edit(
+        'previous: "1.0"',
+        "previous: 1.0",
+        at(
+            "previous:",
+            11,
+            "error: 'previous' is read as the number 1.0: write it in quotes",
+            '    previous: "1.0" (or as you meant it, such as "1.10")',
+        ),
+    ),
     "previous edition is not UTF-8": previous_edition(
         lambda data: data.decode("utf-8").encode("utf-16"),
         ": cannot be read ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)",
@@ -863,6 +1324,21 @@ ERRORS: dict[str, Breakage] = {
             1,
             "error: KJ1 rests on 'gazete-2024', which is not in seeds/sources.yaml",
             "    did you mean 'gazette-2024'?",
+        ),
+    ),
+    "rests on nothing": brief_edit(
+        ":rests-on: gazette-2024",
+        ":rests-on:",
+        at(":rests-on:", 1, "error: ':rests-on:' needs the id of a source"),
+    ),
+    "rests on two sources": brief_edit(
+        ":rests-on: gazette-2024",
+        ":rests-on: gazette-2024, council-2024",
+        at(
+            f"{{judgement}} {SETTLE}",
+            1,
+            "error: KJ1 rests on 'gazette-2024, council-2024', which is not in seeds/sources.yaml",
+            "    name one source: the one its central claim rests on",
         ),
     ),
     "rests on a source it does not cite": brief_edit(
@@ -888,8 +1364,10 @@ def test_an_error_fails_the_build_and_keeps_the_outputs(
     code, output = run("build", root)
     assert code == 1, output
     assert_lines(expected, output)
-    assert re.fullmatch(
-        r"Error: build failed: \d+ errors?; nothing was written", output.splitlines()[-1]
+    assert diagnostic_lines(output) == [line for line in expected if not line.startswith(" ")]
+    count = sum(": error: " in line for line in diagnostic_lines(output))
+    assert output.splitlines()[-1] == (
+        f"Error: build failed: {count} error{'' if count == 1 else 's'}; nothing was written"
     )
     assert snapshot(root / "dist") == before
     code, output = run("check", root)
@@ -907,6 +1385,11 @@ def assert_lines(expected: list[str], output: str) -> None:
         else:
             at = next((n for n in range(at + 1, len(lines)) if same(line, lines[n])), len(lines))
         assert at < len(lines) and same(line, lines[at]), f"{line!r} not in\n{output}"
+
+
+def diagnostic_lines(output: str) -> list[str]:
+    """The lines of output that report a problem (each hint left out)."""
+    return [line for line in output.splitlines() if re.match(r"\S+:\d+:\d+: \w+: ", line)]
 
 
 def same(expected: str, line: str) -> bool:
@@ -933,7 +1416,9 @@ def test_a_reason_for_a_change_without_a_previous_edition_is_a_warning(
 
 
 DIFF = f"""\
-edition 1.0 (11 March 2024) -> 2.0 (20 March 2024): {SUMMARY}
+edition 1.0 (11 March 2024) -> 2.0 (20 March 2024): 1 judgement added; 1 judgement
+  withdrawn; 1 judgement reworded; 1 likelihood moved; 1 confidence level moved; 1
+  source added; 1 source regraded; 1 event added
 
 Judgements
   KJ1 changed: {SETTLE}
@@ -948,8 +1433,8 @@ Judgements
   unchanged: KJ4
 
 Sources
-  S1 regraded B3 -> C3: Harbour strike enters third week in Port Ellis
-  S2 new: Council notice on the harbour strike
+  S1 changed; regraded B3 -> C3: Harbour strike enters third week in Port Ellis
+  S2 new; graded A2: Council notice on the harbour strike
 
 Events
   8 March 2024 new: Ferry lines move to Carrow
@@ -1000,15 +1485,64 @@ def test_diff_with_an_unknown_operand(second: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
     code, output = run("diff", bad, second)
-    assert code == 1 and output.startswith(f"Error: {bad}: it is not a brief.json"), output
+    assert (code, output) == (1, f"Error: {bad}: not a brief.json: 'meta' is missing\n")
+    assert run("diff", "", second) == (1, "Error: an empty name is not an edition\n")
 
 
-def test_diff_of_a_project_that_does_not_build(second: Path, tmp_path: Path) -> None:
+def test_diff_of_an_unknown_version_outside_a_project_names_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("diff", "1.0", "2.0") == (
+        1,
+        "Error: '1.0': no such file or folder, and no edition 1.0 under editions; name the "
+        "project with -p\n",
+    )
+
+
+def test_diff_of_a_project_whose_moved_estimate_does_not_say_why_yet(
+    second: Path, tmp_path: Path
+) -> None:
+    """A project is compared as it stands, without the build's checks: what changed can be
+    seen before the reasons are written."""
     root = copy(second, tmp_path)
     edit(root / "brief.md", f":change: {CHANGE}\n", "")
-    code, output = run("diff", root / "editions/1.0", root)
-    assert code == 1 and MOVED in output, output
-    assert output.splitlines()[-1] == "Error: diff failed: 1 error"
+    assert run("build", root, "--format", "json")[0] == 1
+    assert run("diff", root / "editions/1.0", root) == (
+        0,
+        DIFF.replace(f"      why: {CHANGE}\n", ""),
+    )
+
+
+def test_diff_of_a_project_that_cannot_be_read(second: Path, tmp_path: Path) -> None:
+    root = copy(second, tmp_path)
+    text = (root / "brief.md").read_text("utf-8")
+    (root / "brief.md").write_text(text.replace("\n---\n", "\n", 1), "utf-8")
+    assert run("diff", root / "editions/1.0", root) == (
+        1,
+        "brief.md:1:1: error: front matter is never closed by a '---' line\n"
+        "Error: diff failed: 1 error\n",
+    )
+
+
+def test_diff_finds_the_editions_of_the_project_given_as_the_other_operand(
+    second: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(second.parent)
+    assert run("diff", "1.0", second.name) == (0, DIFF)
+    reverse = ok("diff", second.name, "1.0")
+    assert reverse.startswith("edition 2.0 (20 March 2024) -> 1.0 (11 March 2024): ")
+
+
+def test_diff_reads_a_brief_md_as_its_project(second: Path) -> None:
+    assert run("diff", second / "editions/1.0", second / "brief.md") == (0, DIFF)
+
+
+def test_diff_finds_the_editions_of_a_project_given_by_its_brief_md(
+    second: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(second.parent)
+    assert run("diff", "1.0", f"{second.name}/brief.md") == (0, DIFF)
 
 
 # --- 5. rests-on and the source summary ----------------------------------------------------
@@ -1043,6 +1577,26 @@ def test_every_judgement_citing_two_sources_and_none_resting_on_one(
     assert not [s for s in summary if "rests on one source" in s or "only one source" in s]
 
 
+def test_the_language_server_checks_rests_on_and_the_previous_edition(
+    second: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `briefing lsp` publishes for brief.md: the build's checks of `:rests-on:` and of
+    the changes since the previous edition."""
+    root = copy(second, tmp_path)
+    edit(root / "brief.md", ":rests-on: gazette-2024", ":rests-on: gazete-2024")
+    edit(root / "brief.md", f":change: {CHANGE}\n", "")
+    server = BriefServer()
+    monkeypatch.setattr(server, "unsaved", lambda root: {})  # no editor: the files as saved
+    found, _ = server.check(root)
+    line = line_of((root / "brief.md").read_text("utf-8"), f"{{judgement}} {SETTLE}")
+    assert [str(d) for d in found if d.severity == "error"] == [
+        f"brief.md:{line}:1: error: KJ1 rests on 'gazete-2024', which is not in "
+        "seeds/sources.yaml\n    did you mean 'gazette-2024'?",
+        f"brief.md:{line}:1: {MOVED}\n    add a line ':change: the new evidence or reasoning' "
+        "below ':confidence:'",
+    ]
+
+
 # --- 6. names kept whole ------------------------------------------------------------------
 
 SKIPPED = {"svg", "style", "script", "head", "title", "code", "pre"}
@@ -1066,7 +1620,7 @@ def test_every_capitalised_word_in_the_text_is_marked_for_the_pdf(second: Path) 
     marked = parse_html(keep_names_whole(html))
     assert list(bare_names(marked.find("body"))) == []
     names = [e.text for e in marked.find_all("span", "name")]
-    assert {"Container", "Carrow", "Council", "Changed", "Whitfield"} <= set(names)
+    assert {"Container", "Carrow", "Council", "Likelihood", "Reworded", "Whitfield"} <= set(names)
     assert all(n[0].isupper() for n in names), names
     assert not marked.find("head").find_all("span")
 
@@ -1158,3 +1712,13 @@ def test_keep_names_whole_wraps_text_and_leaves_markup_alone() -> None:
 def test_lower_case_words_of_other_scripts_are_not_names(word: str) -> None:
     marked = keep_names_whole(f"<p>{word} {word.capitalize()}</p>")
     assert marked == f'<p>{word} <span class="name">{word.capitalize()}</span></p>'
+
+
+def test_keep_names_whole_reads_quoted_attributes_comments_and_unclosed_elements() -> None:
+    page = '<p title="a > Moscow said">In Moscow<!-- Moscow > x --> Damascus <pre>Khmeimim'
+    assert keep_names_whole(page) == (
+        '<p title="a > Moscow said">In <span class="name">Moscow</span><!-- Moscow > x -->'
+        ' <span class="name">Damascus</span> <pre>Khmeimim'
+    )
+    unclosed = "<pre>" * 20_000 + "Moscow"  # linear: each element is searched for once
+    assert keep_names_whole(unclosed) == unclosed

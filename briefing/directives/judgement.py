@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..diagnostics import Location
+from ..diagnostics import Diagnostics, Location, suggest
 from ..markdown import plain
-from ..model import Block, Brief, Heading, Markdown
+from ..model import Block, Brief, BriefText, Heading, Markdown, Source
 from ..vocabulary import VOCABULARIES
 from .base import Call, Directive, Option, ParseContext
 from .estimates import CONFIDENCE_OPTION, LIKELIHOOD_OPTION
@@ -80,6 +80,12 @@ def _read_id(ident: str, where: Location, ctx: ParseContext) -> str:
     return ident
 
 
+def _read_source_id(ident: str, where: Location, ctx: ParseContext) -> str:
+    if not ident:
+        ctx.diagnostics.error(where, "':rests-on:' needs the id of a source")
+    return ident
+
+
 def _build(call: Call, ctx: ParseContext) -> Judgement:
     statement = ctx.scan(call.argument)
     argument = ctx.scan(call.content)
@@ -108,7 +114,29 @@ DIRECTIVE = Directive(
         LIKELIHOOD_OPTION,
         CONFIDENCE_OPTION,
         Option("change"),  # required when an estimate moved: see briefing.editions
-        Option("rests-on"),  # a source id, checked against the register: briefing.editions
+        Option("rests-on", read=_read_source_id),  # checked against the register: check_rests_on
     ),
     argument="a statement",
 )
+
+
+def check_rests_on(text: BriefText, sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+    """Each `:rests-on:` names one registered source that its judgement cites."""
+    for judgement in text.blocks_of(Judgement):
+        ident = judgement.rests_on
+        if not ident:
+            continue
+        if ident not in sources:
+            diagnostics.error(
+                judgement.location,
+                f"{judgement.label} rests on '{ident}', which is not in seeds/sources.yaml",
+                hint="name one source: the one its central claim rests on"
+                if "," in ident or " " in ident
+                else suggest(ident, list(sources)),
+            )
+        elif all(text.citations[i].source != ident for i in judgement.citations):
+            diagnostics.error(
+                judgement.location,
+                f"{judgement.label} rests on '{ident}' but never cites it",
+                hint="cite the passage its central claim rests on",
+            )
