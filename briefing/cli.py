@@ -251,8 +251,9 @@ def release_command(project: Path, outdir: Path | None) -> None:
     """Freeze PROJECT's current edition: copy the built brief.json and brief.pdf, with
     brief.md and the registers, into PROJECT/editions/VERSION/ (VERSION: the front matter's).
 
-    The build must be up to date and VERSION not yet released. A later edition names this
-    one with `previous: VERSION` to show what changed since."""
+    The last build (made with any options) must be of the project as it is, and VERSION
+    not yet released. A later edition names this one with `previous: VERSION` to show what
+    changed since."""
     from .release import release
 
     target = release(project, Options(outdir))
@@ -274,15 +275,11 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     """Print what changed from edition OLD to NEW: judgements added, withdrawn, reworded
     or re-estimated (with the reasons given), sources and events.
 
-    Each of OLD and NEW is a brief.json, an edition's folder, a brief project (compiled as
-    it stands) or a version released under the project's editions/."""
-    from .project import BRIEF
-    from .release import diff_json, diff_lines, edition_at
+    Each of OLD and NEW is a brief.json, an edition's folder, a brief project (read as it
+    stands) or a version released under the project's editions/."""
+    from .release import diff_json, diff_lines, edition_at, project_among
 
-    if project is None:
-        named = [Path(o) for o in (new, old)]
-        folders = [p.parent if p.name == BRIEF else p for p in named]
-        project = next((f for f in folders if (f / BRIEF).is_file()), Path("."))
+    project = project or project_among(new, old)
     before, after = edition_at(old, project), edition_at(new, project)
     click.echo(diff_json(before, after) if as_json else "\n".join(diff_lines(before, after)))
 

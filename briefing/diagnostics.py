@@ -88,12 +88,17 @@ class Diagnostics:
 SIMILAR = 0.75
 
 
+def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The choice close enough to word to be what was meant, if one is."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=SIMILAR)
+    return close[0] if close else None
+
+
 def suggest(word: str, choices: tuple[str, ...] | list[str], listed: str = "") -> str:
     """A 'did you mean' hint when one choice is close; else, if listed names them, the
     choices ('sources: a, b, c'); else nothing."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=SIMILAR)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    if meant := closest(word, choices):
+        return f"did you mean '{meant}'?"
     if listed and choices:
         shown = ", ".join(list(choices)[:12]) + (", ..." if len(choices) > 12 else "")
         return f"{listed}: {shown}"

@@ -1,7 +1,7 @@
 """Editions: a released brief, and what changed between two editions.
 
 A released edition is the folder editions/VERSION/ holding the brief.json and brief.pdf of
-that build, with the brief.md they were made from. A brief whose front matter names
+a build, with the brief.md and registers they were made from. A brief whose front matter names
 `previous: VERSION` is compared with that edition's brief.json: judgements by id, sources by
 id, events by date and title. A judgement whose likelihood or confidence moved must say why
 (`:change:`); one that is gone must be named under `withdrawn:` with the reason.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .diagnostics import BriefingError, Diagnostics, Location, suggest
+from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
 from .directives.judgement import Judgement
 from .markdown import plain
 from .model import (
@@ -29,6 +29,7 @@ from .model import (
     Shift,
     Source,
     Timeline,
+    Withdrawal,
 )
 from .project import BRIEF, EDITIONS, VERSION_NAME
 from .vocabulary import VOCABULARIES
@@ -244,12 +245,13 @@ def compare_with_previous(
     if previous is None:
         _check_without_previous(text, judgements, diagnostics)
         return None
+    where = text.meta.previous.location if text.meta.previous else Location(BRIEF)
     changes = changes_since(previous, Edition.of_text(text, sources, timeline))
     _check_moves(changes, judgements, diagnostics)
-    _check_withdrawn(previous, changes, text, judgements, diagnostics)
+    _check_withdrawn(previous, changes, text.meta.withdrawn, judgements, where, diagnostics)
     if text.meta.issued < previous.issued:
         diagnostics.warning(
-            text.meta.previous.location if text.meta.previous else Location(BRIEF),
+            where,
             f"this edition is issued {text.meta.issued.display}, before edition "
             f"{previous.version} ({previous.issued.display})",
         )
@@ -370,21 +372,21 @@ def _check_moves(changes: Changes, judgements: list[Judgement], diag: Diagnostic
 def _check_withdrawn(
     previous: Edition,
     changes: Changes,
-    text: BriefText,
+    withdrawals: tuple[Withdrawal, ...],
     judgements: list[Judgement],
+    where: Location,
     diag: Diagnostics,
 ) -> None:
     """Each judgement gone since the previous edition is withdrawn, and only those."""
     present = {j.id: j for j in judgements}
-    unknown = [w for w in text.meta.withdrawn if w.id not in previous.judgements]
-    typed_for = {suggest(w.id, list(previous.judgements)) for w in unknown}
+    unknown = [w for w in withdrawals if w.id not in previous.judgements]
+    mistyped = {closest(w.id, list(previous.judgements)) for w in unknown}
     for change in changes.of("judgement", "withdrawn"):
-        if change.note or f"did you mean '{change.key}'?" in typed_for:
+        if change.note or change.key in mistyped:  # a typo is reported where it was made
             continue
         added = [c for c in changes.of("judgement", "added") if c.text == change.text]
-        assert text.meta.previous is not None
         diag.error(
-            text.meta.previous.location,
+            where,
             f"judgement '{change.key}' ({change.label} of edition {previous.version}) is not "
             "in this edition: name it under 'withdrawn:' with the reason",
             hint=f"{added[0].label} has its words: did its id change from '{change.key}' to "
@@ -392,7 +394,7 @@ def _check_withdrawn(
             if added
             else f"withdrawn:\n  - id: {change.key}\n    reason: why it is no longer judged",
         )
-    for withdrawal in text.meta.withdrawn:
+    for withdrawal in withdrawals:
         if withdrawal.id in present:
             diag.error(
                 withdrawal.location,

@@ -6,15 +6,17 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import pyphen
 
 from .diagnostics import Diagnostics, Location
 from .layouts import PROJECT_LAYOUTS
 from .model import Rendered
 from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate, read_inside
-from .typography import keep_names_whole
 
 
 def _fetcher_class() -> type:
@@ -50,9 +52,31 @@ def _fetcher_class() -> type:
 # The time limit on typesetting: 300 s for each megabyte of HTML, and never less than 300 s.
 # The default brief (0.2 MB) takes 4 s; only a pathological document comes near the limit.
 RENDER_SECONDS_PER_MB = 300
-# On paper a name broken at a line's end misreads ("Kh-meimim", "Mo-scow"): the PDF keeps
-# the words keep_names_whole() marks unbroken, whatever the layout.
-NAMES_CSS = ".name { hyphens: manual }"
+
+
+class _NamesWhole:
+    """pyphen, as WeasyPrint's line breaking uses it, whose dictionaries never break a word
+    that begins with a capital: on paper "Kh-meimim" and "Mo-scow" misread."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pyphen, name)
+
+    class Pyphen(pyphen.Pyphen):  # type: ignore[misc]
+        def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+            return iter(()) if word[:1].isupper() else super().iterate(word)
+
+
+def keep_names_whole() -> None:
+    """Give WeasyPrint's line breaking a pyphen that keeps names whole.
+
+    WeasyPrint (70) makes its hyphenation dictionaries with `pyphen.Pyphen` in
+    weasyprint.text.line_break and has no hook for exceptions. Marking each name in the
+    page with `hyphens: manual` instead cost a quarter of the typesetting time (1,500
+    spans in the default brief). tests/test_editions.py checks that names stay whole and
+    other words still break, so a WeasyPrint that no longer looks there is noticed."""
+    from weasyprint.text import line_break
+
+    line_break.pyphen = _NamesWhole()
 
 
 class RenderTimeout(BaseException):
@@ -97,6 +121,7 @@ def render_pdf(
     import weasyprint
 
     PIL.Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    keep_names_whole()
     time_limit = time_limit or typesetting_limit(page.html)
     fetcher = _fetcher_class()(root)
     logger = logging.getLogger("weasyprint")
@@ -113,11 +138,9 @@ def render_pdf(
     pdf = None
     try:
         base = str(root.resolve()) + "/"
-        html = keep_names_whole(page.html)
-        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
+        document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
         paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-        names = weasyprint.CSS(string=NAMES_CSS)
-        pdf = document.write_pdf(stylesheets=[paged, names], pdf_variant=variant)
+        pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except RenderTimeout:

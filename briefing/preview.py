@@ -284,8 +284,10 @@ def preview(
 
     async def serve() -> None:
         state = Preview(root, options, echo)
+        # Open pages' connections close within a second or two of the stop, later on a
+        # loaded machine; past the timeout uvicorn logs an error even with nothing to cancel.
         config = uvicorn.Config(
-            state.app(), log_level="warning", timeout_graceful_shutdown=1, lifespan="off"
+            state.app(), log_level="warning", timeout_graceful_shutdown=5, lifespan="off"
         )
         server = _Server(config, state.closing)
         watching = asyncio.create_task(state.watch())

@@ -25,6 +25,7 @@ from .project import (
     VERSION_NAME,
     check_is_project,
     load_project,
+    read_text,
 )
 from .sources import ingest_sources
 from .stamp import why_not_built
@@ -59,7 +60,7 @@ def release(root: Path, options: Options) -> Path:
 
 def _checked_version(root: Path) -> str:
     """The version brief.md's front matter gives, if it can name a folder."""
-    text = parse_brief(_read_brief(root), Diagnostics())
+    text = parse_brief(read_text(root, BRIEF, Diagnostics()) or "", Diagnostics())
     if text is None:
         raise EditionError(f"{BRIEF} cannot be read: run 'briefing check' to see why")
     version = text.meta.version
@@ -69,13 +70,6 @@ def _checked_version(root: Path) -> str:
             "digits, '.', '-' and '_', such as 2.0"
         )
     return version
-
-
-def _read_brief(root: Path) -> str:
-    try:
-        return (root / BRIEF).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _copy_edition(root: Path, outdir: Path, target: Path) -> None:
@@ -125,6 +119,12 @@ def edition_at(operand: str, project: Path) -> Edition:
         f"{project / EDITIONS}"
         + (f" (released: {', '.join(known)})" if known else "; name the project with -p")
     )
+
+
+def project_among(*operands: str) -> Path:
+    """The first operand that is a project (or its brief.md); else the current folder."""
+    folders = [Path(o).parent if Path(o).name == BRIEF else Path(o) for o in operands]
+    return next((f for f in folders if (f / BRIEF).is_file()), Path("."))
 
 
 def _working(root: Path) -> Edition:

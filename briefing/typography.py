@@ -1,8 +1,7 @@
-"""The typography of the writer's own text: curly quotes, dashes, ellipses; and, over the
-whole page, names kept whole at line ends.
+"""The typography of the writer's own text: curly quotes, dashes, ellipses.
 
-Only the writer's words pass through smarten(); passages quoted from the sources never do,
-so they stay verbatim.
+Only the writer's words pass through here; passages quoted from the sources never do, so
+they stay verbatim.
 """
 
 from __future__ import annotations
@@ -58,40 +57,3 @@ def _text(piece: str) -> str:
 def smart_text(text: str) -> str:
     """Plain text with the writer's typography (for a figure's labels, titles)."""
     return html.unescape(smarten(html.escape(text, quote=False)))
-
-
-# A word long enough to be hyphenated (hyphenate-limit-chars: 6), possessive included:
-# "Khmeimim", "Assad's", "Türkiye"; those that begin with a capital are names.
-_WORD = re.compile(r"(?<![\w'’&#])[^\W\d_][\w'’]{5,}")
-# Where text is not the page's words: an element whose content is left alone (up to its end
-# tag), a comment, or a tag (whose quoted attributes may hold '>').
-_NOT_TEXT = re.compile(
-    r"<(svg|style|script|head|title|code|pre|textarea|math)\b|<!--"
-    r"|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>",
-    re.IGNORECASE,
-)
-
-
-def keep_names_whole(page: str) -> str:
-    """The page with each capitalised word (a proper noun, mostly) in a span the layout
-    keeps from hyphenating: "Kh-meimim" and "Mo-scow" at a line's end misread. Tags,
-    comments, figures, styles and code are left alone, and the text itself is unchanged."""
-    lower = page.lower()
-    pieces, at = [], 0
-    while found := _NOT_TEXT.search(page, at):
-        pieces.append(_WORD.sub(_name, page[at : found.start()]))
-        if found[1]:  # up to the element's end tag, or the end of a page that never has it
-            end = lower.find(f"</{found[1].lower()}", found.end())
-            at = len(page) if end < 0 else end
-        elif found[0] == "<!--":
-            end = page.find("-->", found.end())
-            at = len(page) if end < 0 else end + 3
-        else:
-            at = found.end()
-        pieces.append(page[found.start() : at])
-    pieces.append(_WORD.sub(_name, page[at:]))
-    return "".join(pieces)
-
-
-def _name(word: re.Match[str]) -> str:
-    return f'<span class="name">{word[0]}</span>' if word[0][0].isupper() else word[0]

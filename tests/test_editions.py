@@ -31,7 +31,6 @@ from briefing.cli import main
 from briefing.lsp import BriefServer
 from briefing.options import Options
 from briefing.release import release
-from briefing.typography import keep_names_whole
 
 # --- running the command line ------------------------------------------------------------
 
@@ -1599,32 +1598,6 @@ def test_the_language_server_checks_rests_on_and_the_previous_edition(
 
 # --- 6. names kept whole ------------------------------------------------------------------
 
-SKIPPED = {"svg", "style", "script", "head", "title", "code", "pre"}
-CAPITALISED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ]\w{5,}")  # 6+ letters, a capital first
-
-
-def bare_names(node: Element, named: bool = False) -> Iterator[str]:
-    """Capitalised words of 6+ letters in body text that no span.name holds."""
-    for child in node.children:
-        if isinstance(child, str):
-            if not named:
-                yield from CAPITALISED.findall(child)
-        elif child.tag not in SKIPPED:
-            yield from bare_names(child, named or "name" in child.classes())
-
-
-def test_every_capitalised_word_in_the_text_is_marked_for_the_pdf(second: Path) -> None:
-    """The PDF is typeset from the page with its names marked; the HTML file stays clean."""
-    html = (second / "dist/brief.html").read_text(encoding="utf-8")
-    assert not parse_html(html).find_all("span", "name")
-    marked = parse_html(keep_names_whole(html))
-    assert list(bare_names(marked.find("body"))) == []
-    names = [e.text for e in marked.find_all("span", "name")]
-    assert {"Container", "Carrow", "Council", "Likelihood", "Reworded", "Whitfield"} <= set(names)
-    assert all(n[0].isupper() for n in names), names
-    assert not marked.find("head").find_all("span")
-
-
 LONG_WORDS = "Khmeimimskaya Latakiagorod Damascusovich Tartusberg Moscowsky Hmeimimvale"
 
 
@@ -1637,7 +1610,8 @@ def hyphenated_line_ends(pdf: Path) -> list[str]:
 @pytest.mark.parametrize("capitalised", [True, False])
 def test_the_pdf_never_breaks_a_name(tmp_path: Path, capitalised: bool) -> None:
     """A paragraph of long names is set without a broken one; the same words in lower case
-    do break, so the paragraph does reach hyphenation."""
+    do break, so the paragraph does reach hyphenation (and pdf.keep_names_whole still
+    reaches WeasyPrint's line breaking)."""
     root = tmp_path / "names"
     ok("new", root)
     words = LONG_WORDS if capitalised else LONG_WORDS.lower()
@@ -1650,75 +1624,3 @@ def test_the_pdf_never_breaks_a_name(tmp_path: Path, capitalised: bool) -> None:
         assert named == []
     else:
         assert named, broken
-
-
-def text_of(page: str) -> str:
-    """All the text of a page, in order, entities decoded."""
-    return parse_html(page).raw_text
-
-
-PAGE = """\
-<!DOCTYPE html>
-<html lang="en"><head><title>Khmeimim and Moscow</title>
-<meta name="description" content="Khmeimim, Tartus">
-<style>.Khmeimim { content: "Moscow"; }</style></head>
-<body class="Brief">
-<h1 id="Damascus">Why Moscow backed Assad</h1>
-<p title="Khmeimim Airbase" data-x='Latakia'>Russia’s base at Khmeimim, near Latakia,
-and Assad’s fall; Türkiye and Öcalan; the Al-Assad family, pro-Moscow; moscow in lower case.</p>
-<p>&lt;Tartus&gt; &amp; &quot;Palmyra&quot; &#8220;Aleppo&#8221;</p>
-<figure><svg viewBox="0 0 10 10"><text x="1">Khmeimim</text><title>Latakia</title></svg>
-<figcaption>Bases at Khmeimim</figcaption></figure>
-<pre>Damascus</pre> <code>Palmyra</code> <script>var Moscow = 1;</script>
-<a href="#Khmeimim" class="Tartus">Tartus</a>
-</body></html>
-"""
-
-
-def test_keep_names_whole_wraps_text_and_leaves_markup_alone() -> None:
-    marked = keep_names_whole(PAGE)
-    assert text_of(marked) == text_of(PAGE)  # the text is unchanged
-    # Tags, attributes, the head, styles, scripts, code and the figure's SVG are untouched.
-    tags = re.compile(r"<(?!/?span\b)[^>]*>")
-    assert tags.findall(marked) == tags.findall(PAGE)
-    for kept in (
-        "<head><title>Khmeimim and Moscow</title>",
-        '<style>.Khmeimim { content: "Moscow"; }</style>',
-        '<svg viewBox="0 0 10 10"><text x="1">Khmeimim</text><title>Latakia</title></svg>',
-        "<pre>Damascus</pre> <code>Palmyra</code> <script>var Moscow = 1;</script>",
-    ):
-        assert kept in marked, kept
-    tree = parse_html(marked)
-    assert [e.text for e in tree.find_all("span", "name")] == [
-        "Moscow",
-        "Russia’s",
-        "Khmeimim",
-        "Latakia",
-        "Assad’s",
-        "Türkiye",
-        "Öcalan",
-        "Moscow",
-        "Tartus",
-        "Palmyra",
-        "Aleppo",
-        "Khmeimim",
-        "Tartus",
-    ]
-    assert "Assad</h1>" in marked and "moscow in lower case" in marked  # short, lower case
-    assert '&lt;<span class="name">Tartus</span>&gt;' in marked  # entities kept whole
-
-
-@pytest.mark.parametrize("word", ["переговоры", "środowisko", "συνομιλίες"])
-def test_lower_case_words_of_other_scripts_are_not_names(word: str) -> None:
-    marked = keep_names_whole(f"<p>{word} {word.capitalize()}</p>")
-    assert marked == f'<p>{word} <span class="name">{word.capitalize()}</span></p>'
-
-
-def test_keep_names_whole_reads_quoted_attributes_comments_and_unclosed_elements() -> None:
-    page = '<p title="a > Moscow said">In Moscow<!-- Moscow > x --> Damascus <pre>Khmeimim'
-    assert keep_names_whole(page) == (
-        '<p title="a > Moscow said">In <span class="name">Moscow</span><!-- Moscow > x -->'
-        ' <span class="name">Damascus</span> <pre>Khmeimim'
-    )
-    unclosed = "<pre>" * 20_000 + "Moscow"  # linear: each element is searched for once
-    assert keep_names_whole(unclosed) == unclosed
