@@ -32,7 +32,6 @@ from .model import (
     Withdrawal,
 )
 from .project import BRIEF, EDITIONS, VERSION_NAME
-from .vocabulary import VOCABULARIES
 
 
 class EditionError(BriefingError):
@@ -106,7 +105,6 @@ class Edition:
 
     @classmethod
     def of_text(cls, text: BriefText, sources: dict[str, Source], timeline: Timeline) -> Edition:
-        vocabulary = VOCABULARIES[text.meta.vocabulary]
         return cls(
             version=text.meta.version,
             issued=text.meta.issued,
@@ -115,7 +113,7 @@ class Edition:
                     j.label,
                     plain(j.statement),
                     j.likelihood,
-                    band.range if (band := vocabulary.band(j.likelihood)) else "",
+                    j.likelihood_range(text.meta.vocabulary),
                     j.confidence,
                     j.change,
                 )

@@ -13,8 +13,8 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from . import __version__, layouts
 from .files import read_regular
@@ -79,26 +79,42 @@ def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
     build read (images, fonts a layout names, the previous edition) with their hashes:
     they must match too.
     """
-    return _current(outdir, root, lambda recorded: recorded == key)
+    stamp = _read(outdir)
+    if stamp is None or stamp["key"] != key or not _same_resources(stamp, root):
+        return None
+    if not all(_unchanged(outdir / name, state) for name, state in stamp["outputs"].items()):
+        return None
+    return [outdir / name for name in stamp["outputs"]]
 
 
 def why_not_built(outdir: Path, root: Path, needed: tuple[str, ...]) -> str:
     """Why the outputs named in needed are not those of a build, with any options, of the
     project as it is now: '' when they are."""
-    try:
-        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-        key, outputs, resources = stamp["key"], stamp["outputs"], stamp["resources"]
-    except (OSError, ValueError, KeyError, TypeError):
+    stamp = _read(outdir)
+    if stamp is None:
         return f"{outdir} holds no build"
-    missing = [name for name in needed if name not in outputs]
+    missing = [name for name in needed if name not in stamp["outputs"]]
     if missing:
         return f"the last build did not write {' or '.join(missing)}"
-    if str(key).split(".")[0] != project_key(root) or any(
-        _digest(root / name) != digest for name, digest in resources.items()
-    ):
+    if str(stamp["key"]).split(".")[0] != project_key(root) or not _same_resources(stamp, root):
         return "the project (or briefing itself) changed since the last build"
-    touched = [name for name in needed if not _unchanged(outdir / name, outputs[name])]
+    touched = [n for n in needed if not _unchanged(outdir / n, stamp["outputs"][n])]
     return f"{', '.join(touched)} changed since the last build wrote it" if touched else ""
+
+
+def _read(outdir: Path) -> dict[str, Any] | None:
+    """The stamp, if the output folder has a readable one."""
+    try:
+        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    shape = {"key": str, "outputs": dict, "resources": dict}
+    valid = isinstance(stamp, dict) and all(isinstance(stamp.get(k), t) for k, t in shape.items())
+    return stamp if valid else None
+
+
+def _same_resources(stamp: dict[str, Any], root: Path) -> bool:
+    return all(_digest(root / name) == digest for name, digest in stamp["resources"].items())
 
 
 def _unchanged(path: Path, state: list[int]) -> bool:
@@ -106,21 +122,6 @@ def _unchanged(path: Path, state: list[int]) -> bool:
         return _state(path) == state
     except OSError:
         return False
-
-
-def _current(outdir: Path, root: Path, matches: Callable[[str], bool]) -> list[Path] | None:
-    try:
-        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-        if not matches(stamp["key"]):
-            return None
-        if any(_digest(root / name) != digest for name, digest in stamp["resources"].items()):
-            return None
-        outputs = [outdir / name for name in stamp["outputs"]]
-        if all(_state(outdir / name) == state for name, state in stamp["outputs"].items()):
-            return outputs
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return None
 
 
 def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: list[Path]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -12,6 +13,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pages_text(pdf: Path) -> list[str]:
+    """Each page of a PDF as pdftotext -layout reads it."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def hyphenated_line_ends(pdf: Path) -> list[tuple[str, str]]:
+    """The words broken with a hyphen at a line's end, as ('Kh', 'meimim')."""
+    text = "\n".join(pages_text(pdf))
+    return re.findall(r"(\w+)[-\u2010\u00ad]\n\s*(\w+)", text)  # WeasyPrint sets U+2010
 
 
 def copy_default_project(folder: Path) -> Path:

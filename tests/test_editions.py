@@ -14,7 +14,6 @@ import fcntl
 import json
 import re
 import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,8 @@ from briefing.cli import main
 from briefing.lsp import BriefServer
 from briefing.options import Options
 from briefing.release import release
+
+from .conftest import hyphenated_line_ends, pages_text
 
 # --- running the command line ------------------------------------------------------------
 
@@ -62,13 +63,6 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 def copy(project: Path, tmp_path: Path, name: str = "copy") -> Path:
     """A copy of a project, its files' times kept so that its build stays up to date."""
     return Path(shutil.copytree(project, tmp_path / name, symlinks=True))
-
-
-def pages_text(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return text.split("\f")[:-1]
 
 
 def line_of(text: str, needle: str) -> int:
@@ -1599,12 +1593,6 @@ def test_the_language_server_checks_rests_on_and_the_previous_edition(
 # --- 6. names kept whole ------------------------------------------------------------------
 
 LONG_WORDS = "Khmeimimskaya Latakiagorod Damascusovich Tartusberg Moscowsky Hmeimimvale"
-
-
-def hyphenated_line_ends(pdf: Path) -> list[str]:
-    """The words broken with a hyphen at a line's end, as 'Kh-meimim'."""
-    text = "\n".join(pages_text(pdf))
-    return re.findall(r"(\w+)[-\u2010\u00ad]\n\s*(\w+)", text)  # WeasyPrint sets U+2010
 
 
 @pytest.mark.parametrize("capitalised", [True, False])

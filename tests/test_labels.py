@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from briefing.build import build
 from briefing.markdown import CiteTarget, FragmentRenderer
 from briefing.options import Options
 
-from .conftest import REPO, MakeProject, copy_default_project
+from .conftest import REPO, MakeProject, copy_default_project, pages_text
 
 LABEL = re.compile(r"\bS\d+\.\d+\b")
 
@@ -25,12 +24,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, An
     """The default brief's PDF as text, and its brief.json."""
     out = tmp_path_factory.mktemp("labels")
     build(REPO, Options(outdir=out, formats=("pdf", "json")))
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out / "brief.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = "\f".join(pages_text(out / "brief.pdf"))
     text = " ".join(re.sub(r"\u2010\s*\n\s*", "", text).split())  # hyphenated words joined
     data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
     return text, data

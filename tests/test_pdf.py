@@ -15,14 +15,7 @@ from pypdf.generic import Destination, DictionaryObject
 from briefing.build import build
 from briefing.options import Options
 
-from .conftest import BRIEF, REPO, TIMELINE_YAML, MakeProject, declared_language
-
-
-def pages_text(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return text.split("\f")[:-1]
+from .conftest import BRIEF, REPO, TIMELINE_YAML, MakeProject, declared_language, pages_text
 
 
 def pdfinfo(pdf: Path) -> str:

@@ -48,8 +48,12 @@ class Judgement(Block):
     def heading(self) -> Heading:
         return Heading(3, f"{self.label} {plain(self.statement)}", self.anchor)
 
+    def likelihood_range(self, vocabulary: str) -> str:
+        """The range its likelihood term stands for in the vocabulary: '55–80%'."""
+        band = VOCABULARIES[vocabulary].band(self.likelihood)
+        return band.range if band else ""
+
     def json_entries(self, brief: Brief) -> list[Any]:
-        band = VOCABULARIES[brief.meta.vocabulary].band(self.likelihood)
         return [
             {
                 "number": self.number,
@@ -57,7 +61,7 @@ class Judgement(Block):
                 "text": plain(self.statement),
                 "argument": plain(self.argument),
                 "likelihood": self.likelihood,
-                "likelihood_range": band.range if band else None,
+                "likelihood_range": self.likelihood_range(brief.meta.vocabulary) or None,
                 "confidence": self.confidence,
                 "citations": list(self.citations),
                 "sources": list(brief.sources_of(self)),
