@@ -29,6 +29,17 @@ def read_regular(path: Path) -> tuple[bytes | None, str]:
         return file.read(), ""
 
 
+def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
+    """A regular file inside the project, read through one checked descriptor; or why not."""
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, "no such file"
+    if not resolved.is_relative_to(root.resolve()):
+        return None, "outside the project"
+    return read_regular(resolved)
+
+
 def kind_of(mode: int) -> str:
     """What a file that is not a regular file is, in a reader's words."""
     kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),

@@ -11,20 +11,25 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
+from .budget import OverBudget, bounded
 from .diagnostics import Diagnostics, Location, suggest
 from .layouts import (
     display_name,
-    environment,
+    layout_problems,
     pdf_stylesheet_name,
     shipped_layout_names,
-    special_files,
     template_name,
 )
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
 from .project import BRIEF, find_reference
+from .sandbox import environment
 from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
+
+# A layout renders in a tenth of a second; one that runs longer or takes more is broken.
+LAYOUT_SECONDS = 20
+LAYOUT_MEMORY = 1 << 30
 
 
 def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
@@ -97,11 +102,11 @@ def _render_layout(
 ) -> tuple[str, str] | None:
     """The layout's page and paged-media CSS, or None after a diagnostic naming the
     template file and line."""
-    special = special_files(project)
-    for path, kind in special:
-        diagnostics.error(Location(path), f"not a regular file ({kind})")
-    if special:
-        return None  # a template loader would block on a named pipe
+    problems = layout_problems(project)
+    for path, problem in problems:
+        diagnostics.error(Location(path), problem)
+    if problems:
+        return None
     name, pdf_css = template_name(layout), pdf_stylesheet_name(layout)
     templates = set(env.list_templates())
     if name not in templates:
@@ -112,8 +117,9 @@ def _render_layout(
         )
         return None
     try:
-        html = env.get_template(name).render(context)
-        css = env.get_template(pdf_css).render(context) if pdf_css in templates else ""
+        with bounded(LAYOUT_SECONDS, LAYOUT_MEMORY):
+            html = env.get_template(name).render(context)
+            css = env.get_template(pdf_css).render(context) if pdf_css in templates else ""
     except jinja2.TemplateSyntaxError as error:
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
@@ -135,7 +141,12 @@ def _report_template_error(
     error: Exception, context: dict[str, Any], project: Path, diagnostics: Diagnostics
 ) -> None:
     where, line = _runtime_error(error, project)
-    if isinstance(error, jinja2.TemplateNotFound):
+    if isinstance(error, OverBudget | MemoryError):
+        spent = f"took more than {LAYOUT_MEMORY >> 20} MiB of memory"
+        if isinstance(error, OverBudget):
+            spent = str(error)
+        diagnostics.error(where, f"the layout {spent} to render; is a loop endless?", line)
+    elif isinstance(error, jinja2.TemplateNotFound):
         diagnostics.error(where, f"template error: no template named '{error.name}'", line)
     elif isinstance(error, jinja2.UndefinedError):
         message, suggestion = _undefined(str(error), line, context)

@@ -14,13 +14,9 @@ import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .diagnostics import BriefingError
-from .files import kind_of
-
-if TYPE_CHECKING:
-    import jinja2
+from .files import kind_of, read_inside
 
 PROJECT_LAYOUTS = "layouts"
 
@@ -45,26 +41,6 @@ def layout_of(template: str) -> str:
     return template.removesuffix(".html")
 
 
-def search_path(project: Path) -> list[Path]:
-    """Where templates are looked for, first to last."""
-    return [project / PROJECT_LAYOUTS, shipped()]
-
-
-def environment(project: Path) -> jinja2.Environment:
-    """The Jinja environment of a project's layouts: escaping, strict about undefined names."""
-    import jinja2  # only when something is rendered: an up-to-date build never needs it
-
-    own, builtin = (jinja2.FileSystemLoader(path) for path in search_path(project))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader([own, jinja2.PrefixLoader({"builtin": builtin}), builtin]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def template_name(layout: str) -> str:
     return f"{layout}.html"
 
@@ -74,18 +50,29 @@ def pdf_stylesheet_name(layout: str) -> str:
     return f"{layout}-pdf.css"
 
 
-def special_files(project: Path) -> list[tuple[str, str]]:
-    """The project's layout files that are not regular files, which a template loader
-    would block on (a named pipe), with what each is."""
+def layout_problems(project: Path) -> list[tuple[str, str]]:
+    """The project's layout files that must not be read, each with why: links to a place
+    outside the project (the folder itself, or a file in it) and files that are not regular
+    files, which a template loader would block on (a named pipe)."""
     folder = project / PROJECT_LAYOUTS
     if not folder.is_dir() or is_shipped(project):
         return []
+    if _outside(folder, project):
+        return [(PROJECT_LAYOUTS, "folder is a link to a place outside the project")]
     found = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        mode = entry.stat().st_mode
+        name = f"{PROJECT_LAYOUTS}/{entry.name}"
+        if entry.is_symlink() and _outside(Path(entry.path), project):
+            found.append((name, "file is a link to a place outside the project"))
+            continue
+        mode = entry.stat().st_mode if os.path.exists(entry.path) else stat.S_IFREG
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            found.append((f"{PROJECT_LAYOUTS}/{entry.name}", kind_of(mode)))
+            found.append((name, f"not a regular file ({kind_of(mode)})"))
     return found
+
+
+def _outside(path: Path, project: Path) -> bool:
+    return not path.resolve().is_relative_to(project.resolve())
 
 
 def is_shipped(project: Path) -> bool:
@@ -116,9 +103,9 @@ def template_files(project: Path) -> list[TemplateFile]:
     same = is_shipped(project)
 
     def template_file(path: Path) -> TemplateFile:
-        mine = own / path.name
-        copied = not same and mine.is_file()
-        changed = copied and mine.read_bytes() != path.read_bytes()
+        mine, _ = (None, "") if same else read_inside(project, own / path.name)
+        copied = mine is not None
+        changed = copied and mine != path.read_bytes()
         return TemplateFile(path.name, is_layout(path.name), copied, changed)
 
     return [
@@ -136,6 +123,8 @@ def eject(project: Path, name: str, force: bool = False) -> Path:
     if name not in names:
         raise BriefingError(f"no shipped template '{name}'; see 'briefing layouts list'")
     target = project / PROJECT_LAYOUTS / name
+    if _outside(target, project):
+        raise BriefingError(f"{target} is a link to a place outside the project; not replaced")
     if target.exists() and not force:
         raise BriefingError(f"{target} exists already; use --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)

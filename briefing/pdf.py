@@ -14,9 +14,10 @@ from urllib.parse import unquote, urlsplit
 import pyphen
 
 from .diagnostics import Diagnostics, Location
+from .files import read_inside
 from .layouts import PROJECT_LAYOUTS
 from .model import Rendered
-from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate, read_inside
+from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate
 
 
 def _fetcher_class() -> type:

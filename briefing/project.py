@@ -114,17 +114,6 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     )
 
 
-def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
-    """A regular file inside the project, read through one checked descriptor; or why not."""
-    try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None, "no such file"
-    if not resolved.is_relative_to(root.resolve()):
-        return None, "outside the project"
-    return read_regular(resolved)
-
-
 def find_reference(root: Path, candidates: list[str]) -> Location:
     """Where brief.md or a project layout first names one of candidates (an address)."""
     return next(iter(locate(root, candidates, [PROJECT_LAYOUTS]).values()), Location(BRIEF))

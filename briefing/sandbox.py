@@ -1,0 +1,86 @@
+"""The Jinja environment layouts render in. A layout comes with the project, and projects are
+passed around, so its templates are untrusted code: they run sandboxed (no Python internals,
+no changing the brief), read only regular files inside their own folder, and any arithmetic
+that would take minutes or gigabytes is refused before it starts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .files import read_inside
+from .layouts import PROJECT_LAYOUTS, shipped
+
+MAX_INT_BITS = 100_000  # a product or power beyond this many bits is refused
+MAX_REPEATED = 10_000_000  # characters or items a repeated sequence may have
+
+
+class LayoutLoader(jinja2.BaseLoader):
+    """The templates of one folder, read as project files are: a link out of `root` or a file
+    that is not a regular one is refused, never followed or waited on."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder, self.root = folder, root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool] | None]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        data, problem = read_inside(self.root, path)
+        if data is None:
+            raise jinja2.TemplateError(f"{template}: {problem}")
+        return data.decode("utf-8"), str(path), None
+
+    def list_templates(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(entry.name for entry in os.scandir(self.folder) if entry.is_file())
+
+
+class LayoutSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with products and powers kept to a sane size."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if _too_large(operator, left, right):
+            raise SecurityError(f"the result of '{operator}' would be too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _too_large(operator: str, left: Any, right: Any) -> bool:
+    if not isinstance(right, int) or isinstance(right, bool):
+        return False
+    if isinstance(left, str | list | tuple) and operator == "*":
+        return len(left) * right > MAX_REPEATED
+    if not isinstance(left, int):
+        return False
+    if operator == "*":
+        return left.bit_length() + right.bit_length() > MAX_INT_BITS
+    return max(left.bit_length(), 1) * right > MAX_INT_BITS
+
+
+def environment(project: Path) -> jinja2.Environment:
+    """The sandbox over the project's layouts, then the shipped ones ('builtin/NAME' always
+    names the shipped file); escaping on, an undefined name an error."""
+    own = LayoutLoader(project / PROJECT_LAYOUTS, project)
+    builtin = LayoutLoader(shipped(), shipped())
+    env = LayoutSandbox(
+        loader=jinja2.ChoiceLoader([own, jinja2.PrefixLoader({"builtin": builtin}), builtin]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    del env.globals["lipsum"]  # the rest (range, dict, namespace, cycler, joiner) are safe
+    return env
