@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from briefing.cli import main
+from briefing.output import project_locked
 from briefing.project import SOURCES
 from tests.conftest import MakeProject
 
@@ -96,6 +98,12 @@ def _blocked_on_a_lock(pid: int) -> bool:
     return any(line.split()[1] == "->" and line.split()[5] == str(pid) for line in lines)
 
 
+def _wait_until_blocked(process: subprocess.Popen[str]) -> None:
+    """Until the process waits for a lock (or, taking none, has finished)."""
+    while process.poll() is None and not _blocked_on_a_lock(process.pid):
+        time.sleep(0.01)
+
+
 def test_a_check_waits_for_add_source_and_sees_the_project_whole(
     make_project: MakeProject, tmp_path: Path
 ) -> None:
@@ -104,13 +112,23 @@ def test_a_check_waits_for_add_source_and_sees_the_project_whole(
     adding = hooked("pause", "replace", 1, str(note(tmp_path, "minutes")), "-p", str(root))
     assert adding.stdout and adding.stdout.readline() == "paused\n"
     checking = briefing("check", str(root))
-    while checking.poll() is None and not _blocked_on_a_lock(checking.pid):
-        pass  # until the check waits for the lock (or, unlocked, has finished)
+    _wait_until_blocked(checking)
     adding.communicate("go\n", timeout=60)
     output = checking.communicate(timeout=60)[0]
     assert adding.returncode == 0 and checking.returncode == 0, output
     assert "not listed" not in output
     assert "against 3 sources" in output  # the new one, whole
+
+
+def test_release_takes_the_same_lock(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "dist").mkdir()
+    with project_locked(root, exclusive=True):
+        releasing = briefing("release", str(root))
+        _wait_until_blocked(releasing)
+        assert releasing.poll() is None  # it waits
+    output = releasing.communicate(timeout=60)[0]
+    assert releasing.returncode == 1 and "holds no build" in output, output
 
 
 # A kill at each step
@@ -176,6 +194,19 @@ def test_add_source_through_a_link_out_of_the_project_changes_nothing(
     assert code == 1 and message in output and "Traceback" not in output, output
     assert files_of(root) == before and files_of(elsewhere) == outside
     assert (root / linked).is_symlink()
+
+
+def test_a_register_linked_inside_the_project_is_not_replaced_by_a_copy(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project()
+    (root / "registers").mkdir()
+    (root / SOURCES).rename(root / "registers" / "sources.yaml")
+    (root / SOURCES).symlink_to(Path("..", "registers", "sources.yaml"))
+    before = files_of(root)
+    code, output = run("add-source", str(note(tmp_path, "minutes")), "-p", str(root))
+    assert code == 1 and f"{SOURCES}: error: file is a link; add-source would" in output, output
+    assert files_of(root) == before and (root / SOURCES).is_symlink()
 
 
 def test_a_link_in_place_of_the_output_lock_is_refused_not_written_through(
