@@ -76,6 +76,7 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None) -> list[NewSource
     diagnostics = Diagnostics()
     new: list[NewSource] = []
     taken_ids, taken_files = set(entries), {p.name for p in (root / SEEDS).iterdir()}
+    # A registered name is taken even when its file is missing.
     taken_files |= {str(entry.get("file")) for entry in entries.values() if hasattr(entry, "get")}
     for path in paths:
         read = _read(path, diagnostics, known)
@@ -110,15 +111,15 @@ def _refuse_links(root: Path) -> None:
         diagnostics.error(Location(SEEDS), "folder is a link to a place outside the project")
         raise BuildFailed(diagnostics)
     for path in sorted(seeds.iterdir()):
+        where = Location(f"{SEEDS}/{path.name}")
         if _leads_out(root, path):
-            where = Location(f"{SEEDS}/{path.name}")
             diagnostics.error(where, "file is a link to a place outside the project")
-    if not diagnostics.errors and (root / SOURCES).is_symlink():
-        diagnostics.error(
-            Location(SOURCES),
-            "file is a link; add-source would replace it with a file",
-            hint="put the register itself in its place, or add the entry by hand",
-        )
+        elif where.path == SOURCES and path.is_symlink():
+            diagnostics.error(
+                where,
+                "file is a link; add-source would replace it with a file",
+                hint="put the register itself in its place, or add the entry by hand",
+            )
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
 
