@@ -21,10 +21,10 @@ from .html import render_html
 from .language import check_language
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
-from .output import locked, write_outputs
+from .output import locked, project_locked, write_outputs
 from .parse import parse_brief
 from .progress import Progress
-from .project import load_project
+from .project import check_is_project, load_project
 from .sources import ingest_sources
 from .stamp import forget, inputs_key, record
 
@@ -43,8 +43,14 @@ def check(root: Path, progress: Progress | None = None) -> Result:
 
 
 def build(root: Path, options: Options | None = None, progress: Progress | None = None) -> Result:
-    """Compile the brief project at root; raise BuildFailed if it has errors."""
-    options, progress = options or Options(), progress or Progress()
+    """Compile the brief project at root; raise BuildFailed if it has errors. The project
+    is locked (shared) throughout, so add-source cannot change it while it is read."""
+    check_is_project(root)  # before the lock, which needs the folder
+    with project_locked(root):
+        return _build(root, options or Options(), progress or Progress())
+
+
+def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage = progress.stage
     outdir = options.output_folder(root)
     formats = [f for f in FORMATS.values() if f.name in options.formats]

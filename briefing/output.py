@@ -1,4 +1,5 @@
-"""Stage 9: writing the outputs into the output folder, atomically and under a lock."""
+"""Stage 9: writing the outputs into the output folder, atomically and under a lock; and
+the project's lock, held while a command reads or changes the project."""
 
 from __future__ import annotations
 
@@ -13,18 +14,49 @@ from .diagnostics import BriefingError
 
 
 @contextlib.contextmanager
+def project_locked(root: Path, exclusive: bool = False) -> Iterator[None]:
+    """Hold the project's lock: shared while a command reads the project (build, check,
+    release), exclusive while add-source changes it. The lock is on the project folder
+    itself, so no file is left in the project. Taken before the output folder's lock,
+    never while holding it, so two commands never wait for each other."""
+    try:
+        handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise BriefingError(f"{root}: cannot open the project ({error.strerror})") from error
+    try:
+        _flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, root)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _flock(handle: int, operation: int, root: Path) -> None:
+    try:
+        fcntl.flock(handle, operation)
+    except OSError as error:  # a file system without locks (some network ones)
+        raise BriefingError(f"{root}: cannot lock the project ({error.strerror})") from error
+
+
+@contextlib.contextmanager
 def locked(outdir: Path) -> Iterator[None]:
     """Hold the output folder's lock, so two builds cannot interleave their files."""
+    lock = outdir / ".briefing.lock"
+    if lock.is_symlink():  # opening it would create or lock the file it names
+        raise BriefingError(f"{lock}: is a link, not the output folder's lock; remove it")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        handle = open(outdir / ".briefing.lock", "w")  # noqa: SIM115 - held for the block
+        # Never truncated, never followed, never waited on (a named pipe).
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        handle = os.open(lock, flags, 0o644)
     except OSError as error:
         raise BriefingError(
             f"{outdir}: cannot write the output folder ({error.strerror})"
         ) from error
-    with handle:
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(handle)
 
 
 def write_outputs(outdir: Path, files: dict[str, bytes]) -> list[Path]:

@@ -15,6 +15,9 @@ BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
 EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
+# Files add-source writes before renaming them into place; any left (by a kill) are no
+# sources, and the next add-source removes them.
+TEMPORARY = ".briefing-tmp-"
 # A version names a folder of editions/: letters, digits, '.', '-', '_', ending in a letter or
 # a digit, and none of the names Windows keeps for devices.
 VERSION_NAME = re.compile(
@@ -101,7 +104,7 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     if seeds.is_dir():
         for path in sorted(seeds.iterdir()):
             # A folder in seeds/ is left alone unless an entry names it (then an error).
-            if not path.is_dir() and path.name != "sources.yaml":
+            if not path.is_dir() and path.name != "sources.yaml" and not is_temporary(path):
                 data = read_bytes(root, f"seeds/{path.name}", diagnostics)
                 if data is not None:
                     source_files[path.name] = data
@@ -112,6 +115,10 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
         timeline_yaml=timeline_yaml,
         source_files=source_files,
     )
+
+
+def is_temporary(path: Path) -> bool:
+    return path.name.startswith(TEMPORARY)
 
 
 def find_reference(root: Path, candidates: list[str]) -> Location:

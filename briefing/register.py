@@ -4,12 +4,18 @@ Each file is copied byte for byte (its fingerprint is of those bytes) and gets a
 with every field its reader found: title, author, outlet, published and how that date was
 found, address, type, and the encoding of text that is not UTF-8. Grading is left to the
 analyst; `check` warns until it is done. The register is edited with a round-trip YAML
-library, so the analyst's comments, order and quoting stay as they were, and it is
-replaced atomically; on any problem nothing is written.
+library, so the analyst's comments, order and quoting stay as they were.
+
+The project is locked while it is read and changed, so concurrent commands see it before
+or after, never in between. The copies and the new register are written under temporary
+names first and renamed into place, the register last: a command killed at any point
+leaves the project as it was, or as it would be, with at most unregistered copies (which
+the next add-source of the same file reuses) and temporary files (which it removes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -22,8 +28,9 @@ from typing import Any
 
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .files import read_regular
-from .project import SOURCES
+from .files import read_inside, read_regular
+from .output import project_locked
+from .project import SOURCES, TEMPORARY, is_temporary, read_text
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .yamlfile import load_yaml
@@ -46,8 +53,7 @@ class NewSource:
 def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> list[NewSource]:
     """Register each file in the project at root; raise BuildFailed (nothing written) if
     any of them cannot be."""
-    register_path = root / SOURCES
-    if not register_path.is_file():
+    if not (root / SOURCES).is_file():
         raise BriefingError(
             f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
         )
@@ -55,7 +61,14 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
         raise BriefingError("--id names one source: give one file with it")
     if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
-    yaml, document = _load_register(register_path)
+    with project_locked(root, exclusive=True):
+        _refuse_links(root)
+        _remove_temporaries(root / SEEDS)
+        return _add(root, paths, wanted_id)
+
+
+def _add(root: Path, paths: list[Path], wanted_id: str | None) -> list[NewSource]:
+    yaml, document = _load_register(root)
     entries = document.get("sources") if isinstance(document, dict) else None
     if not isinstance(entries, dict):
         raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
@@ -63,6 +76,8 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
     diagnostics = Diagnostics()
     new: list[NewSource] = []
     taken_ids, taken_files = set(entries), {p.name for p in (root / SEEDS).iterdir()}
+    # A registered name is taken even when its file is missing.
+    taken_files |= {str(entry.get("file")) for entry in entries.values() if hasattr(entry, "get")}
     for path in paths:
         read = _read(path, diagnostics, known)
         if read is None:
@@ -73,7 +88,8 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
         if ident in taken_ids:
             diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
             continue
-        name = _unique_file(re.sub(r"[^\w-]", "-", ident) + path.suffix.lower(), taken_files)
+        wanted_file = re.sub(r"[^\w-]", "-", ident) + path.suffix.lower()
+        name = _free_file(root / SEEDS, wanted_file, data, taken_files)
         taken_ids.add(ident)
         taken_files.add(name)
         new.append(NewSource(ident, name, data, fields, reader))
@@ -87,6 +103,42 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
     return new
 
 
+def _refuse_links(root: Path) -> None:
+    """Refuse, as the build does, a seeds/ or a file in it that leads out of the project;
+    and a register that is a link, which replacing it would break."""
+    diagnostics, seeds = Diagnostics(), root / SEEDS
+    if _leads_out(root, seeds):
+        diagnostics.error(Location(SEEDS), "folder is a link to a place outside the project")
+        raise BuildFailed(diagnostics)
+    for path in sorted(seeds.iterdir()):
+        where = Location(f"{SEEDS}/{path.name}")
+        if _leads_out(root, path):
+            diagnostics.error(where, "file is a link to a place outside the project")
+        elif where.path == SOURCES and path.is_symlink():
+            diagnostics.error(
+                where,
+                "file is a link; add-source would replace it with a file",
+                hint="put the register itself in its place, or add the entry by hand",
+            )
+    if diagnostics.errors:
+        raise BuildFailed(diagnostics)
+
+
+def _leads_out(root: Path, path: Path) -> bool:
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except RuntimeError:  # a loop of links leads nowhere (and the build says so)
+        return False
+
+
+def _remove_temporaries(seeds: Path) -> None:
+    """Remove what an add-source killed midway left: with the project locked, no other
+    command is writing them."""
+    for path in seeds.iterdir():
+        if is_temporary(path) and not path.is_dir():
+            path.unlink(missing_ok=True)
+
+
 def _as_written(text: str) -> str:
     """The text, double-quoted when the register's own reader (YAML 1.1, where ruamel
     writes 1.2) would read it unquoted as something else: 'Yes' as true, '1:20' as 80."""
@@ -96,15 +148,15 @@ def _as_written(text: str) -> str:
     return text if plain else DoubleQuotedScalarString(text)
 
 
-def _load_register(path: Path) -> tuple[Any, Any]:
+def _load_register(root: Path) -> tuple[Any, Any]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingError(f"{SOURCES}: cannot be read as UTF-8 text ({error})") from None
+    diagnostics = Diagnostics()
+    text = read_text(root, SOURCES, diagnostics)  # as the build reads it: no pipe, no giant
+    if text is None:
+        raise BuildFailed(diagnostics)
     yaml = YAML()
     yaml.preserve_quotes = True  # "No" stays a string, "2024-03" stays quoted
     yaml.width = 4096  # never re-wrap the analyst's lines
@@ -122,9 +174,9 @@ def _fingerprints(root: Path, entries: Any) -> dict[str, str]:
     found = {}
     for ident, entry in entries.items():
         name = entry.get("file") if hasattr(entry, "get") else None
-        path = root / SEEDS / str(name)
-        if name and path.is_file():
-            found[hashlib.sha256(path.read_bytes()).hexdigest()] = f"source '{ident}'"
+        data = read_inside(root, root / SEEDS / str(name))[0] if name else None
+        if data is not None:
+            found[hashlib.sha256(data).hexdigest()] = f"source '{ident}'"
     return found
 
 
@@ -179,31 +231,65 @@ def _unique(ident: str, taken: set[str]) -> str:
     return candidate
 
 
-def _unique_file(name: str, taken: set[str]) -> str:
+def _free_file(seeds: Path, name: str, data: bytes, taken: set[str]) -> str:
+    """name, else name-2, name-3...: the first not taken, or holding these very bytes
+    unregistered (a copy an add-source killed before registering it left)."""
     stem, dot, suffix = name.rpartition(".")
     n, candidate = 1, name
-    while candidate in taken:
+    while candidate in taken and read_regular(seeds / candidate)[0] != data:
         n += 1
         candidate = f"{stem}-{n}{dot}{suffix}" if dot else f"{name}-{n}"
     return candidate
 
 
 def _write(root: Path, new: list[NewSource], yaml: Any, document: Any) -> None:
-    """Copy the files in, then replace the register; undo the copies if that fails."""
+    """Write the copies and the register under temporary names, then rename them into
+    place, the register last; on failure, remove what was written."""
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     _check_reads_back(buffer.getvalue(), new)
-    copied: list[Path] = []
+    seeds, register = root / SEEDS, root / SOURCES
+    copies = [s for s in new if not (seeds / s.file).exists()]  # the rest are there already
+    staged: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
     try:
-        for source in new:
-            copied.append(_atomic_write(root / SEEDS / source.file, source.data))
-        _atomic_write(root / SOURCES, buffer.getvalue().encode("utf-8"))
+        for source in copies:
+            staged.append((_staged(seeds, source.data, 0o644), seeds / source.file))
+        mode = register.stat().st_mode & 0o777
+        staged.append((_staged(seeds, buffer.getvalue().encode("utf-8"), mode), register))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+            placed.append(path)
     except OSError as error:
-        for path in copied:
-            path.unlink(missing_ok=True)
+        for temporary, path in staged:
+            temporary.unlink(missing_ok=True)
+            if path in placed:  # a copy: the register, renamed last, raised no error
+                path.unlink(missing_ok=True)
         raise BriefingError(
             f"cannot write {SEEDS}/ ({error.strerror}); nothing was added"
         ) from error
+    _sync_folder(seeds)
+
+
+def _staged(folder: Path, data: bytes, mode: int) -> Path:
+    """data in a new temporary file of folder, on disk."""
+    handle, name = tempfile.mkstemp(prefix=f"{TEMPORARY}{os.getpid()}-", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(name, mode)
+    return Path(name)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Put the renames on disk, where the file system allows."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 def _check_reads_back(text: str, new: list[NewSource]) -> None:
@@ -216,17 +302,3 @@ def _check_reads_back(text: str, new: list[NewSource]) -> None:
         got = entries.get(source.id) if isinstance(entries, dict) else None
         if got != meant:
             raise BriefingError(f"{SOURCES}: entry '{source.id}' would not read back as written")
-
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return path

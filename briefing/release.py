@@ -15,7 +15,7 @@ from .editions import Edition, EditionError, changes_since, read_edition, releas
 from .events import parse_timeline
 from .model import Change, Shift
 from .options import Options
-from .output import locked
+from .output import locked, project_locked
 from .parse import parse_brief
 from .project import (
     BRIEF,
@@ -43,7 +43,9 @@ def release(root: Path, options: Options) -> Path:
     outdir = options.output_folder(root)
     if not outdir.is_dir():  # checked before the lock, which would create it
         raise EditionError(f"cannot release: {outdir} holds no build; {_BUILD_FIRST}")
-    with locked(outdir):  # no build replaces the outputs while they are copied
+    # The project's lock first, as build takes them: no add-source changes the project and
+    # no build replaces the outputs while they are compared and copied.
+    with project_locked(root), locked(outdir):
         version = _checked_version(root)
         target = root / EDITIONS / version
         if target.exists():
