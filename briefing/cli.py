@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .copies import Copies
-from .diagnostics import BriefingError
+from .diagnostics import BriefingError, printable
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
 from .options import Options
@@ -78,7 +78,8 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except BriefingError as error:
             message = explain(error, ctx.invoked_subcommand or "", ctx.meta.get(QUIET, False))
-            raise click.ClickException(message) from None
+            lines = message.split("\n")
+            raise click.ClickException("\n".join(map(printable, lines))) from None
 
 
 @click.group(cls=_Commands)
@@ -302,9 +303,9 @@ def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None
     from .register import add_sources
 
     for source in add_sources(project, list(files), ident):
-        click.echo(f"added {source.id}: seeds/{source.file} ({source.reader})")
+        click.echo(printable(f"added {source.id}: seeds/{source.file} ({source.reader})"))
         for key, value in source.fields.items():
-            click.echo(f"  {key}: {value}")
+            click.echo(printable(f"  {key}: {value}"))
     click.echo("next: grade each in seeds/sources.yaml (reliability A-F, credibility 1-6)")
 
 

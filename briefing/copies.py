@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import BriefingError
+from .files import read_regular
 from .model import Brief, Rendered
 
 COPIES = "copies"  # the subfolder of the output folder
 MAX_RECIPIENTS = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_NAME = 40  # characters: two lines of the copy's stamp beside "Copy 120 of 500 · "
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,10 @@ class Copies:
 
 def read_recipients(path: Path) -> tuple[str, ...]:
     """The names in a recipients file, one a line (blank lines skipped); a BriefingError
-    naming the file and line for an empty, binary or too long file or a bad name."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BriefingError(f"{path}: cannot read the recipients ({error.strerror})") from None
+    naming the file and line for an empty, binary, special or too large file or a bad name."""
+    data, problem = read_regular(path.resolve())
+    if data is None:
+        raise BriefingError(f"{path}: cannot read the recipients: {problem}")
     if b"\0" in data:
         raise BriefingError(f"{path}: a binary file, not a list of names (one a line)")
     try:
@@ -60,10 +61,8 @@ def read_recipients(path: Path) -> tuple[str, ...]:
         where = data[: error.start].count(b"\n") + 1
         raise BriefingError(f"{path}:{where}: not UTF-8 text") from None
     names = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        name = line.strip()
-        if _CONTROL.search(name):
-            raise BriefingError(f"{path}:{number}: a control character in a name")
+    for number, line in enumerate(text.split("\n"), start=1):
+        name = _recipient(line, f"{path}:{number}")
         if name:
             names.append(name)
         if len(names) > MAX_RECIPIENTS:
@@ -74,6 +73,20 @@ def read_recipients(path: Path) -> tuple[str, ...]:
     if not names:
         raise BriefingError(f"{path}: no names in it (one a line)")
     return tuple(names)
+
+
+def _recipient(line: str, where: str) -> str:
+    """A line's name ('' for a blank line), or a BriefingError at where."""
+    name = line.removesuffix("\r").strip()
+    if _CONTROL.search(name):
+        raise BriefingError(f"{where}: a control, line-separating or bidi character in a name")
+    if name and not any(c.isprintable() and not c.isspace() for c in name):
+        raise BriefingError(f"{where}: a name with no visible character")
+    if len(name) > MAX_NAME:
+        raise BriefingError(
+            f"{where}: a name of {len(name)} characters; at most {MAX_NAME} fit in a copy's stamp"
+        )
+    return name
 
 
 def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str, bytes]:

@@ -42,10 +42,21 @@ class Diagnostic:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.severity}: {self.message}"
+        text = printable(f"{self.location}: {self.severity}: {self.message}")
         if self.hint:
-            text += "".join(f"\n    {line}" for line in self.hint.splitlines())
+            text += "".join(f"\n    {printable(line)}" for line in self.hint.split("\n"))
         return text
+
+
+def printable(text: str) -> str:
+    """Text for one line of a message, with what is not printable (a line break, a bidi
+    control) escaped as in Python (\\n, \\u202e): a file's name or a source's words
+    cannot then forge a line of the tool's own, or reorder one."""
+    return "".join(c if c.isprintable() or c == " " else _escaped(c) for c in text)
+
+
+def _escaped(character: str) -> str:
+    return character.encode("unicode_escape").decode("ascii")
 
 
 class Diagnostics:

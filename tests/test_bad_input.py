@@ -350,3 +350,16 @@ def test_layouts_list_says_overridden_only_for_files_that_differ(
     output = CliRunner().invoke(main, ["layouts", "list", str(root)]).output
     assert "  onepage.css  (overridden by the project's layouts/)" in output
     assert "  brief.css  (copied into the project's layouts/, unchanged)\n" in output
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_messages(make_project: MakeProject) -> None:
+    """A line break or a bidi control in a name is escaped where the name is printed."""
+    root = make_project()
+    forged = "x\nbrief.md:9:9: error: forged\u202e.txt"
+    (root / "seeds" / forged).write_text("Some words of a stray file.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    escaped = "seeds/x\\nbrief.md:9:9: error: forged\\u202e.txt: warning: file is not listed"
+    assert escaped in result.output
+    assert not any(line.startswith("brief.md:9:9") for line in result.output.splitlines())
+    assert "\u202e" not in result.output

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,7 +131,11 @@ def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
         (b"\n  \n", "no names in it"),
         (b"Ann\x00Smith\n", "a binary file"),
         (b"Ann\nB\xe9a\n", ":2: not UTF-8 text"),
-        (b"Ann\nBob\x1b[31m\n", ":2: a control character in a name"),
+        (b"Ann\nBob\x1b[31m\n", ":2: a control, line-separating or bidi character in a name"),
+        ("Ann\nBo\u2028b\n".encode(), ":2: a control, line-separating or bidi character"),
+        ("Ann\nBob \u202eevil\n".encode(), ":2: a control, line-separating or bidi character"),
+        ("Ann\n\u200b\u200b \u200b\n".encode(), ":2: a name with no visible character"),
+        (b"Ann\n" + b"Director " * 5 + b"\n", ":2: a name of 44 characters; at most 40 fit"),
         ("\n".join(f"Reader {n}" for n in range(501)).encode(), ":501: more than 500"),
     ],
 )
@@ -142,6 +148,28 @@ def test_a_bad_recipients_file_is_one_clear_error_and_nothing_is_written(
     code, output = build(project, "-o", str(out), "--recipients", str(path))
     assert code == 1 and message in output and "Traceback" not in output, output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (os.mkfifo, "not a regular file (a named pipe)"),
+        (lambda path: path.write_bytes(b"Ann\n" * (6 << 20)), "larger than 20 MiB"),
+        (lambda path: path.symlink_to("/dev/zero"), "not a regular file (a device)"),
+    ],
+    ids=["named pipe", "too large", "device"],
+)
+def test_a_recipients_file_is_read_like_a_project_file(
+    tmp_path: Path, project: Path, make: Callable[[Path], None], message: str
+) -> None:
+    """A named pipe once hung the build; /dev/zero ended in a MemoryError."""
+    path = tmp_path / "names.txt"
+    make(path)
+    out = tmp_path / "out"
+    code, output = build(project, "-o", str(out), "--recipients", str(path))
+    assert code == 1, output
+    assert f"{path}: cannot read the recipients: {message}" in output
+    assert "Traceback" not in output and not out.exists()
 
 
 @pytest.mark.parametrize(
