@@ -1,5 +1,8 @@
-"""Budgets for work an untrusted project controls (a layout's template code): a time after
-which it is interrupted, and memory beyond which its allocations fail."""
+"""Budgets for work an untrusted project controls (a layout's template code, typesetting):
+a time after which it is interrupted, and memory beyond which its allocations fail.
+
+Both are the process's own (a timer signal, the address-space limit), so they hold only in
+the main thread, where every build runs; elsewhere the block runs unbounded."""
 
 from __future__ import annotations
 
@@ -14,31 +17,31 @@ from types import FrameType
 from .diagnostics import BriefingError
 
 
-class OverBudget(BriefingError):
+class OverTime(BriefingError):
     """The work took longer than its budget allows."""
 
 
 @contextmanager
 def bounded(seconds: float, memory: int) -> Iterator[None]:
-    """Run the block with at most `seconds` of wall time (OverBudget is raised inside it
-    then) and at most `memory` more bytes of address space (MemoryError inside it then).
-
-    Both are the process's own (a timer signal, the address-space limit), so they hold only
-    in the main thread, where every build renders; elsewhere the block runs unbounded."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    with _memory_limit(memory), _deadline(seconds):
+    """Run the block with at most `seconds` of wall time (OverTime is raised inside it then)
+    and at most `memory` more bytes of address space (MemoryError inside it then)."""
+    with memory_limit(memory), deadline(seconds, OverTime):
         yield
 
 
 @contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
+def deadline(seconds: float, raised: type[BaseException]) -> Iterator[None]:
+    """Raise `raised` inside the block once `seconds` have passed, and again every second
+    after, should code in the block swallow it."""
+    if not _in_main_thread():
+        yield
+        return
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise OverBudget(f"took longer than {seconds:g} s")
+        raise raised(f"took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
@@ -47,7 +50,11 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 @contextmanager
-def _memory_limit(extra: int) -> Iterator[None]:
+def memory_limit(extra: int) -> Iterator[None]:
+    """Let the block map at most `extra` more bytes: past that, allocations fail."""
+    if not _in_main_thread():
+        yield
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _address_space() + extra
     if hard != resource.RLIM_INFINITY:
@@ -59,6 +66,10 @@ def _memory_limit(extra: int) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _address_space() -> int:

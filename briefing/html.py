@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .budget import OverBudget, bounded
+from .budget import OverTime, bounded
 from .diagnostics import Diagnostics, Location, suggest
 from .layouts import (
     display_name,
@@ -141,9 +141,9 @@ def _report_template_error(
     error: Exception, context: dict[str, Any], project: Path, diagnostics: Diagnostics
 ) -> None:
     where, line = _runtime_error(error, project)
-    if isinstance(error, OverBudget | MemoryError):
+    if isinstance(error, OverTime | MemoryError):
         spent = f"took more than {LAYOUT_MEMORY >> 20} MiB of memory"
-        if isinstance(error, OverBudget):
+        if isinstance(error, OverTime):
             spent = str(error)
         diagnostics.error(where, f"the layout {spent} to render; is a loop endless?", line)
     elif isinstance(error, jinja2.TemplateNotFound):

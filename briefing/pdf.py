@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pyphen
 
+from .budget import deadline
 from .diagnostics import Diagnostics, Location
 from .files import read_inside
 from .layouts import PROJECT_LAYOUTS
@@ -100,10 +99,6 @@ class _Problems(logging.Handler):
             self.missing_glyphs[str(record.args[0])] = None
 
 
-def _timeout(signum: int, frame: object) -> None:
-    raise RenderTimeout
-
-
 def typesetting_limit(html: str) -> float:
     """Seconds that typesetting this HTML may take."""
     return RENDER_SECONDS_PER_MB * max(1.0, len(html.encode()) / 1e6)
@@ -131,17 +126,13 @@ def render_pdf(
     propagate, level = logger.propagate, logger.level
     logger.propagate = False
     logger.setLevel(logging.WARNING)
-    timed = threading.current_thread() is threading.main_thread()
-    if timed:
-        previous = signal.signal(signal.SIGALRM, _timeout)
-        # Re-armed every second: should one alarm be swallowed, the next still stops it.
-        signal.setitimer(signal.ITIMER_REAL, time_limit, 1.0)
     pdf = None
     try:
         base = str(root.resolve()) + "/"
-        document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
-        paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+        with deadline(time_limit, RenderTimeout):
+            document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
+            paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
+            pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except RenderTimeout:
@@ -149,9 +140,6 @@ def render_pdf(
             Location(BRIEF), f"typesetting took longer than {time_limit:g} s and was stopped"
         )
     finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
         logger.removeHandler(problems)
         logger.propagate = propagate
         logger.setLevel(level)
