@@ -6,7 +6,8 @@ only when the register or a file in seeds/ changes. Completion offers source ids
 `[@` and `:rests-on:`, passages after `[@id "`, the vocabulary's terms in a judgement's
 options and the front matter's keys; hover shows a citation's passage and grade, or a
 term's band; go to definition opens the source at the passage; a broken quote offers the
-closest passage.
+closest passage. Whatever the editor sends, the server stays in step and answers every
+request (briefing/lsp_io.py).
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class BriefServer(LanguageServer):
     def report_server_error(self, error: Exception, source: ServerErrors) -> None:
         """A message pygls could not read is answered with a JSON-RPC error, if it is owed
         one; other errors are shown as pygls shows them."""
-        refused = refusal(error) if source is JsonRpcException else None  # from its reader
+        from_reader = source is JsonRpcException  # how pygls' reading loop reports
+        refused = refusal(error) if from_reader else None
         if refused is None:
             super().report_server_error(error, source)
             return

@@ -1,12 +1,14 @@
-"""What pygls does not do for a careless or hostile editor: every message read stays in step,
-and every request gets an answer.
+"""What pygls does not do for a careless or hostile editor: keep reading in step, and
+answer every request.
 
 pygls 2.1 (`pygls.io_.run_async`) trusts each `Content-Length`: after a wrong one it reads
 every later message out of step and answers none, and a huge one makes it allocate that many
-bytes. `FramedInput` stands in for stdin before pygls and hands on only messages whose framing
-holds, framed again; what it cannot frame it logs and skips up to the next header. A request
-pygls cannot read (not JSON, params of the wrong shape) is answered with the JSON-RPC error
-`refusal` gives, through the server's `report_server_error`.
+bytes. `FramedInput` stands in for stdin before pygls (it reads stdin with readline() and
+read(n) only) and hands on only messages whose framing holds, framed again; what it cannot
+frame it logs and skips up to the next header. A request pygls cannot read (not JSON, not a
+request, params of the wrong shape, after shutdown) is answered with the JSON-RPC error
+`refusal` gives, through the server's `report_server_error`, which pygls' reading loop calls
+with what it caught.
 """
 
 from __future__ import annotations
@@ -53,25 +55,27 @@ class FramedInput:
     def __init__(self, read_some: Callable[[int], bytes]) -> None:
         self._read_some = read_some
         self._buffer = bytearray()  # read from the stream, not yet handed on
-        self._out = bytearray()  # a message framed again, for pygls
+        self._header = b""  # the next message's header, framed again, for pygls
+        self._body = b""  # and its body, handed on whole
         self._lost = False  # after a misframed message, until the next header
 
     def readline(self) -> bytes:
-        self._refill()
-        return self._hand_on(self._out.find(b"\n") + 1 or len(self._out))
+        if not self._header and not self._body:
+            self._next_message()
+        end = self._header.find(b"\n") + 1 or len(self._header)
+        line, self._header = self._header[:end], self._header[end:]
+        return line
 
     def read(self, size: int = -1) -> bytes:
-        self._refill()
-        return self._hand_on(len(self._out) if size < 0 else size)
+        """The body, once its header is read (pygls reads it whole)."""
+        body = self._body if size < 0 else self._body[:size]
+        self._body = self._body[len(body) :]
+        return body
 
-    def _hand_on(self, size: int) -> bytes:
-        piece = bytes(self._out[:size])
-        del self._out[:size]
-        return piece
-
-    def _refill(self) -> None:
-        if not self._out and (body := self._next_body()) is not None:
-            self._out = bytearray(b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    def _next_message(self) -> None:
+        body = self._next_body()
+        if body is not None:
+            self._header, self._body = b"Content-Length: %d\r\n\r\n" % len(body), body
 
     def _next_body(self) -> bytes | None:
         """The next well-framed message's body; None at the end of the stream."""
@@ -110,18 +114,24 @@ class FramedInput:
         return bool(chunk)
 
     def _message(self) -> bytes | None:
-        while (end := self._buffer.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)) < 0:
+        while (end := self._header_end()) < 0:
             if len(self._buffer) >= MAX_HEADER_BYTES:
                 raise _Misframed(f"no end of its header within {MAX_HEADER_BYTES} bytes")
             if not self._fill():
                 return None
-        return self._body(end + 4, _content_length(bytes(self._buffer[:end])))
+        return self._read_body(end + 4, _content_length(bytes(self._buffer[:end])))
 
-    def _body(self, start: int, length: int) -> bytes | None:
+    def _header_end(self) -> int:
+        """Where the header ends (-1: not yet read), line breaks between messages let be."""
+        del self._buffer[: len(self._buffer) - len(self._buffer.lstrip())]
+        return self._buffer.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)
+
+    def _read_body(self, start: int, length: int) -> bytes | None:
         stop, scanned = start + length, start
         while not (found := _NEXT_MESSAGE.search(self._buffer, scanned, stop)):
             if len(self._buffer) >= stop:
-                body = bytes(self._buffer[start:stop])
+                with memoryview(self._buffer) as view:
+                    body = view[start:stop].tobytes()
                 del self._buffer[:stop]
                 return body
             scanned = max(start, len(self._buffer) - len(_HEADER) - 24)
@@ -179,6 +189,8 @@ class AnsweringProtocol(LanguageServerProtocol):
     def handle_message(self, message: Any) -> None:
         if getattr(message, "jsonrpc", None) != self.VERSION:  # a list, a number, JSON-RPC 1
             raise Refused(_id_of(message), JsonRpcInvalidRequest())
+        if self._shutdown and hasattr(message, "method") and hasattr(message, "id"):
+            raise Refused(message.id, JsonRpcInvalidRequest("Invalid Request: shutting down"))
         super().handle_message(message)
 
 

@@ -3,18 +3,22 @@ default project, as an editor would."""
 
 from __future__ import annotations
 
+import io
 import json
 import queue
 import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from briefing.lsp_io import FramedInput
 
 from .conftest import REPO
 
@@ -166,9 +170,7 @@ class RawServer:
         assert self.process.stdout and self.process.stderr
         self.threads = [
             threading.Thread(target=self.read_messages, args=(self.process.stdout,)),
-            threading.Thread(
-                target=lambda err: self.stderr.extend(err.read()), args=(self.process.stderr,)
-            ),
+            threading.Thread(target=self.read_log, args=(self.process.stderr,)),
         ]
         for thread in self.threads:
             thread.start()
@@ -244,9 +246,9 @@ def test_after_a_misframed_message_the_server_answers_the_next(
 def test_a_huge_content_length_is_refused_without_allocating_it(raw: RawServer) -> None:
     raw.send(b"Content-Length: 1000000000000\r\n\r\n" + frame(INITIALIZE))
     assert "capabilities" in raw.answer(1)["result"]
-    status = open(f"/proc/{raw.process.pid}/status").read()  # noqa: SIM115
-    peak_kib = int(status.split("VmHWM:")[1].split()[0])
-    assert peak_kib < 400 * 1024
+    status = Path(f"/proc/{raw.process.pid}/status").read_text()
+    peak_kib = int(status.split("VmHWM:")[1].split()[0])  # the most it ever held
+    assert peak_kib < 200 * 1024
     assert "Content-Length 1000000000000 is not a length" in raw.close()
 
 
@@ -277,3 +279,33 @@ def test_a_body_that_is_not_a_request_is_answered_with_an_error_then_the_next_is
     raw.send(frame(body) + frame(INITIALIZE))
     assert raw.answer(None)["error"]["code"] == code
     assert "capabilities" in raw.answer(1)["result"]
+
+
+def test_a_request_after_shutdown_is_refused_not_ignored(raw: RawServer) -> None:
+    raw.send(frame(INITIALIZE) + frame(request(2, "shutdown", None)))
+    assert raw.answer(2)["result"] is None
+    raw.send(frame(request(3, "shutdown", None)))
+    assert raw.answer(3)["error"]["code"] == -32600
+
+
+def test_framed_input_read_a_byte_at_a_time_hands_on_only_the_well_framed_bodies() -> None:
+    good = [b'{"n": %d}' % n for n in range(5)]
+    stream = io.BytesIO(
+        frame(good[0])
+        + b"\r\n"  # a stray line break between messages
+        + frame(b'{"cut": "short"}', length=4)  # hands on '{"cu'; its rest is skipped
+        + frame(good[1])
+        + b"Content-Length: 99999999999\r\n\r\n"
+        + frame(good[2])
+        + frame(b'{"too": "long"}', length=80)
+        + frame(good[3])
+        + b"x" * 20_000  # no header ends within its limit
+        + frame(good[4])
+    )
+    framed = FramedInput(lambda size: stream.read(1))
+    read = []
+    while header := framed.readline():  # as pygls reads: line by line, then the body whole
+        length = int(header.split(b":")[1])
+        assert framed.readline() == b"\r\n"
+        read.append(framed.read(length))
+    assert read == [good[0], b'{"cu', *good[1:]]
