@@ -6,19 +6,25 @@ only when the register or a file in seeds/ changes. Completion offers source ids
 `[@` and `:rests-on:`, passages after `[@id "`, the vocabulary's terms in a judgement's
 options and the front matter's keys; hover shows a citation's passage and grade, or a
 term's band; go to definition opens the source at the passage; a broken quote offers the
-closest passage.
+closest passage. Whatever the editor sends, the server stays in step and answers every
+request (briefing/lsp_io.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -30,11 +36,15 @@ from .editions import compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import FoldedText, fold, verify_citations
 from .language import check_language
+from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
 from .parse import FRONT_MATTER_KEYS, parse_brief
 from .project import BRIEF, SOURCES, TIMELINE, load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
+
+if TYPE_CHECKING:
+    from pygls.server import ServerErrors
 
 DEBOUNCE_SECONDS = 0.2
 EDITED = (BRIEF, SOURCES, TIMELINE)  # the files whose unsaved text is checked
@@ -54,10 +64,24 @@ class _Sources:
 
 class BriefServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("briefing", __version__)
+        super().__init__("briefing", __version__, protocol_cls=AnsweringProtocol)
         self.read = _Sources()
         self.pending: asyncio.Task[None] | None = None
         self.published: set[str] = set()
+
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        """A message pygls could not read is answered with a JSON-RPC error, if it is owed
+        one; other errors are shown as pygls shows them."""
+        from_reader = source is JsonRpcException  # how pygls' reading loop reports
+        refused = refusal(error) if from_reader else None
+        if refused is None:
+            super().report_server_error(error, source)
+            return
+        logging.getLogger(__name__).warning("briefing lsp: %s", refused)
+        # pygls 2.1 has no public way to send an error response; and its converter would
+        # leave out an id of null, which JSON-RPC requires.
+        answer = {"code": refused.error.code, "message": refused.error.message}
+        self.protocol._send_data({"jsonrpc": "2.0", "id": refused.msg_id, "error": answer})
 
     def root_of(self, uri: str) -> Path | None:
         """The project a document belongs to: the nearest folder up with a brief.md."""
@@ -372,4 +396,6 @@ def code_action(ls: BriefServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
 
 
 def serve() -> None:
-    server.start_io()
+    # pygls reads stdin only with readline() and read(n), which FramedInput offers.
+    framed = FramedInput(functools.partial(os.read, sys.stdin.fileno()))
+    server.start_io(stdin=cast(BinaryIO, framed))

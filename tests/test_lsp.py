@@ -3,13 +3,22 @@ default project, as an editor would."""
 
 from __future__ import annotations
 
+import io
+import json
+import queue
+import subprocess
 import sys
-from collections.abc import AsyncIterator, Sequence
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
 
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from briefing.lsp_io import FramedInput
 
 from .conftest import REPO
 
@@ -125,3 +134,178 @@ async def test_completion_hover_and_definition_know_the_sources(client: Language
     )
     assert isinstance(target, lsp.Location)
     assert target.uri.endswith("/seeds/002_838455a500a6ffa0.txt")
+
+
+# Raw protocol: the server as a subprocess spoken to in bytes, as a careless or hostile
+# editor might. Every wait is bounded; a server that answers nothing fails the test.
+
+WAIT_SECONDS = 20.0
+ENDED = {"ended": True}  # what the reader queues when the server's stdout closes
+
+
+def frame(body: bytes, length: int | None = None) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % (len(body) if length is None else length) + body
+
+
+def request(msg_id: int, method: str, params: object) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}).encode()
+
+
+def initialize(msg_id: int) -> bytes:
+    return request(msg_id, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+
+
+class RawServer:
+    """`briefing lsp` over pipes; what it writes is read, message by message, on a thread."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "briefing", "lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.stderr = bytearray()
+        assert self.process.stdout and self.process.stderr
+        self.threads = [
+            threading.Thread(target=self.read_messages, args=(self.process.stdout,)),
+            threading.Thread(target=self.read_log, args=(self.process.stderr,)),
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def read_messages(self, stdout: IO[bytes]) -> None:
+        length = 0
+        while line := stdout.readline():
+            if line.startswith(b"Content-Length:"):
+                length = int(line.split(b":")[1])
+            elif line == b"\r\n":
+                self.messages.put(json.loads(stdout.read(length)))
+        self.messages.put(ENDED)
+
+    def read_log(self, stderr: IO[bytes]) -> None:
+        self.stderr.extend(stderr.read())
+
+    def send(self, data: bytes) -> None:
+        assert self.process.stdin
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, msg_id: int | None) -> dict[str, Any]:
+        """The response to msg_id (None: to a message whose id was unknown)."""
+        while True:
+            try:
+                message = self.messages.get(timeout=WAIT_SECONDS)
+            except queue.Empty:
+                raise AssertionError(f"no answer to {msg_id} within {WAIT_SECONDS} s") from None
+            assert message is not ENDED, f"the server ended: {self.stderr.decode()[-2000:]}"
+            if "id" in message and "method" not in message and message["id"] == msg_id:
+                return message
+
+    def close(self) -> str:
+        """Ends the input; what the server logged."""
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait(timeout=WAIT_SECONDS)
+        for thread in self.threads:
+            thread.join(timeout=WAIT_SECONDS)
+        return self.stderr.decode()
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    server = RawServer()
+    yield server
+    if server.process.poll() is None:
+        server.process.kill()
+        server.process.wait()
+
+
+INITIALIZE = initialize(1)
+MISFRAMED = {
+    "too-short": frame(INITIALIZE, length=10),  # the rest of the body stands before the next
+    "too-long": frame(INITIALIZE, length=len(INITIALIZE) + 500),
+    "no-content-length": b"Content-Type: application/vscode-jsonrpc\r\n\r\n" + INITIALIZE,
+    "not-a-number": b"Content-Length: twelve\r\n\r\n" + INITIALIZE,
+    "no-header": INITIALIZE + b"\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("misframed", MISFRAMED.values(), ids=MISFRAMED.keys())
+def test_after_a_misframed_message_the_server_answers_the_next(
+    raw: RawServer, misframed: bytes
+) -> None:
+    raw.send(misframed + frame(initialize(2)))
+    assert "capabilities" in raw.answer(2)["result"]
+    raw.send(frame(request(3, "shutdown", None)))
+    assert raw.answer(3)["result"] is None
+    assert "a message was skipped" in raw.close()
+
+
+def test_a_huge_content_length_is_refused_without_allocating_it(raw: RawServer) -> None:
+    raw.send(b"Content-Length: 1000000000000\r\n\r\n" + frame(INITIALIZE))
+    assert "capabilities" in raw.answer(1)["result"]
+    status = Path(f"/proc/{raw.process.pid}/status").read_text()
+    peak_kib = int(status.split("VmHWM:")[1].split()[0])  # the most it ever held
+    assert peak_kib < 200 * 1024
+    assert "Content-Length 1000000000000 is not a length" in raw.close()
+
+
+def test_a_request_with_params_of_the_wrong_shape_is_answered_with_invalid_params(
+    raw: RawServer,
+) -> None:
+    raw.send(frame(INITIALIZE) + frame(request(2, "textDocument/hover", {"foo": 1})))
+    assert "capabilities" in raw.answer(1)["result"]
+    error = raw.answer(2)["error"]
+    assert error["code"] == -32602
+    assert "$.params.textDocument" in error["message"]
+    raw.send(frame(request(3, "shutdown", None)))
+    assert raw.answer(3)["result"] is None
+
+
+NOT_REQUESTS = {
+    "not-json": (b"{not json", -32700),
+    "not-utf-8": (b'{"jsonrpc": "2.0", "id": 5, "method": "\xff"}', -32700),
+    "nested-too-deep": (b"[" * 100_000, -32700),
+    "not-an-object": (b"[1, 2]", -32600),
+}
+
+
+@pytest.mark.parametrize(("body", "code"), NOT_REQUESTS.values(), ids=NOT_REQUESTS.keys())
+def test_a_body_that_is_not_a_request_is_answered_with_an_error_then_the_next_is_served(
+    raw: RawServer, body: bytes, code: int
+) -> None:
+    raw.send(frame(body) + frame(INITIALIZE))
+    assert raw.answer(None)["error"]["code"] == code
+    assert "capabilities" in raw.answer(1)["result"]
+
+
+def test_a_request_after_shutdown_is_refused_not_ignored(raw: RawServer) -> None:
+    raw.send(frame(INITIALIZE) + frame(request(2, "shutdown", None)))
+    assert raw.answer(2)["result"] is None
+    raw.send(frame(request(3, "shutdown", None)))
+    assert raw.answer(3)["error"]["code"] == -32600
+
+
+def test_framed_input_read_a_byte_at_a_time_hands_on_only_the_well_framed_bodies() -> None:
+    good = [b'{"n": %d}' % n for n in range(5)]
+    stream = io.BytesIO(
+        frame(good[0])
+        + b"\r\n"  # a stray line break between messages
+        + frame(b'{"cut": "short"}', length=4)  # hands on '{"cu'; its rest is skipped
+        + frame(good[1])
+        + b"Content-Length: 99999999999\r\n\r\n"
+        + frame(good[2])
+        + frame(b'{"too": "long"}', length=80)
+        + frame(good[3])
+        + b"x" * 20_000  # no header ends within its limit
+        + frame(good[4])
+    )
+    framed = FramedInput(lambda size: stream.read(1))
+    read = []
+    while header := framed.readline():  # as pygls reads: line by line, then the body whole
+        length = int(header.split(b":")[1])
+        assert framed.readline() == b"\r\n"
+        read.append(framed.read(length))
+    assert read == [good[0], b'{"cu', *good[1:]]
