@@ -110,10 +110,12 @@ def built(outdir: Path) -> list[str]:
 
 
 def _read(outdir: Path) -> dict[str, Any] | None:
-    """The stamp, if the output folder has a readable one."""
+    """The stamp, if the output folder has a readable one (a regular file, not too large,
+    of JSON not nested too deep: it came with the project, and is no more trusted)."""
+    data, _ = read_regular(outdir / STAMP)
     try:
-        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stamp = json.loads(data) if data is not None else None
+    except (ValueError, RecursionError):
         return None
     shape = {"key": str, "outputs": dict, "resources": dict}
     valid = isinstance(stamp, dict) and all(isinstance(stamp.get(k), t) for k, t in shape.items())

@@ -9,6 +9,7 @@ reads nothing outside the project and writes nothing there.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -289,3 +290,48 @@ def test_release_records_a_byte_order_mark_as_the_build_read_it(
     ok("build", root)
     ok("release", root)
     assert (root / "editions/1.0/brief.md").read_bytes() == brief.read_bytes()
+
+
+# --- the stamp that came with a project --------------------------------------------------
+
+
+def made_deep(path: Path) -> None:
+    path.write_bytes(NESTED)
+
+
+@pytest.mark.parametrize(
+    "change", [made_a_pipe, made_deep, made_large], ids=["a named pipe", "nested", "too large"]
+)
+def test_a_stamp_that_cannot_be_read_means_a_new_build(
+    released: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    """The output folder's stamp may come with the project: one that is a named pipe, too
+    large or nested too deep is no stamp, never a wait or a traceback (a process, so that
+    a hang ends in a timeout)."""
+    root = copy(released, tmp_path)
+    change(root / "dist/.briefing-stamp")
+    assert_rebuilt(root)
+
+
+def test_a_stamp_naming_a_pipe_as_a_file_the_build_read_means_a_new_build(
+    released: Path, tmp_path: Path
+) -> None:
+    """A stamp that matches the project (anyone can make one) but lists a named pipe among
+    the files the build read: the pipe is never opened for reading, the build is redone."""
+    root = copy(released, tmp_path)
+    os.mkfifo(root / "pipe")
+    stamp = json.loads((root / "dist/.briefing-stamp").read_text("utf-8"))
+    stamp["resources"]["pipe"] = "0" * 64
+    (root / "dist/.briefing-stamp").write_text(json.dumps(stamp), "utf-8")
+    assert_rebuilt(root)
+
+
+def assert_rebuilt(root: Path) -> None:
+    """A JSON build of root is made (not found up to date), in a process that a hang ends."""
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "build", str(root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (done.returncode, done.stdout) == (0, f"wrote {root / 'dist/brief.json'}\n"), done.stderr
