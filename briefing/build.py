@@ -13,7 +13,7 @@ from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.judgement import check_rests_on
 from .directives.timeline import TimelineSlot
-from .editions import compare_with_previous, read_previous
+from .editions import compare_with_previous, kept_inputs, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import verify_citations
 from .formats import FORMATS, Format, RenderJob
@@ -94,6 +94,8 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         files |= stamp(files["brief.pdf"], brief, page, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
         return Result(brief, diagnostics, files=files)
+    made = [outdir / name for name in files]
+    files |= kept_inputs(project)  # not reported: kept for `briefing release`
     stage("write")
     with locked(outdir):
         forget(outdir)
@@ -101,7 +103,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         remove_stale(outdir, files)
         read = [*resources, previous.file] if previous and previous.file else resources
         record(outdir, key, written, root, read)
-    return Result(brief, diagnostics, written)
+    return Result(brief, diagnostics, made)
 
 
 def _stop_on_errors(diagnostics: Diagnostics, writes: bool) -> None:

@@ -250,7 +250,8 @@ def _count(items: Sized, noun: str) -> str:
 @outdir_option
 def release_command(project: Path, outdir: Path | None) -> None:
     """Freeze PROJECT's current edition: copy the built brief.json and brief.pdf, with
-    brief.md and the registers, into PROJECT/editions/VERSION/ (VERSION: the front matter's).
+    brief.md and the registers as that build read them, into PROJECT/editions/VERSION/
+    (VERSION: the front matter's).
 
     The last build (made with any options) must be of the project as it is, and VERSION
     not yet released. A later edition names this one with `previous: VERSION` to show what
@@ -277,7 +278,8 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     or re-estimated (with the reasons given), sources and events.
 
     Each of OLD and NEW is a brief.json, an edition's folder, a brief project (read as it
-    stands) or a version released under the project's editions/."""
+    stands) or a version released under the project's editions/ (not through a link out
+    of the project). A brief.json is read as any project file: at most 20 MiB."""
     from .release import diff_json, diff_lines, edition_at, project_among
 
     project = project or project_among(new, old)

@@ -19,6 +19,7 @@ from typing import Any
 from . import __version__
 from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
 from .directives.judgement import Judgement
+from .files import read_regular
 from .markdown import plain
 from .model import (
     BriefText,
@@ -26,12 +27,22 @@ from .model import (
     Changes,
     ChangeStatus,
     PartialDate,
+    Project,
     Shift,
     Source,
     Timeline,
     Withdrawal,
 )
 from .project import BRIEF, EDITIONS, VERSION_NAME
+
+# The build keeps here, in its output folder, the bytes of brief.md and the registers it read,
+# so that `briefing release` records what the edition was made from, whatever was saved since.
+KEPT = ".briefing-inputs"
+
+
+def kept_inputs(project: Project) -> dict[str, bytes]:
+    """brief.md and the registers as the build read them, by their name in the output folder."""
+    return {f"{KEPT}/{name}": data for name, data in project.recorded.items()}
 
 
 class EditionError(BriefingError):
@@ -145,19 +156,11 @@ def _field(data: Any, key: str, kind: type = str, default: Any = _MISSING) -> An
     return value
 
 
-def read_edition(path: Path) -> Edition:
+def read_edition(path: Path, root: Path | None = None) -> Edition:
     """The edition whose brief.json is at path; EditionError naming the file if it cannot be
-    read or was written by a newer briefing."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EditionError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise EditionError(f"{path}: cannot be read ({error})") from None
-    except json.JSONDecodeError as error:
-        raise EditionError(
-            f"{path}:{error.lineno}:{error.colno}: not a brief.json: invalid JSON ({error.msg})"
-        ) from None
+    read (with root: if it is reached through a link out of root) or was written by a newer
+    briefing."""
+    data = _read_json(path, root)
     generator = str(data.get("generator", "")) if isinstance(data, dict) else ""
     if _version_numbers(generator) > _version_numbers(__version__):
         raise EditionError(
@@ -170,6 +173,42 @@ def read_edition(path: Path) -> Edition:
         raise EditionError(f"{path}: not a brief.json: {error}") from None
 
 
+def _read_json(path: Path, root: Path | None) -> Any:
+    """A brief.json's data, read as every project file is: a regular file of at most
+    MAX_FILE_BYTES, never waited on, and with root, inside it."""
+    if not path.exists():
+        raise EditionError(f"{path}: file not found")
+    resolved = path.resolve()
+    if root is not None and not resolved.is_relative_to(root.resolve()):
+        raise EditionError(f"{path}: file is a link to a place outside the project")
+    content, problem = read_regular(resolved)
+    if content is None:
+        raise EditionError(f"{path}: {problem}")
+    try:
+        return json.loads(content.decode("utf-8"), parse_int=_integer)
+    except UnicodeDecodeError as error:
+        raise EditionError(f"{path}: cannot be read ({error})") from None
+    except json.JSONDecodeError as error:
+        raise EditionError(
+            f"{path}:{error.lineno}:{error.colno}: not a brief.json: invalid JSON ({error.msg})"
+        ) from None
+    except ValueError as error:  # from _integer
+        raise EditionError(f"{path}: not a brief.json: {error}") from None
+    except RecursionError:
+        raise EditionError(f"{path}: not a brief.json: its JSON is nested too deep") from None
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer; one too long for Python to read is refused in words of our own."""
+    count = len(digits.lstrip("-"))
+    if count > _MAX_DIGITS:
+        raise ValueError(f"a number has {count} digits (at most {_MAX_DIGITS} are read)")
+    return int(digits)
+
+
+_MAX_DIGITS = 4300  # Python's own limit on converting digits to an int
+
+
 def _version_numbers(generator: str) -> tuple[int, ...]:
     """'briefing 0.10.2' -> (0, 10, 2); () when there is no version."""
     match = re.search(r"(\d+(?:\.\d+)*)", generator)
@@ -178,10 +217,14 @@ def _version_numbers(generator: str) -> tuple[int, ...]:
 
 def released(root: Path) -> list[str]:
     """The versions released under root/editions/, in name order."""
-    folder = root / EDITIONS
-    names = folder.iterdir() if folder.is_dir() else []
+    folder, inside = root / EDITIONS, root.resolve()
+    names = folder.iterdir() if folder.resolve().is_relative_to(inside) and folder.is_dir() else []
     return sorted(
-        p.name for p in names if VERSION_NAME.fullmatch(p.name) and (p / "brief.json").is_file()
+        p.name
+        for p in names
+        if VERSION_NAME.fullmatch(p.name)
+        and (p / "brief.json").is_file()
+        and (p / "brief.json").resolve().is_relative_to(inside)
     )
 
 
@@ -202,7 +245,7 @@ def read_previous(root: Path, text: BriefText, diagnostics: Diagnostics) -> Edit
         )
         return None
     path = root / EDITIONS / version / "brief.json"
-    if not path.is_file():
+    if not path.exists():
         known = released(root)
         diagnostics.error(
             where,
@@ -216,7 +259,7 @@ def read_previous(root: Path, text: BriefText, diagnostics: Diagnostics) -> Edit
         )
         return None
     try:
-        edition = read_edition(path)
+        edition = read_edition(path, root)
     except EditionError as error:
         diagnostics.error(where, f"edition '{version}' cannot be used: {error}")
         return None

@@ -362,6 +362,7 @@ class Project:
     sources_yaml: str
     timeline_yaml: str | None
     source_files: dict[str, bytes] = field(default_factory=dict)
+    recorded: dict[str, bytes] = field(default_factory=dict)  # brief.md, registers: as read
 
 
 ShiftField = Literal["statement", "likelihood", "confidence", "grade", "document"]

@@ -14,6 +14,7 @@ from .model import Project
 BRIEF = "brief.md"
 SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
+RECORDED = (BRIEF, SOURCES, TIMELINE)  # what a released edition keeps of its project
 EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
 # Files add-source writes before renaming them into place; any left (by a kill) are no
 # sources, and the next add-source removes them.
@@ -26,11 +27,16 @@ VERSION_NAME = re.compile(
 MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
 
 
-def read_text(root: Path, name: str, diagnostics: Diagnostics) -> str | None:
-    """Read a project file as UTF-8 text, or record why it cannot be read."""
+def read_text(
+    root: Path, name: str, diagnostics: Diagnostics, kept: dict[str, bytes] | None = None
+) -> str | None:
+    """Read a project file as UTF-8 text, or record why it cannot be read; kept, if given,
+    receives the bytes read (under name)."""
     data = read_bytes(root, name, diagnostics)
     if data is None:
         return None
+    if kept is not None:
+        kept[name] = data
     if b"\0" in data:
         diagnostics.error(Location(name), "file is binary (it contains NUL bytes), not text")
         return None
@@ -96,9 +102,12 @@ def check_is_project(root: Path) -> None:
 def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     """Read brief.md, the source register and its documents, and the timeline."""
     check_is_project(root)
-    brief = read_text(root, BRIEF, diagnostics)
-    sources_yaml = read_text(root, SOURCES, diagnostics)
-    timeline_yaml = read_text(root, TIMELINE, diagnostics) if (root / TIMELINE).exists() else None
+    read: dict[str, bytes] = {}  # byte for byte, for the build to keep (see Project)
+    brief = read_text(root, BRIEF, diagnostics, read)
+    sources_yaml = read_text(root, SOURCES, diagnostics, read)
+    timeline_yaml = (
+        read_text(root, TIMELINE, diagnostics, read) if (root / TIMELINE).exists() else None
+    )
     seeds = root / "seeds"
     source_files = {}
     if seeds.is_dir():
@@ -114,6 +123,7 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
         sources_yaml=sources_yaml or "",
         timeline_yaml=timeline_yaml,
         source_files=source_files,
+        recorded=read,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from .brief_json import changes_json
 from .diagnostics import BuildFailed, Diagnostics
-from .editions import Edition, EditionError, changes_since, read_edition, released
+from .editions import KEPT, Edition, EditionError, changes_since, read_edition, released
 from .events import parse_timeline
 from .model import Change, Shift
 from .options import Options
@@ -20,25 +20,23 @@ from .parse import parse_brief
 from .project import (
     BRIEF,
     EDITIONS,
-    SOURCES,
-    TIMELINE,
+    RECORDED,
     VERSION_NAME,
     check_is_project,
     load_project,
     read_text,
 )
 from .sources import ingest_sources
-from .stamp import why_not_built
+from .stamp import built, why_not_built
 
-RELEASED = ("brief.json", "brief.pdf")  # from the output folder
-RECORDED = (BRIEF, SOURCES, TIMELINE)  # from the project: what the edition was made from
+RELEASED = ("brief.json", "brief.pdf")  # the outputs an edition keeps
 _BUILD_FIRST = "run 'briefing build', then release"
 
 
 def release(root: Path, options: Options) -> Path:
     """Copy the last build's brief.json and brief.pdf, with the brief.md and registers
-    they were made from, into editions/VERSION/; refuse, changing nothing, unless that
-    build is of the project as it is and VERSION is not released yet."""
+    they were made from (as that build read them), into editions/VERSION/; refuse, changing
+    nothing, unless that build is of the project as it is and VERSION is not released yet."""
     check_is_project(root)
     outdir = options.output_folder(root)
     if not outdir.is_dir():  # checked before the lock, which would create it
@@ -46,23 +44,20 @@ def release(root: Path, options: Options) -> Path:
     # The project's lock first, as build takes them: no add-source changes the project and
     # no build replaces the outputs while they are compared and copied.
     with project_locked(root), locked(outdir):
-        version = _checked_version(root)
-        target = root / EDITIONS / version
-        if target.exists():
-            raise EditionError(
-                f"edition {version} is already released ({target}): raise 'version' in "
-                f"{BRIEF} for a new edition"
-            )
-        stale = why_not_built(outdir, root, RELEASED)
+        # The inputs are copied from the build's own copy, not from the project, where a
+        # save may land at any moment: the edition's brief.md is the one its brief.json is of.
+        kept = {name: f"{KEPT}/{name}" for name in RECORDED if f"{KEPT}/{name}" in built(outdir)}
+        stale = why_not_built(outdir, root, (*RELEASED, *kept.values()))
         if stale:
             raise EditionError(f"cannot release: {stale}; {_BUILD_FIRST}")
-        _copy_edition(root, outdir, target)
+        target = _new_edition(root, _checked_version(outdir / KEPT))
+        _copy_edition(outdir, {name: name for name in RELEASED} | kept, target)
     return target
 
 
-def _checked_version(root: Path) -> str:
-    """The version brief.md's front matter gives, if it can name a folder."""
-    text = parse_brief(read_text(root, BRIEF, Diagnostics()) or "", Diagnostics())
+def _checked_version(kept: Path) -> str:
+    """The version the kept brief.md's front matter gives, if it can name a folder."""
+    text = parse_brief(read_text(kept, BRIEF, Diagnostics()) or "", Diagnostics())
     if text is None:
         raise EditionError(f"{BRIEF} cannot be read: run 'briefing check' to see why")
     version = text.meta.version
@@ -74,19 +69,30 @@ def _checked_version(root: Path) -> str:
     return version
 
 
-def _copy_edition(root: Path, outdir: Path, target: Path) -> None:
-    """Stage the edition's files beside target and rename the folder into place: all or
-    nothing, even when interrupted."""
+def _new_edition(root: Path, version: str) -> Path:
+    """editions/VERSION, if nothing is there yet and editions/ is inside the project."""
+    folder = root / EDITIONS
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise EditionError(f"cannot release: {folder} is a link to a place outside the project")
+    target = folder / version
+    if os.path.lexists(target):  # a link, even to nothing, is not written through
+        raise EditionError(
+            f"edition {version} is already released ({target}): raise 'version' in "
+            f"{BRIEF} for a new edition"
+        )
+    return target
+
+
+def _copy_edition(outdir: Path, files: dict[str, str], target: Path) -> None:
+    """Copy files (each edition file's name: its name in outdir) into a staging folder beside
+    target and rename the folder into place: all or nothing, even when interrupted."""
     created = not target.parent.exists()
     staging = target.parent / f".{target.name}.{os.getpid()}"
     try:
         staging.mkdir(parents=True)
-        for name in RELEASED:
-            shutil.copy2(outdir / name, staging / name)
-        for name in RECORDED:
-            if (root / name).is_file():
-                (staging / name).parent.mkdir(exist_ok=True)
-                shutil.copy2(root / name, staging / name)
+        for name, built_as in files.items():
+            (staging / name).parent.mkdir(exist_ok=True)
+            shutil.copy2(outdir / built_as, staging / name)
         staging.rename(target)
     except OSError as error:
         raise EditionError(f"{target}: cannot release: {error.strerror or error}") from None
@@ -99,22 +105,21 @@ def _copy_edition(root: Path, outdir: Path, target: Path) -> None:
 def edition_at(operand: str, project: Path) -> Edition:
     """An edition named on the command line: a brief.json, an edition's folder, a project
     (as it stands, even before its :change: notes are written), or a version released
-    under the project's editions/."""
+    under the project's editions/ (read only inside the project)."""
     path = Path(operand)
     if not operand:
         raise EditionError("an empty name is not an edition")
-    if path.is_file() and path.name == BRIEF:
-        return _working(path.parent)
-    if path.is_file():
-        return read_edition(path)
-    if path.is_dir() and (path / BRIEF).is_file() and not (path / "brief.json").is_file():
-        return _working(path)
-    if path.is_dir() and (path / "brief.json").is_file():
+    if path.is_dir() and (path / "brief.json").exists():
         return read_edition(path / "brief.json")
+    if path.is_dir() and (path / BRIEF).is_file():
+        return _working(path)
     if path.is_dir():
         raise EditionError(f"{path}: neither a brief project nor a released edition's folder")
-    if (project / EDITIONS / operand / "brief.json").is_file():
-        return read_edition(project / EDITIONS / operand / "brief.json")
+    if path.exists():  # a file of any kind: read as a brief.json unless it is a brief.md
+        return _working(path.parent) if path.name == BRIEF else read_edition(path)
+    released_as = project / EDITIONS / operand / "brief.json"
+    if VERSION_NAME.fullmatch(operand) and released_as.exists():
+        return read_edition(released_as, project)
     known = released(project)
     raise EditionError(
         f"'{operand}': no such file or folder, and no edition {operand} under "

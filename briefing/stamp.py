@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, layouts
-from .files import read_regular
+from .files import read_inside, read_regular
 from .options import INPUT_FOLDERS, Options
 
 STAMP = ".briefing-stamp"
@@ -65,11 +65,11 @@ def _state(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+def _digest(root: Path, name: str) -> str:
+    """The hash of the project file name; '' unless it is a regular file inside the project
+    (a stamp is no more trusted than the project it came with)."""
+    data, _ = read_inside(root, root / name)
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
 
 
 def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
@@ -102,11 +102,19 @@ def why_not_built(outdir: Path, root: Path, needed: tuple[str, ...]) -> str:
     return f"{', '.join(touched)} changed since the last build wrote it" if touched else ""
 
 
+def built(outdir: Path) -> list[str]:
+    """The names of the files the last build wrote in outdir, as its stamp lists them."""
+    stamp = _read(outdir)
+    return list(stamp["outputs"]) if stamp else []
+
+
 def _read(outdir: Path) -> dict[str, Any] | None:
-    """The stamp, if the output folder has a readable one."""
+    """The stamp, if the output folder has a readable one (a regular file, not too large,
+    of JSON not nested too deep: it came with the project, and is no more trusted)."""
+    data, _ = read_regular(outdir / STAMP)
     try:
-        stamp = json.loads((outdir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stamp = json.loads(data) if data is not None else None
+    except (ValueError, RecursionError):
         return None
     shape = {"key": str, "outputs": dict, "resources": dict}
     valid = isinstance(stamp, dict) and all(isinstance(stamp.get(k), t) for k, t in shape.items())
@@ -114,7 +122,7 @@ def _read(outdir: Path) -> dict[str, Any] | None:
 
 
 def _same_resources(stamp: dict[str, Any], root: Path) -> bool:
-    return all(_digest(root / name) == digest for name, digest in stamp["resources"].items())
+    return all(_digest(root, name) == digest for name, digest in stamp["resources"].items())
 
 
 def _unchanged(path: Path, state: list[int]) -> bool:
@@ -125,7 +133,8 @@ def _unchanged(path: Path, state: list[int]) -> bool:
 
 
 def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: list[Path]) -> None:
-    read = {str(p.resolve().relative_to(root.resolve())): _digest(p) for p in resources}
+    names = [str(p.resolve().relative_to(root.resolve())) for p in resources]
+    read = {name: _digest(root, name) for name in names}
     written = {str(p.relative_to(outdir)): _state(p) for p in outputs}
     stamp = {"key": key, "outputs": written, "resources": read}
     temporary = outdir / f"{STAMP}.{os.getpid()}"
