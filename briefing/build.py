@@ -79,7 +79,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     text = _with_overrides(text, options)
     stage("figure, imports")
-    drawn = any(f.needs_figure for f in formats)
+    drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
     stage("assemble")
     brief = assemble(text, sources, timeline, citations, figure, changes)

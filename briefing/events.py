@@ -116,8 +116,16 @@ def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) ->
 
 def check_placed(text: BriefText, timeline: Timeline, diagnostics: Diagnostics) -> None:
     """Events that brief.md gives no place are a warning: their citations stay in the
-    appendix, but no figure or chronology shows them."""
-    if timeline.events and not text.blocks_of(TimelineSlot):
+    appendix, but no figure or chronology shows them. A place without events is an error:
+    there is no figure to draw."""
+    slots = text.blocks_of(TimelineSlot)
+    if slots and not timeline.events:
+        diagnostics.error(
+            slots[0].location,
+            "the timeline has no events to show",
+            hint=f"add dated, cited events to {TIMELINE}, or remove the ':::{{timeline}}'",
+        )
+    if timeline.events and not slots:
         count = len(timeline.events)
         diagnostics.warning(
             Location(TIMELINE),

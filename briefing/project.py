@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from .diagnostics import BriefingError, Diagnostics, Location
-from .files import MAX_FILE_BYTES, read_regular
+from .files import MAX_FILE_BYTES, read_inside, read_regular
 from .layouts import PROJECT_LAYOUTS
 from .model import Project
 
@@ -144,11 +144,10 @@ def locate(root: Path, texts: list[str], folders: list[str]) -> dict[str, Locati
     wanted = [t for t in dict.fromkeys(texts) if t]
     found: dict[str, Location] = {}
     for path in paths:
+        data, _ = read_inside(root, path)  # never through a link out, never a named pipe
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = data.decode("utf-8") if data is not None else ""
+        except UnicodeDecodeError:
             continue
         present = [t for t in wanted if t not in found and t in text]
         for number, line in enumerate(text.splitlines(), start=1):

@@ -133,6 +133,8 @@ CASES: list[tuple[str, Change, tuple[str, ...], str]] = [
      r"brief\.md:\d+:\d+: error: image 'figures': not a regular file \(a folder\)"),
     ("image with too many pixels", huge_image, HTML,
      r"brief\.md:\d+:9: error: image 'figures/huge\.png': more than 80,000,000 pixels; the limit is 40,000,000"),
+    ("timeline without events", write("figures/timeline.yaml", "events: []\n"), PDF,
+     r"brief\.md:\d+:1: error: the timeline has no events to show"),
 ]  # fmt: skip
 
 
@@ -288,6 +290,24 @@ def test_a_named_pipe_is_an_error_not_a_hang(
     assert result.returncode == 1, result.stderr
     assert message in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+def test_a_named_pipe_beside_the_inputs_is_not_read_to_place_an_error(
+    make_project: MakeProject,
+) -> None:
+    """Where a refused resource is named is looked up in the project's files; a named pipe
+    among them is passed over, not waited on."""
+    root = make_project()
+    os.mkfifo(root / "figures" / "pipe")
+    write("layouts/brief-pdf.css", '@import url("file:///etc/passwd");\n')(root)
+    result = subprocess.run(  # a hang fails by the timeout
+        [sys.executable, "-m", "briefing", "build", str(root), "--format", "pdf"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "layouts/brief-pdf.css:1:14: error: resource refused: file:///etc/passwd" in (
+        result.stderr
+    )
 
 
 def test_a_folder_where_a_source_file_is_named(make_project: MakeProject) -> None:
