@@ -100,6 +100,8 @@ class Reader:
     libraries: tuple[str, ...] = ()
     page_rules: PageRules = "pasted"
     reads_encoding: bool = False  # whether the register's encoding changes what it reads
+    # Modules it imports, imported before a child is forked to read, so each starts warm.
+    warm: tuple[str, ...] = ()
 
     @cached_property
     def cache_key(self) -> str:

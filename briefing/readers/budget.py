@@ -13,6 +13,7 @@ takes two minutes and 630 MiB; the budget lets it finish.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import resource
@@ -70,6 +71,8 @@ def read_within_budget(
     it, a test's own too. Should the process run threads (the preview does), a lock one of
     them held at the fork would stay held in the child; the child takes none of the
     parent's streams, and its deadline ends it whatever it waits for."""
+    for module in reader.warm:
+        importlib.import_module(module)
     budget = Budget.for_size(len(file.data))
     receiving, sending = os.pipe()
     pid = os.fork()

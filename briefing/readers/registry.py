@@ -19,20 +19,16 @@ from .word import read_word
 READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
-        Reader(
-            "text",
-            (".txt", ".text", ".md", ""),
-            read_text,
-            ("charset-normalizer",),
-            reads_encoding=True,
-        ),
-        Reader(
-            "web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"), "article"
-        ),
-        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document"),
-        Reader("Word document", (".docx",), read_word, ("python-docx",), "document"),
+        Reader("text", (".txt", ".text", ".md", ""), read_text, ("charset-normalizer",),
+               reads_encoding=True),
+        Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
+               "article", warm=("trafilatura",)),
+        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document",
+               warm=("pypdfium2",)),
+        Reader("Word document", (".docx",), read_word, ("python-docx",), "document",
+               warm=("docx",)),
     )
-}
+}  # fmt: skip
 
 
 def reader_for(path: str) -> Reader | None:
