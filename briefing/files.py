@@ -10,9 +10,10 @@ from pathlib import Path
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def read_regular(path: Path) -> tuple[bytes | None, str]:
-    """A regular file's bytes, or why not. It is opened without blocking and checked on the
-    open descriptor, so a named pipe or a device never hangs the reader."""
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str]:
+    """A regular file's bytes (at most limit of them), or why not. It is opened without
+    blocking and checked on the open descriptor, so a named pipe or a device never hangs
+    the reader."""
     try:
         # O_NOFOLLOW: a link swapped in after a caller's checks is refused, not followed.
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -22,9 +23,9 @@ def read_regular(path: Path) -> tuple[bytes | None, str]:
     if not stat.S_ISREG(status.st_mode):
         os.close(handle)
         return None, f"not a regular file ({kind_of(status.st_mode)})"
-    if status.st_size > MAX_FILE_BYTES:
+    if status.st_size > limit:
         os.close(handle)
-        return None, f"larger than {MAX_FILE_BYTES // 2**20} MiB"
+        return None, f"larger than {limit // 2**20} MiB"
     with os.fdopen(handle, "rb") as file:
         return file.read(), ""
 

@@ -23,11 +23,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from . import evidence
+from .cache import cache_folder, load_cached, store_cached
 from .evidence import fold
 from .model import Finding
-from .readers.base import Furniture, PageRules, cache_folder, store_cached
+from .readers.base import Furniture, PageRules
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -97,17 +99,32 @@ def cached_findings(
     code = b"".join(Path(module).read_bytes() for module in (__file__, evidence.__file__))
     inputs = json.dumps([text, [asdict(f) for f in known], rules], ensure_ascii=False)
     digest = hashlib.sha256(code + inputs.encode()).hexdigest()
-    cached = cache_folder() / "findings" / f"{digest}.json"
-    try:
+    entry = cache_folder() / "findings" / f"{digest}.json"
+    cached = load_cached(entry)
+    if isinstance(cached, list) and all(_is_finding(f, len(text)) for f in cached):
         return tuple(
             Finding(f["kind"], (f["span"][0], f["span"][1]), f["line"], f["detail"], f["excerpt"])
-            for f in json.loads(cached.read_text(encoding="utf-8"))
+            for f in cached
         )
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        pass
     findings = find_findings(text, known, rules)
-    store_cached(cached, json.dumps([asdict(f) for f in findings], ensure_ascii=False))
+    store_cached(entry, [asdict(f) for f in findings])
     return findings
+
+
+def _is_finding(value: Any, length: int) -> bool:
+    """Whether value is a Finding as asdict gives it, within a text of that length."""
+    if not isinstance(value, dict) or value.keys() != {"kind", "span", "line", "detail", "excerpt"}:
+        return False
+    span = value["span"]
+    return (
+        value["kind"] in ("repeated-passage", "page-furniture")
+        and isinstance(span, list)
+        and len(span) == 2
+        and all(type(n) is int and 0 <= n <= length for n in span)
+        and type(value["line"]) is int
+        and isinstance(value["detail"], str)
+        and isinstance(value["excerpt"], str)
+    )
 
 
 def find_findings(

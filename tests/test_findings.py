@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from briefing.build import check
+from briefing.cache import load_cached, store_cached
 from briefing.diagnostics import BuildFailed
 from briefing.findings import cached_findings, find_findings
 
@@ -112,10 +112,16 @@ def test_findings_are_kept_in_the_cache_and_recomputed_when_it_is_spoilt(
     computed = find_findings(UNSEEN)
     assert cached_findings(UNSEEN) == computed
     (kept,) = (private_cache / "findings").iterdir()
-    stored = json.loads(kept.read_text(encoding="utf-8"))
+    stored = load_cached(kept)
     stored[0]["detail"] = "read from the cache"
-    kept.write_text(json.dumps(stored), encoding="utf-8")
+    store_cached(kept, stored)
     assert cached_findings(UNSEEN)[0].detail == "read from the cache"
     assert cached_findings(UNSEEN + "\nOne more line.")[0].detail != "read from the cache"
-    kept.write_text("{not json", encoding="utf-8")
+    # Edited without its digest, cut short, of the wrong shape: worked out again.
+    kept.write_bytes(kept.read_bytes().replace(b"read from the cache", b"edited by hand"))
+    assert cached_findings(UNSEEN) == computed
+    for spoilt in (kept.read_bytes()[:-20], b"{not json"):
+        kept.write_bytes(spoilt)
+        assert cached_findings(UNSEEN) == computed
+    store_cached(kept, [{"kind": "page-furniture", "span": "0-4"}])
     assert cached_findings(UNSEEN) == computed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 import random
 import re
@@ -259,6 +260,39 @@ def nothing(path: Path) -> None:
     """The file is not there."""
 
 
+def word_with(document_xml: bytes) -> Maker:
+    """A .docx that python-docx made, its word/document.xml replaced."""
+
+    def make(path: Path) -> None:
+        import docx
+
+        made = io.BytesIO()
+        docx.Document().save(made)
+        with zipfile.ZipFile(made) as original, zipfile.ZipFile(path, "w") as copy:
+            for item in original.infolist():
+                replaced = item.filename == "word/document.xml"
+                copy.writestr(item, document_xml if replaced else original.read(item))
+
+    return make
+
+
+WORD_XML = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+TRUNCATED = WORD_XML + b"<w:body><w:p><w:r><w:t>The crane fail"
+NESTED = (
+    WORD_XML + b"<w:body>" + b"<w:p>" * 100_000 + b"</w:p>" * 100_000 + b"</w:body></w:document>"
+)
+
+
+def entities(levels: int) -> bytes:
+    """A document of one word that is an entity of ten of the level below it, 10**levels
+    times 'lol' (a billion laughs at nine levels)."""
+    laugh = [b'<!ENTITY lol0 "lol">'] + [
+        b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10) for n in range(1, levels + 1)
+    ]
+    body = b"<w:body><w:p><w:r><w:t>Before &lol%d; after</w:t></w:r></w:p></w:body>" % levels
+    return b"<!DOCTYPE laughs [" + b"".join(laugh) + b"]>" + WORD_XML + body + b"</w:document>"
+
+
 NO_ARTICLE = b"""<!DOCTYPE html><html><head><title>Gallery</title></head>
 <body><img src="harbour.jpg" alt=""><script>var views = 1;</script></body></html>"""
 
@@ -273,6 +307,9 @@ BAD_FILES: list[tuple[str, Maker, str]] = [
     ("x.pdf", data(random.Random(1).randbytes(4096)), "not a readable PDF"),
     ("letter.docx", data(b"Dear Sir,\n"), "not a readable Word document"),
     ("bomb.docx", zip_bomb, "refused as a zip bomb"),
+    ("truncated.docx", word_with(TRUNCATED), "not a readable Word document: its XML is damaged"),
+    ("nested.docx", word_with(NESTED), "not a readable Word document: its XML is damaged"),
+    ("laughs.docx", word_with(entities(9)), "not a readable Word document: its XML is damaged"),
     ("empty.txt", data(b""), "source is empty"),
     ("data.xyz", data(b"harbour,talks\n"), "unsupported kind of source"),
     ("missing.txt", nothing, "no such file"),
@@ -298,6 +335,36 @@ def test_bad_file_is_one_clear_error_and_nothing_is_written(
     assert "Traceback" not in output
     assert output.endswith("Error: add-source failed: 1 error; nothing was written\n")
     assert files_of(root) == before
+
+
+HOSTILE_WORD = [("truncated", TRUNCATED), ("nested", NESTED), ("laughs", entities(9))]
+
+
+@pytest.mark.parametrize(("name", "xml"), HOSTILE_WORD, ids=[n for n, _ in HOSTILE_WORD])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_hostile_word_document_in_the_project_is_one_clear_error(
+    make_project: MakeProject, tmp_path: Path, command: str, name: str, xml: bytes
+) -> None:
+    root = make_project({"seeds/cranes.txt": None})
+    word_with(xml)(root / "seeds" / "cranes.docx")
+    register = SOURCES_YAML.replace("file: cranes.txt", "file: cranes.docx")
+    (root / SOURCES).write_text(register, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, [command, str(root), *(["-o", str(out)] * (command == "build"))]
+    )
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    (error,) = errors(result.output)
+    assert error.startswith("seeds/cranes.docx: error: not a readable Word document: its XML")
+    assert not out.exists()
+
+
+def test_a_word_documents_entities_are_not_expanded(tmp_path: Path) -> None:
+    """python-docx's parser leaves entities unresolved: a thousand laughs are none."""
+    path = tmp_path / "laughs.docx"
+    word_with(entities(3))(path)
+    read = read_source(SourceFile(str(path), path.read_bytes()), Diagnostics())
+    assert read is not None and read.extracted.text == "Before\n"
 
 
 # PDF
@@ -466,24 +533,28 @@ def test_word_document_is_added_with_its_title_and_author(
 
 
 def test_a_pdf_is_extracted_once_and_then_read_from_the_cache(
-    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch, private_cache: Path, tmp_path: Path
 ) -> None:
     root = make_project()
     shutil.copy(FOUR_PAGES, root / "seeds" / "blind.pdf")
     register(root, "blind", "blind.pdf", "Blind text")
-    reader, calls = READERS["PDF"], []
+    reader, calls = READERS["PDF"], tmp_path / "calls"
 
     def counting(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
-        calls.append(file.path)
+        with calls.open("a", encoding="utf-8") as out:  # read in a child process
+            out.write(file.path + "\n")
         return reader.read(file, diagnostics)
 
     monkeypatch.setitem(READERS, "PDF", dataclasses.replace(reader, read=counting))
     assert not any(private_cache.rglob("*"))
     first, second = check(root).brief.sources, check(root).brief.sources
-    assert calls == ["seeds/blind.pdf"]
-    (cached,) = [p for p in (private_cache / "extracted").rglob("*") if p.is_file()]
-    assert cached.suffix == ".json"
-    assert "Hello, here is some text without a meaning." in cached.read_text(encoding="utf-8")
+    assert calls.read_text(encoding="utf-8") == "seeds/blind.pdf\n"
+    entries = [p for p in (private_cache / "extracted").rglob("*") if p.is_file()]
+    assert {p.suffix for p in entries} == {".json"} and len(entries) == 3  # and the two texts
+    assert any(
+        "Hello, here is some text without a meaning." in p.read_text(encoding="utf-8")
+        for p in entries
+    )
     assert [(s.text, s.pages, s.findings) for s in first] == [
         (s.text, s.pages, s.findings) for s in second
     ]

@@ -1,20 +1,16 @@
-"""What a reader is and what it returns; reading a source through the right one, with a
-cache for the costly kinds and the checks every text gets, made once for all."""
+"""What a reader is and what it returns, and the checks every text gets, made once for all."""
 
 from __future__ import annotations
 
 import hashlib
 import inspect
-import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ..diagnostics import Diagnostics, Location
 
@@ -54,6 +50,37 @@ class Extracted:
     furniture: tuple[Furniture, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: Any) -> Extracted | None:
+        """The Extracted that asdict made data of, or None if any field is not as it would
+        be (a cache entry damaged, or written by another version)."""
+        names = ("text", "pages", "furniture", "metadata")
+        if not isinstance(data, dict) or data.keys() != set(names):
+            return None
+        text, pages, furniture, metadata = (data[name] for name in names)
+        if not (isinstance(text, str) and _offsets(pages, len(text))):
+            return None
+        if not (isinstance(furniture, list) and all(_span(f, len(text)) for f in furniture)):
+            return None
+        if not (isinstance(metadata, dict) and all(isinstance(v, str) for v in metadata.values())):
+            return None
+        return cls(text, tuple(pages), tuple(Furniture(**f) for f in furniture), metadata)
+
+
+def _offsets(values: Any, length: int) -> bool:
+    """Whether values is a list of offsets into a text of that length."""
+    return isinstance(values, list) and all(type(v) is int and 0 <= v <= length for v in values)
+
+
+def _span(value: Any, length: int) -> bool:
+    """Whether value is a Furniture as asdict gives it, within a text of that length."""
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"start", "end", "reason"}
+        and _offsets([value["start"], value["end"]], length)
+        and isinstance(value["reason"], str)
+    )
+
 
 @dataclass(frozen=True)
 class SourceText:
@@ -72,6 +99,9 @@ class Reader:
     # without any is not cached.
     libraries: tuple[str, ...] = ()
     page_rules: PageRules = "pasted"
+    reads_encoding: bool = False  # whether the register's encoding changes what it reads
+    # Modules it imports, imported before a child is forked to read, so each starts warm.
+    warm: tuple[str, ...] = ()
 
     @cached_property
     def cache_key(self) -> str:
@@ -83,48 +113,10 @@ class Reader:
         code = hashlib.sha256(Path(inspect.getfile(self.read)).read_bytes()).hexdigest()
         return " ".join([self.kind, *versions, code])
 
-
-def cache_folder() -> Path:
-    """Where extracted texts are kept: $BRIEFING_CACHE, or briefing/ in the user's cache."""
-    if folder := os.environ.get("BRIEFING_CACHE"):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "briefing"
-
-
-def extract(reader: Reader, file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
-    """The reader's result, from the cache when the same bytes were read before by the same
-    reader and versions of its libraries."""
-    if not reader.cache_key:
-        return reader.read(file, diagnostics)
-    digest = hashlib.sha256(file.data + reader.cache_key.encode()).hexdigest()
-    cached = cache_folder() / "extracted" / f"{digest}.json"
-    try:
-        data = json.loads(cached.read_text(encoding="utf-8"))
-        return Extracted(
-            data["text"],
-            tuple(data["pages"]),
-            tuple(Furniture(**f) for f in data["furniture"]),
-            data["metadata"],
-        )
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    extracted = reader.read(file, diagnostics)
-    if extracted is not None:
-        store_cached(cached, json.dumps(asdict(extracted), ensure_ascii=False))
-    return extracted
-
-
-def store_cached(path: Path, text: str) -> None:
-    """Write a cache file atomically; a cache that cannot be written is no error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    def cache_entry(self, file: SourceFile) -> str:
+        """The name of the file's cache entry, a hash of all that the text depends on."""
+        key = self.cache_key + (f" {file.encoding}" if self.reads_encoding else "")
+        return hashlib.sha256(file.data + key.encode()).hexdigest() + ".json"
 
 
 def checked(file: SourceFile, extracted: Extracted, diagnostics: Diagnostics) -> bool:

@@ -1,12 +1,16 @@
-"""The registry of source readers, by kind, and reading a source through its reader."""
+"""The registry of source readers, by kind, and reading a source through its reader: the
+one place sources are read, from the cache or within a budget of time and memory."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from pathlib import PurePath
 
+from ..cache import cache_folder, load_cached, store_cached
 from ..diagnostics import Diagnostics, Location
-from .base import Reader, SourceFile, SourceText, checked, extract
+from .base import Extracted, Reader, SourceFile, SourceText, checked
+from .budget import read_within_budget
 from .pdf import read_pdf
 from .text import read_text
 from .web import read_web_page
@@ -15,14 +19,16 @@ from .word import read_word
 READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
-        Reader("text", (".txt", ".text", ".md", ""), read_text),
-        Reader(
-            "web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"), "article"
-        ),
-        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document"),
-        Reader("Word document", (".docx",), read_word, ("python-docx",), "document"),
+        Reader("text", (".txt", ".text", ".md", ""), read_text, ("charset-normalizer",),
+               reads_encoding=True),
+        Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
+               "article", warm=("trafilatura",)),
+        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document",
+               warm=("pypdfium2",)),
+        Reader("Word document", (".docx",), read_word, ("python-docx",), "document",
+               warm=("docx",)),
     )
-}
+}  # fmt: skip
 
 
 def reader_for(path: str) -> Reader | None:
@@ -33,6 +39,20 @@ def reader_for(path: str) -> Reader | None:
 def supported() -> str:
     """The kinds of source, for a hint: 'text (.txt .text .md); web page (.html .htm); ...'."""
     return "; ".join(f"{r.kind} ({' '.join(s for s in r.suffixes if s)})" for r in READERS.values())
+
+
+def extract(reader: Reader, file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
+    """The reader's result: from the cache when the same bytes were read before by the same
+    reader and versions of its libraries, else read in a child process within its budget."""
+    if not reader.cache_key:
+        return read_within_budget(reader, file, diagnostics)
+    entry = cache_folder() / "extracted" / reader.cache_entry(file)
+    if cached := Extracted.from_json(load_cached(entry)):
+        return cached
+    extracted = read_within_budget(reader, file, diagnostics)
+    if extracted is not None:
+        store_cached(entry, asdict(extracted))
+    return extracted
 
 
 def read_source(file: SourceFile, diagnostics: Diagnostics) -> SourceText | None:

@@ -44,6 +44,8 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
             include_tables=True,
             date_extraction_params=_DATES,
         )
+    except MemoryError:  # over the memory budget: said as such by the one who set it
+        raise
     except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
         diagnostics.error(Location(file.path), f"cannot read the page: {error}")
         return None

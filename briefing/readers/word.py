@@ -20,15 +20,26 @@ def read_word(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
     if problem:
         diagnostics.error(Location(file.path), problem)
         return None
-    import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
+    from lxml import etree
 
     try:
-        document = docx.Document(io.BytesIO(file.data))
+        return _read(file.data)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
         diagnostics.error(Location(file.path), f"not a readable Word document ({error})")
-        return None
+    except etree.LxmlError as error:  # truncated, nested too deeply, entities amplified
+        message = f"not a readable Word document: its XML is damaged ({error})"
+        diagnostics.error(Location(file.path), message)
+    return None
+
+
+def _read(data: bytes) -> Extracted:
+    """The text and metadata. python-docx's XML parser leaves entities unresolved, and
+    libxml2 refuses to nest deeper than 256 levels."""
+    import docx
+    from docx.table import Table
+
+    document = docx.Document(io.BytesIO(data))
     paragraphs = []
     for block in document.iter_inner_content():  # paragraphs and tables, in reading order
         if isinstance(block, Table):
