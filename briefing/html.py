@@ -11,7 +11,6 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .budget import OverTime, bounded
 from .diagnostics import Diagnostics, Location, suggest
 from .layouts import (
     display_name,
@@ -20,6 +19,7 @@ from .layouts import (
     shipped_layout_names,
     template_name,
 )
+from .limits import OverTime, bounded
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
 from .project import BRIEF, find_reference

@@ -11,10 +11,10 @@ from urllib.parse import unquote, urlsplit
 
 import pyphen
 
-from .budget import deadline
 from .diagnostics import Diagnostics, Location
 from .files import read_inside
 from .layouts import PROJECT_LAYOUTS
+from .limits import deadline
 from .model import Rendered
 from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate
 

@@ -17,16 +17,15 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
-import resource
 import select
 import signal
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NoReturn
 
 from ..diagnostics import Diagnostics, Location
+from ..limits import limit_memory
 from .base import Extracted, Reader, SourceFile
 
 SECONDS = 30.0  # for any file,
@@ -133,7 +132,7 @@ def _read_in_child(reader: Reader, file: SourceFile, budget: Budget, pipe: int) 
     status = 1
     try:
         _quiet()
-        _limit_memory(budget.memory)
+        limit_memory(budget.memory)
         found = Diagnostics()
         try:
             extracted = reader.read(file, found)
@@ -161,17 +160,3 @@ def _quiet() -> None:
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
     sys.stdout = sys.stderr = open(quiet, "w")  # noqa: SIM115
-
-
-def _limit_memory(extra: int) -> None:
-    """Let the process's address space grow by at most extra bytes (Linux only: elsewhere
-    the time budget alone applies)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return
-    limit = pages * os.sysconf("SC_PAGE_SIZE") + extra
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

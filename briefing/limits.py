@@ -1,4 +1,4 @@
-"""Budgets for work an untrusted project controls (a layout's template code, typesetting):
+"""Limits on the work an untrusted project controls (a layout's template code, typesetting):
 a time after which it is interrupted, and memory beyond which its allocations fail.
 
 Both are the process's own (a timer signal, the address-space limit), so they hold only in
@@ -55,17 +55,23 @@ def memory_limit(extra: int) -> Iterator[None]:
     if not _in_main_thread():
         yield
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space() + extra
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY:
-        limit = min(limit, soft)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    replaced = limit_memory(extra)
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        resource.setrlimit(resource.RLIMIT_AS, replaced)
+
+
+def limit_memory(extra: int) -> tuple[int, int]:
+    """Let this process's address space grow by at most `extra` bytes from now (Linux's
+    RLIMIT_AS; allocations past it fail); the limits it replaced, to restore them."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + extra
+    for bound in (soft, hard):
+        if bound != resource.RLIM_INFINITY:
+            limit = min(limit, bound)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return soft, hard
 
 
 def _in_main_thread() -> bool:
