@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble
+from .cache import cache_folder
 from .copies import remove_stale, stamp
 from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
@@ -80,7 +81,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     text = _with_overrides(text, options)
     stage("figure, imports")
     drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
-    figure = _timeline_figure(text, timeline, outdir, formats) if drawn else None
+    figure = _timeline_figure(text, timeline, formats) if drawn else None
     stage("assemble")
     brief = assemble(text, sources, timeline, citations, figure, changes)
     stage("layout")
@@ -121,16 +122,15 @@ def _with_overrides(text: BriefText, options: Options) -> BriefText:
     return dataclasses.replace(text, meta=meta)
 
 
-def _timeline_figure(
-    text: BriefText, timeline: Timeline, outdir: Path, formats: list[Format]
-) -> Figure:
+def _timeline_figure(text: BriefText, timeline: Timeline, formats: list[Format]) -> Figure:
     """The figure, drawn by another process while this one imports what the formats need
     (WeasyPrint: 0.5 s)."""
     from .figures import TimelineFigure  # matplotlib only when something is rendered
 
     slots = text.blocks_of(TimelineSlot)
     caption = slots[0].caption if slots and slots[0].caption else "Timeline"
-    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, outdir / ".cache")
+    figures = cache_folder() / "figures"  # never the project's: one passed around is untrusted
+    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, figures)
     try:
         for module in dict.fromkeys(m for f in formats for m in f.preload):
             importlib.import_module(module)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
+from .cache import load_cached, store_cached
 from .model import Event, Figure, Lane
 from .typography import smart_text
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
+KEPT_FIGURES = 32  # drawn figures kept in the user's cache
 WIDTH = 6.3  # inches: the text width of an A4 or Letter page with the layout's margins
 ROW = 0.19  # inches a label line is given in the figure's height
 LINE = 0.15  # inches between label lines, at the closest (where labels fan out)
@@ -131,7 +133,7 @@ class TimelineFigure:
         ).hexdigest()[:20]
         self.events, self.lanes, self.caption = events, lanes, caption
         self.cached = cache / f"timeline-{key}.json" if cache else None
-        self.panels = _read(self.cached) if self.cached else []
+        self.panels = _valid(load_cached(self.cached)) if self.cached else []
         self.drawing: subprocess.Popen[bytes] | None = None
         if not self.panels and "matplotlib.figure" not in sys.modules:
             self.drawing = _start_drawing(events, lanes)
@@ -145,7 +147,8 @@ class TimelineFigure:
             # Without a second process, or should it fail, the figure is drawn here.
             self.panels = self.panels or _draw(self.events, self.lanes)
             if self.cached:
-                _store(self.cached, self.panels)
+                store_cached(self.cached, self.panels)
+                _prune(self.cached.parent)
         return Figure(panels=tuple(self.panels), alt=alt_text(self.events), caption=self.caption)
 
     def close(self) -> None:
@@ -185,36 +188,28 @@ def _start_drawing(
     return process
 
 
-def _read(path: Path) -> list[str]:
-    try:
-        return _parse(path.read_bytes())
-    except OSError:  # not drawn yet, or replaced by a concurrent build: draw it
-        return []
-
-
 def _parse(drawn: bytes) -> list[str]:
     """The panels in a JSON list of SVG texts, or none if it is anything else."""
     try:
-        panels = json.loads(drawn)
+        return _valid(json.loads(drawn))
     except ValueError:
         return []
+
+
+def _valid(panels: Any) -> list[str]:
     valid = isinstance(panels, list) and all(
         isinstance(p, str) and p.startswith("<svg") for p in panels
     )
     return panels if valid else []
 
 
-def _store(path: Path, panels: list[str]) -> None:
-    """Keep a drawn figure for the next build; a cache that cannot be written is skipped."""
+def _prune(folder: Path) -> None:
+    """Keep the figures drawn last, for the projects being worked on."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(panels), encoding="utf-8")
-        temporary.replace(path)
-        for stale in path.parent.glob("timeline-*.*"):
-            if stale != path:
-                stale.unlink()
-    except OSError:
+        kept = sorted(folder.glob("timeline-*.json"), key=lambda p: p.stat().st_mtime)
+        for stale in kept[:-KEPT_FIGURES]:
+            stale.unlink()
+    except OSError:  # another build pruned it first
         pass
 
 

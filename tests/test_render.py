@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefing import figures
 from briefing.build import build
+from briefing.cache import load_cached, store_cached
+from briefing.cli import main
 from briefing.diagnostics import BuildFailed, Location
 from briefing.figures import TimelineFigure, alt_text
 from briefing.model import Event, PartialDate
@@ -142,21 +145,36 @@ EVENTS = (
 )
 
 
-def test_figure_is_deterministic_and_cached(tmp_path: Path) -> None:
+def test_figure_is_deterministic_and_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = TimelineFigure(EVENTS, (), "Caption", tmp_path).result()
     (panel,) = first.panels
     assert panel.startswith("<svg") and "Both leaders take office</text>" in panel
-    cached = list(tmp_path.glob("timeline-*"))
-    assert len(cached) == 1 and json.loads(cached[0].read_text(encoding="utf-8")) == [panel]
-    cached[0].write_text('["<svg>from the cache</svg>"]', encoding="utf-8")
+    (cached,) = tmp_path.glob("timeline-*")
+    assert load_cached(cached) == [panel]
+    store_cached(cached, ["<svg>from the cache</svg>"])
     from_cache = TimelineFigure(EVENTS, (), "Caption", tmp_path)
     assert from_cache.drawing is None
     assert from_cache.result().panels == ("<svg>from the cache</svg>",)
-    cached[0].write_text("<svg>not what the cache holds</svg>", encoding="utf-8")
+    cached.write_text('["<svg>edited by hand</svg>"]', encoding="utf-8")  # no digest: redrawn
     assert TimelineFigure(EVENTS, (), "Caption", tmp_path).result().panels == (panel,)
     assert TimelineFigure(EVENTS, (), "Caption", None).result().panels == (panel,)
+    monkeypatch.setattr(figures, "KEPT_FIGURES", 1)
     TimelineFigure(EVENTS[:1], (), "Caption", tmp_path).result()
     assert len(list(tmp_path.glob("timeline-*"))) == 1  # the cache keeps the latest only
+
+
+def test_the_figure_is_cached_for_the_user_never_in_the_project(
+    make_project: MakeProject, private_cache: Path
+) -> None:
+    """A project passed around could carry a cached figure of its own making (any SVG,
+    scripts included) for the build to take as drawn."""
+    root = make_project()
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert len(list((private_cache / "figures").glob("timeline-*.json"))) == 1
+    assert [p.name for p in (root / "dist").iterdir() if p.is_dir()] == [".briefing-inputs"]
 
 
 @pytest.mark.parametrize(
