@@ -15,11 +15,9 @@ import errno
 import ipaddress
 import json
 import multiprocessing
-import os
 import signal
 import socket
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
@@ -47,7 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location
 from .options import Options
-from .watch import WARM, changed_inputs
+from .watch import WARM, changed_inputs, end_with_parent
 
 NO_STORE = {"Cache-Control": "no-store"}
 KEEP_ALIVE_SECONDS = 15
@@ -86,7 +84,7 @@ class Preview:
         self.state = State()
         # Set, and replaced, at each change: the event streams wait on it, not on a clock.
         self.news = asyncio.Event()
-        self.wakeups = 0  # how often an event stream woke: idle ones must not
+        self.wakeups = 0  # how often event streams woke: at a change, a stop, a keep-alive
         self.typesetting: _PdfBuild | None = None
         # The task that waits for typesetting to end (held: the loop keeps only weak ones).
         self.finishing: asyncio.Task[None] | None = None
@@ -281,11 +279,11 @@ def _failure(root: Path, error: BriefingError) -> Diagnostic:
 
 class _PdfBuild:
     """The full build, in a child process of a warm fork server; stopped by a newer one,
-    and by the end of the preview however it ends (killed too): see _stop_with_preview."""
+    and by the end of the preview however it ends, killed too (see end_with_parent)."""
 
     def __init__(self, root: Path, options: Options) -> None:
         context = multiprocessing.get_context("forkserver")
-        # Only this process holds this end of the link: the child's end closes with it.
+        # Diagnostics come up the link; the child stops when this process's end closes.
         self.link, childs_end = context.Pipe()
         self.process = context.Process(target=_full_build, args=(root, options, childs_end))
         self.process.start()
@@ -325,9 +323,8 @@ def _full_build(root: Path, options: Options, link: Connection) -> None:
     """In the child: build every output into dist/; send the diagnostics if it fails."""
     from .build import build
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so temporary files go too
+    end_with_parent(link)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the preview, which stops us
-    threading.Thread(target=_stop_with_preview, args=(link,), daemon=True).start()
     try:
         build(root, options)
     except BuildFailed as failure:
@@ -336,15 +333,6 @@ def _full_build(root: Path, options: Options, link: Connection) -> None:
     except BriefingError as error:
         link.send([_failure(root, error)])
         sys.exit(1)
-
-
-def _stop_with_preview(link: Connection) -> None:
-    """In the child: wait until the preview's end of the link closes (the preview never
-    writes to it), then stop as the preview's stop() does. The kernel closes it when the
-    preview ends, even killed; the fork server between us would not stop us."""
-    with contextlib.suppress(EOFError, OSError):
-        link.recv_bytes()
-    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -356,13 +357,15 @@ async def _serve_idle_streams(root: Path, count: int) -> None:
     preview.end_streams()  # as a stop does; the streams end and let the server stop
     server.should_exit = True
     await asyncio.wait_for(serving, timeout=30)
-    for stream, _ in streams:
+    for stream, writer in streams:
         await asyncio.wait_for(stream.read(), timeout=30)  # to the end
+        writer.close()
 
 
 def test_idle_event_streams_do_not_wake_and_end_when_the_server_stops(tmp_path: Path) -> None:
     new_project(tmp_path / "brief")
-    asyncio.run(_serve_idle_streams(tmp_path / "brief", 20))
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this one
+        thread.submit(asyncio.run, _serve_idle_streams(tmp_path / "brief", 20)).result()
 
 
 def _parent(pid: int) -> int | None:
@@ -376,20 +379,23 @@ def _files(folder: Path) -> dict[str, int]:
     return {str(path): path.stat().st_mtime_ns for path in folder.rglob("*")}
 
 
-def test_a_killed_preview_takes_its_typesetting_with_it(tmp_path: Path) -> None:
-    project = copy_default_project(tmp_path / "brief")  # typesetting it takes seconds
-    running = start(project)
-    pid = running.process.pid
+@pytest.mark.parametrize("command", ["preview", "watch"])
+def test_a_killed_preview_or_watch_takes_its_build_with_it(tmp_path: Path, command: str) -> None:
+    project = copy_default_project(tmp_path / "brief")  # building it takes seconds
+    port = ["--port", "0"] if command == "preview" else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", command, str(project), *port], stdout=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
-    builds: set[int] = set()  # the children of the fork server, a child of the preview
+    builds: set[int] = set()  # the children of the fork server, itself a child of process
     while not builds and time.monotonic() < deadline:
-        started = _children(pid)
-        builds = {child for child in started if _parent(child) not in (pid, None)}
+        started = _children(process.pid)
+        builds = {child for child in started if _parent(child) not in (process.pid, None)}
         time.sleep(0.05)
     assert builds
 
-    running.process.kill()
-    running.process.communicate(timeout=30)
+    process.kill()
+    process.wait(timeout=30)
     written = _files(project / "dist")
     while [child for child in started if _alive(child)] and time.monotonic() < deadline:
         time.sleep(0.1)
