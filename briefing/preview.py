@@ -5,6 +5,9 @@ The page is built in this process (warm, about 0.2 s on the default brief) and s
 memory with the reload script added; dist/ is written only by the full build that runs
 beside it in a child process, so dist/brief.html never carries the script. A change made
 while the PDF is typesetting stops that build and starts the next.
+
+It answers only requests addressed to it (a Host it was started for) from its own pages (no
+other Origin): a page of another site, on a DNS-rebinding domain say, cannot read the brief.
 """
 
 from __future__ import annotations

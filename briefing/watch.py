@@ -35,10 +35,10 @@ UP_TO_DATE = 3  # the exit status of a build process that had nothing to do
 
 
 def end_with_parent(link: Connection) -> None:
-    """In a build child: stop as terminate() stops it (SIGTERM, which leaves no temporary
-    files) when the process that started it ends, killed too. That process holds the
-    other end of link and never writes to it: the kernel closes it when it ends. (The fork
-    server between them ends then too, but it would not stop its children.)"""
+    """In a build child: stop as terminate() stops it (SIGTERM, handled so that temporary
+    files go too) when the process that started it ends, killed too. That process holds
+    the other end of link and never writes to it: the kernel closes it when it ends. (The
+    fork server between them ends then too, but it would not stop its children.)"""
 
     def wait() -> None:
         with contextlib.suppress(EOFError, OSError):
