@@ -208,7 +208,8 @@ def preview_command(
         pass
     if not ipaddress.ip_address(sock.getsockname()[0]).is_loopback:
         click.echo(f"note: serving on {host}: anyone who can reach this machine can read the brief")
-    preview(project, options, sock, click.echo, webbrowser.open if open_browser else None)
+    opened = webbrowser.open if open_browser else None
+    preview(project, options, sock, click.echo, opened, host)
 
 
 @main.command("check")

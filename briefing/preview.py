@@ -5,6 +5,9 @@ The page is built in this process (warm, about 0.2 s on the default brief) and s
 memory with the reload script added; dist/ is written only by the full build that runs
 beside it in a child process, so dist/brief.html never carries the script. A change made
 while the PDF is typesetting stops that build and starts the next.
+
+It answers only requests addressed to it (a Host it was started for) from its own pages (no
+other Origin): a page of another site, on a DNS-rebinding domain say, cannot read the brief.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import ipaddress
 import json
 import multiprocessing
 import signal
@@ -25,20 +29,30 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location
 from .options import Options
-from .watch import WARM, changed_inputs
+from .watch import WARM, changed_inputs, end_with_parent
 
 NO_STORE = {"Cache-Control": "no-store"}
-POLL_SECONDS = 0.2
 KEEP_ALIVE_SECONDS = 15
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 PDF_FILE = "brief.pdf"
 _EMPTY_PAGE = b"<!DOCTYPE html><html lang='en'><title>briefing preview</title><body></body></html>"
 
@@ -71,7 +85,9 @@ class Preview:
         self.outdir = options.output_folder(root)
         self.page = _EMPTY_PAGE
         self.state = State()
-        self.listeners: set[asyncio.Queue[str]] = set()
+        # Set, and replaced, at each change: the event streams wait on it, not on a clock.
+        self.news = asyncio.Event()
+        self.wakeups = 0  # how often event streams woke: at a change, a stop, a keep-alive
         self.typesetting: _PdfBuild | None = None
         # The task that waits for typesetting to end (held: the loop keeps only weak ones).
         self.finishing: asyncio.Task[None] | None = None
@@ -79,8 +95,14 @@ class Preview:
         self.script = files("briefing").joinpath("preview.js").read_text(encoding="utf-8")
 
     def publish(self) -> None:
-        for queue in self.listeners:
-            queue.put_nowait(self.state.message())
+        """Wake every event stream, to send the state as it is now."""
+        self.news.set()
+        self.news = asyncio.Event()
+
+    def end_streams(self) -> None:
+        """End the event streams (and the watcher), so that open pages do not hold up a stop."""
+        self.closing.set()
+        self.publish()
 
     async def rebuild(self, changed: str = "") -> None:
         """Build the page here and, at the same time on the other core, the full build
@@ -152,36 +174,91 @@ class Preview:
         return FileResponse(path, media_type="application/pdf", headers=NO_STORE)
 
     async def events(self, request: Request) -> Response:
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        queue.put_nowait(self.state.message())
-        self.listeners.add(queue)
-
         async def stream() -> AsyncIterator[str]:
-            quiet = 0.0
-            try:
-                while not self.closing.is_set():  # checked often: a stop must not wait on us
-                    try:
-                        yield await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
-                        quiet = 0.0
-                    except TimeoutError:
-                        quiet += POLL_SECONDS
-                        if quiet >= KEEP_ALIVE_SECONDS:
-                            yield ": keep-alive\n\n"
-                            quiet = 0.0
-            finally:
-                self.listeners.discard(queue)
+            sent = ""
+            while not self.closing.is_set():
+                news = self.news  # taken before the state is read: no change can be missed
+                message = self.state.message()
+                yield message if message != sent else ": keep-alive\n\n"
+                sent = message
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(news.wait(), KEEP_ALIVE_SECONDS)
+                self.wakeups += 1
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers=NO_STORE)
 
-    def app(self) -> Starlette:
+    def app(self, served: Served) -> Starlette:
         return Starlette(
             routes=[
                 Route("/", self.index),
                 Route(f"/{PDF_FILE}", self.pdf),
                 Route("/events", self.events),
                 Route("/favicon.ico", lambda request: Response(status_code=204)),
-            ]
+            ],
+            middleware=[Middleware(_OwnPagesOnly, served=served)],
         )
+
+
+@dataclass(frozen=True)
+class Served:
+    """The addresses the preview answers for: its loopback names and the host it was
+    started for, with or without its port; any IP address too if it serves on all of them
+    (a DNS-rebinding page reaches it by a name, never by an address)."""
+
+    names: frozenset[str]
+    port: int
+    any_address: bool
+
+    @classmethod
+    def on(cls, host: str, sock: socket.socket) -> Served:
+        address, port = sock.getsockname()[:2]
+        unspecified = ipaddress.ip_address(address).is_unspecified
+        return cls(LOOPBACK_NAMES | {host.lower()}, port, unspecified)
+
+    def accepts(self, host_header: str) -> bool:
+        """Whether a request's Host header names this preview."""
+        try:
+            parts = urlsplit(f"//{host_header}")
+            port = parts.port
+        except ValueError:  # a port out of range, an unclosed bracket
+            return False
+        if parts.netloc != host_header or "@" in host_header or port not in (None, self.port):
+            return False
+        name = parts.hostname or ""
+        return name in self.names or (self.any_address and _is_address(name))
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class _OwnPagesOnly:
+    """Answers only requests for the preview's own addresses, and from its own pages: a
+    page of another site (a DNS-rebinding domain, say) must not read the brief. No CORS
+    header is ever sent, so browsers keep other origins from reading any response."""
+
+    def __init__(self, app: ASGIApp, served: Served) -> None:
+        self.app, self.served = app, served
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = self.refusal(Headers(scope=scope)) if scope["type"] == "http" else None
+        if refusal:
+            await refusal(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    def refusal(self, headers: Headers) -> Response | None:
+        host = headers.get("host", "")
+        if not self.served.accepts(host):
+            return PlainTextResponse("unknown host: this preview answers for its own address", 400)
+        origin = headers.get("origin")
+        if origin is not None and origin.lower() != f"http://{host.lower()}":
+            return PlainTextResponse("cross-origin requests are refused", 403)
+        return None
 
 
 def _build_page(root: Path, options: Options) -> tuple[bytes | None, list[Diagnostic]]:
@@ -204,14 +281,16 @@ def _failure(root: Path, error: BriefingError) -> Diagnostic:
 
 
 class _PdfBuild:
-    """The full build, in a child process of a warm fork server; stopped by a newer one."""
+    """The full build, in a child process of a warm fork server; stopped by a newer one,
+    and by the end of the preview however it ends, killed too (see end_with_parent)."""
 
     def __init__(self, root: Path, options: Options) -> None:
         context = multiprocessing.get_context("forkserver")
-        self.receiving, sending = context.Pipe(duplex=False)
-        self.process = context.Process(target=_full_build, args=(root, options, sending))
+        # Diagnostics come up the link; the child stops when this process's end closes.
+        self.link, childs_end = context.Pipe()
+        self.process = context.Process(target=_full_build, args=(root, options, childs_end))
         self.process.start()
-        sending.close()
+        childs_end.close()
         self.stopped = False
 
     def stop(self) -> None:
@@ -219,15 +298,17 @@ class _PdfBuild:
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
+        self.link.close()
 
     async def finish(self, preview: Preview, start: float) -> None:
         await asyncio.to_thread(self.process.join)
         if self.stopped:
             return
         try:
-            problems: list[Diagnostic] = self.receiving.recv() if self.receiving.poll() else []
+            problems: list[Diagnostic] = self.link.recv() if self.link.poll() else []
         except EOFError:  # it ended without a word
             problems = []
+        self.link.close()
         seconds = f"{time.perf_counter() - start:.1f} s"
         if self.process.exitcode == 0:
             preview.state.pdf = "current"
@@ -241,19 +322,19 @@ class _PdfBuild:
         preview.publish()
 
 
-def _full_build(root: Path, options: Options, sending: Connection) -> None:
+def _full_build(root: Path, options: Options, link: Connection) -> None:
     """In the child: build every output into dist/; send the diagnostics if it fails."""
     from .build import build
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so temporary files go too
+    end_with_parent(link)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the preview, which stops us
     try:
         build(root, options)
     except BuildFailed as failure:
-        sending.send([d for d in failure.diagnostics if d.severity == "error"])
+        link.send([d for d in failure.diagnostics if d.severity == "error"])
         sys.exit(1)
     except BriefingError as error:
-        sending.send([_failure(root, error)])
+        link.send([_failure(root, error)])
         sys.exit(1)
 
 
@@ -276,8 +357,10 @@ def preview(
     sock: socket.socket,
     echo: Callable[[str], None],
     opened: Callable[[str], Any] | None = None,
+    host: str = "127.0.0.1",
 ) -> None:
-    """Serve until interrupted (Ctrl-C) or until the project folder goes."""
+    """Serve until interrupted (Ctrl-C) or until the project folder goes; host is the
+    name the socket was opened for, which pages may use besides the loopback names."""
     multiprocessing.get_context("forkserver").set_forkserver_preload(WARM)
     for module in ("briefing.build", "briefing.figures", "matplotlib.figure"):
         __import__(module)  # the page is built here: warm, and the figure drawn in-process
@@ -287,20 +370,23 @@ def preview(
         # Open pages' connections close within a second or two of the stop, later on a
         # loaded machine; past the timeout uvicorn logs an error even with nothing to cancel.
         config = uvicorn.Config(
-            state.app(), log_level="warning", timeout_graceful_shutdown=5, lifespan="off"
+            state.app(Served.on(host, sock)),
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+            lifespan="off",
         )
-        server = _Server(config, state.closing)
+        server = _Server(config, state)
         watching = asyncio.create_task(state.watch())
-        watching.add_done_callback(lambda _: setattr(server, "should_exit", True))
-        host, port = sock.getsockname()[:2]
-        url = f"http://{host}:{port}/"
+        watching.add_done_callback(lambda _: server.stop())
+        address, port = sock.getsockname()[:2]
+        url = f"http://{f'[{address}]' if ':' in address else address}:{port}/"
         echo(f"previewing {root} at {url} (Ctrl-C to stop)")
         if opened:
             opened(url)
         try:
             await server.serve(sockets=[sock])
         finally:
-            state.closing.set()
+            state.end_streams()
             if state.typesetting:
                 state.typesetting.stop()
             (outcome,) = await asyncio.gather(watching, return_exceptions=True)
@@ -318,11 +404,16 @@ class _Server(uvicorn.Server):
     """uvicorn's server, which tells the event streams to end as soon as it is asked to
     stop, so that open pages do not hold the stop up."""
 
-    def __init__(self, config: uvicorn.Config, closing: asyncio.Event) -> None:
+    def __init__(self, config: uvicorn.Config, preview: Preview) -> None:
         super().__init__(config)
-        self.closing = closing
+        self.preview = preview
         self.loop = asyncio.get_running_loop()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        self.loop.call_soon_threadsafe(self.closing.set)
+        self.loop.call_soon_threadsafe(self.preview.end_streams)
         super().handle_exit(sig, frame)
+
+    def stop(self) -> None:
+        """Stop from within the loop (the watcher ended: the project is gone)."""
+        self.preview.end_streams()
+        self.should_exit = True

@@ -8,9 +8,15 @@ threaded process can deadlock the child.)
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import click
@@ -28,10 +34,26 @@ WARM = ["briefing.report", "briefing.build", "briefing.figures", "briefing.pdf",
 UP_TO_DATE = 3  # the exit status of a build process that had nothing to do
 
 
-def _build_in_child(root: Path, options: Options) -> None:
+def end_with_parent(link: Connection) -> None:
+    """In a build child: stop as terminate() stops it (SIGTERM, handled so that temporary
+    files go too) when the process that started it ends, killed too. That process holds
+    the other end of link and never writes to it: the kernel closes it when it ends. (The
+    fork server between them ends then too, but it would not stop its children.)"""
+
+    def wait() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            link.recv_bytes()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def _build_in_child(root: Path, options: Options, link: Connection) -> None:
     """One build, quiet but for its diagnostics: the watcher says in one line how it went."""
     from .report import build_and_report, explain
 
+    end_with_parent(link)
     try:
         built = build_and_report(root, options, outputs=False)
     except BriefingError as error:
@@ -70,14 +92,17 @@ def watch(root: Path, options: Options, echo: Callable[[str], None]) -> None:
 
     def rebuild(changed: str = "") -> None:
         start = time.perf_counter()
-        child = forking.Process(target=_build_in_child, args=(root, options))
+        link, childs_end = forking.Pipe()
+        child = forking.Process(target=_build_in_child, args=(root, options, childs_end))
         child.start()
+        childs_end.close()
         try:
             child.join()
         finally:  # on Ctrl-C, the build stops with the watcher
             if child.is_alive():
                 child.terminate()
                 child.join()
+            link.close()
         seconds = f"{time.perf_counter() - start:.2f} s"
         outcome = {0: f"rebuilt in {seconds}", UP_TO_DATE: "up to date"}.get(
             child.exitcode or 0, f"build failed in {seconds}"

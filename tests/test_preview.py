@@ -3,6 +3,10 @@ Chromium (Playwright), edits to brief.md saved while it runs."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import http.client
+import json
 import re
 import signal
 import subprocess
@@ -10,14 +14,20 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from briefing.new import new_project
+from briefing.options import Options
+from briefing.preview import Preview, Served, listen
 
+from .conftest import copy_default_project
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 WAIT_MS = 30_000  # a page must update well within this; the first PDF takes a few seconds
@@ -254,3 +264,141 @@ def test_a_folder_that_is_no_project_or_an_unwritable_output_is_refused_at_once(
         assert refused.returncode == 1, refused
         assert message in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
         assert refused.stdout == ""
+
+
+def _get(server: Server, path: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+    """The response to GET path with these headers (Host among them), its body unread."""
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers=headers)
+    return connection.getresponse()
+
+
+def _next_state(events: http.client.HTTPResponse) -> dict[str, Any]:
+    """The next state an event stream sends, past its keep-alive comments."""
+    while True:
+        line = events.readline()
+        assert line, "the event stream ended"
+        if line.startswith(b"data: "):
+            state: dict[str, Any] = json.loads(line.removeprefix(b"data: "))
+            return state
+
+
+def test_other_hosts_and_other_origins_are_refused_its_own_pages_served(server: Server) -> None:
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    forged: list[tuple[dict[str, str], int]] = [
+        ({"Host": "evil.example.com"}, 400),  # a DNS-rebinding domain that points at us
+        ({"Host": f"evil.example.com:{port}"}, 400),
+        ({"Host": f"127.0.0.1.evil.example.com:{port}"}, 400),
+        ({"Host": f"evil.example.com@127.0.0.1:{port}"}, 400),
+        ({"Host": f"127.0.0.1:{port + 1}"}, 400),
+        ({"Host": ""}, 400),
+        ({"Host": f"127.0.0.1:{port}", "Origin": "http://evil.example.com"}, 403),
+        ({"Host": f"127.0.0.1:{port}", "Origin": f"http://localhost:{port}"}, 403),
+        ({"Host": f"127.0.0.1:{port}", "Origin": "null"}, 403),
+    ]
+    for path in ("/", "/brief.pdf", "/events"):
+        for headers, status in forged:
+            with contextlib.closing(_get(server, path, headers)) as refused:
+                assert (refused.status, path, headers) == (status, path, headers)
+                body = refused.read()
+                assert len(body) < 100 and b"brief" not in body.lower(), body
+                assert not [h for h in refused.headers if h.lower().startswith("access-control")]
+
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"LOCALHOST:{port}"):
+        with contextlib.closing(_get(server, "/", {"Host": host})) as page:
+            assert (page.status, page.read(15)) == (200, b"<!DOCTYPE html>"), host
+            assert not [h for h in page.headers if h.lower().startswith("access-control")]
+        with contextlib.closing(_get(server, "/brief.pdf", {"Host": host})) as pdf:
+            assert pdf.read(5) in (b"%PDF-", b"no PD"), host  # or not typeset yet
+
+    # The page's own event stream, with its Origin as a browser may send it: told of a change.
+    own = {"Host": f"localhost:{port}", "Origin": f"http://localhost:{port}"}
+    with contextlib.closing(_get(server, "/events", own)) as events:
+        assert events.status == 200
+        assert not [h for h in events.headers if h.lower().startswith("access-control")]
+        version = _next_state(events)["version"]
+        server.edit("two sides remain", "two parties remain")
+        while (state := _next_state(events))["version"] == version:
+            pass
+        assert state == {**state, "version": version + 1, "failed": False}
+
+
+async def _open_stream(port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """An event stream whose first event has come (its writer kept: it closes when it goes)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    await _next_event(reader)
+    return reader, writer
+
+
+async def _next_event(reader: asyncio.StreamReader) -> bytes:
+    while not (line := await reader.readline()).startswith(b"data: "):
+        assert line, "the event stream ended"
+    return line
+
+
+async def _serve_idle_streams(root: Path, count: int) -> None:
+    preview = Preview(root, Options(), echo=lambda line: None)
+    sock = listen("127.0.0.1", 0)
+    app = preview.app(Served.on("127.0.0.1", sock))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    streams = [await _open_stream(sock.getsockname()[1]) for _ in range(count)]
+    await asyncio.sleep(1)  # nothing changes: nothing may run
+    assert preview.wakeups == 0
+
+    preview.state.version += 1
+    preview.publish()
+    for stream, _ in streams:
+        assert b'"version": 1' in await _next_event(stream)
+    assert preview.wakeups == count
+
+    preview.end_streams()  # as a stop does; the streams end and let the server stop
+    server.should_exit = True
+    await asyncio.wait_for(serving, timeout=30)
+    for stream, writer in streams:
+        await asyncio.wait_for(stream.read(), timeout=30)  # to the end
+        writer.close()
+
+
+def test_idle_event_streams_do_not_wake_and_end_when_the_server_stops(tmp_path: Path) -> None:
+    new_project(tmp_path / "brief")
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's runs in this one
+        thread.submit(asyncio.run, _serve_idle_streams(tmp_path / "brief", 20)).result()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:  # it has ended
+        return None
+
+
+def _files(folder: Path) -> dict[str, int]:
+    return {str(path): path.stat().st_mtime_ns for path in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("command", ["preview", "watch"])
+def test_a_killed_preview_or_watch_takes_its_build_with_it(tmp_path: Path, command: str) -> None:
+    project = copy_default_project(tmp_path / "brief")  # building it takes seconds
+    port = ["--port", "0"] if command == "preview" else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", command, str(project), *port], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    builds: set[int] = set()  # the children of the fork server, itself a child of process
+    while not builds and time.monotonic() < deadline:
+        started = _children(process.pid)
+        builds = {child for child in started if _parent(child) not in (process.pid, None)}
+        time.sleep(0.05)
+    assert builds
+
+    process.kill()
+    process.wait(timeout=30)
+    written = _files(project / "dist")
+    while [child for child in started if _alive(child)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [child for child in started if _alive(child)]
+    assert _files(project / "dist") == written
+    assert not (project / "dist" / "brief.pdf").exists()
