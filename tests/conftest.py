@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -152,6 +152,15 @@ def private_cache(
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("BRIEFING_CACHE", str(folder))
     return folder
+
+
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Extracted texts cached in a folder of the module's, for its module-scoped fixtures,
+    as private_cache does for a test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_CACHE", str(tmp_path_factory.mktemp("module-cache")))
+        yield
 
 
 @pytest.fixture

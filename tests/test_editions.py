@@ -207,14 +207,6 @@ def make_edition_2(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def module_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Extracted texts cached in a folder of this module's, as conftest does for a test."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BRIEFING_CACHE", str(tmp_path_factory.mktemp("edition-cache")))
-        yield
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, module_cache: None) -> Path:
     """`briefing new` at version 1.0, built (PDF, HTML and JSON), not released."""
     root = new_project(tmp_path_factory.mktemp("built") / "brief")

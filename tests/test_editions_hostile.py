@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,13 +26,6 @@ from .test_editions import copy, line_of, new_project, ok, run, set_field, snaps
 
 NESTED = b"[" * 100_000 + b"]" * 100_000
 LONG_NUMBER = b'{"generator": "briefing 0.1", "meta": ' + b"1" * 100_000 + b"}"
-
-
-@pytest.fixture(scope="module")
-def module_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BRIEFING_CACHE", str(tmp_path_factory.mktemp("hostile-cache")))
-        yield
 
 
 @pytest.fixture(scope="module")
