@@ -1,8 +1,9 @@
 """Limits on the work an untrusted project controls (a layout's template code, typesetting):
 a time after which it is interrupted, and memory beyond which its allocations fail.
 
-Both are the process's own (a timer signal, the address-space limit), so they hold only in
-the main thread, where every build runs; elsewhere the block runs unbounded."""
+Both are the process's own (a timer signal, the address-space limit), so they can be set
+only in the main thread: elsewhere such work is refused, never run unbounded (the preview
+and the watcher build in child processes for that)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,7 @@ def bounded(seconds: float, memory: int) -> Iterator[None]:
 def deadline(seconds: float, raised: type[BaseException]) -> Iterator[None]:
     """Raise `raised` inside the block once `seconds` have passed, and again every second
     after, should code in the block swallow it."""
-    if not _in_main_thread():
-        yield
-        return
+    _require_main_thread()
 
     def expire(signum: int, frame: FrameType | None) -> None:
         raise raised(f"took longer than {seconds:g} s")
@@ -45,16 +44,19 @@ def deadline(seconds: float, raised: type[BaseException]) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        while True:  # should the timer go off meanwhile, its exception is dropped
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+                break
+            except raised:
+                continue
 
 
 @contextmanager
 def memory_limit(extra: int) -> Iterator[None]:
     """Let the block map at most `extra` more bytes: past that, allocations fail."""
-    if not _in_main_thread():
-        yield
-        return
+    _require_main_thread()
     replaced = limit_memory(extra)
     try:
         yield
@@ -74,8 +76,9 @@ def limit_memory(extra: int) -> tuple[int, int]:
     return soft, hard
 
 
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+def _require_main_thread() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        raise BriefingError("layouts render and PDFs are typeset only in a main thread")
 
 
 def _address_space() -> int:

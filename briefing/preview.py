@@ -20,7 +20,6 @@ import json
 import multiprocessing
 import signal
 import socket
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
@@ -88,7 +87,7 @@ class Preview:
         # Set, and replaced, at each change: the event streams wait on it, not on a clock.
         self.news = asyncio.Event()
         self.wakeups = 0  # how often event streams woke: at a change, a stop, a keep-alive
-        self.typesetting: _PdfBuild | None = None
+        self.typesetting: _ChildBuild | None = None
         # The task that waits for typesetting to end (held: the loop keeps only weak ones).
         self.finishing: asyncio.Task[None] | None = None
         self.closing = asyncio.Event()
@@ -105,15 +104,16 @@ class Preview:
         self.publish()
 
     async def rebuild(self, changed: str = "") -> None:
-        """Build the page here and, at the same time on the other core, the full build
-        (PDF, HTML and JSON into dist/) in a child; the page is served as soon as it is
-        ready, the child stopped if the page fails."""
+        """Build the page and, at the same time on the other core, the full build (PDF,
+        HTML and JSON into dist/), each in a child; the page is served as soon as it is
+        ready, the full build stopped if the page fails."""
         if self.typesetting:
             self.typesetting.stop()
         start = time.perf_counter()
-        # Starting the child waits on the fork server (2 s at first): in a thread too.
-        starting = asyncio.create_task(asyncio.to_thread(_PdfBuild, self.root, self.options))
-        page, problems = await asyncio.to_thread(_build_page, self.root, self.options)
+        # Starting a child waits on the fork server (2 s at first): in a thread.
+        starting = asyncio.create_task(asyncio.to_thread(_ChildBuild, _full_build, self))
+        paging = await asyncio.to_thread(_ChildBuild, _page_build, self)
+        page, problems = await paging.outcome()
         seconds = f"{time.perf_counter() - start:.2f} s"
         self.state.problems = _problems(problems)
         self.state.failed = page is None
@@ -132,7 +132,24 @@ class Preview:
         if page is None:
             self.typesetting.stop()
         else:
-            self.finishing = asyncio.create_task(self.typesetting.finish(self, start))
+            self.finishing = asyncio.create_task(self._finish(self.typesetting, start))
+
+    async def _finish(self, typesetting: _ChildBuild, start: float) -> None:
+        """Say how the full build went, unless a newer one stopped it."""
+        done, problems = await typesetting.outcome()
+        if typesetting.stopped:
+            return
+        seconds = f"{time.perf_counter() - start:.1f} s"
+        if done is not None:
+            self.state.pdf = "current"
+            self.echo(f"PDF typeset in {seconds}: {self.outdir / PDF_FILE}")
+        else:
+            self.state.pdf = "failed"
+            self.state.problems = _problems(problems)
+            for problem in problems:
+                self.echo(str(problem))
+            self.echo(f"PDF failed in {seconds}")
+        self.publish()
 
     async def watch(self) -> None:
         """Rebuild on every change to the inputs, until closing or the project goes."""
@@ -261,34 +278,27 @@ class _OwnPagesOnly:
         return None
 
 
-def _build_page(root: Path, options: Options) -> tuple[bytes | None, list[Diagnostic]]:
-    """The HTML page, or None, and the diagnostics of building it."""
-    from .build import build
-
-    try:
-        result = build(root, Options(options.outdir, ("html",), write=False))
-    except BuildFailed as failure:
-        return None, list(failure.diagnostics)
-    except BriefingError as error:
-        return None, [_failure(root, error)]
-    return result.files["brief.html"], list(result.diagnostics)
-
-
 def _failure(root: Path, error: BriefingError) -> Diagnostic:
     """A failure that is not the project's diagnostics (a folder gone, say) as one."""
     message = str(error).removeprefix(f"{root}: ")
     return Diagnostic(Location(str(root)), "error", message)
 
 
-class _PdfBuild:
-    """The full build, in a child process of a warm fork server; stopped by a newer one,
-    and by the end of the preview however it ends, killed too (see end_with_parent)."""
+Outcome = tuple[bytes | None, list[Diagnostic]]  # what a build made (None if it failed), why
 
-    def __init__(self, root: Path, options: Options) -> None:
+
+class _ChildBuild:
+    """A build in a child process of a warm fork server: the project's layout renders in
+    that child's main thread, within its time and memory limits, and the child ends with
+    the preview however it ends, killed too (see end_with_parent). The child sends its
+    Outcome up its link."""
+
+    def __init__(self, work: Callable[[Path, Options, Connection], None], preview: Preview):
         context = multiprocessing.get_context("forkserver")
-        # Diagnostics come up the link; the child stops when this process's end closes.
+        self.root = preview.root
         self.link, childs_end = context.Pipe()
-        self.process = context.Process(target=_full_build, args=(root, options, childs_end))
+        arguments = (preview.root, preview.options, childs_end)
+        self.process = context.Process(target=work, args=arguments)
         self.process.start()
         childs_end.close()
         self.stopped = False
@@ -300,42 +310,48 @@ class _PdfBuild:
         self.process.join()
         self.link.close()
 
-    async def finish(self, preview: Preview, start: float) -> None:
-        await asyncio.to_thread(self.process.join)
-        if self.stopped:
-            return
+    async def outcome(self) -> Outcome:
+        """What the child sent, or a failure if it ended without a word."""
         try:
-            problems: list[Diagnostic] = self.link.recv() if self.link.poll() else []
-        except EOFError:  # it ended without a word
-            problems = []
+            sent: Outcome = await asyncio.to_thread(self.link.recv)
+        except (EOFError, OSError):  # stopped, or it died
+            sent = None, []
+        await asyncio.to_thread(self.process.join)
         self.link.close()
-        seconds = f"{time.perf_counter() - start:.1f} s"
-        if self.process.exitcode == 0:
-            preview.state.pdf = "current"
-            preview.echo(f"PDF typeset in {seconds}: {preview.outdir / PDF_FILE}")
-        else:
-            preview.state.pdf = "failed"
-            preview.state.problems = _problems(problems)
-            for problem in problems:
-                preview.echo(str(problem))
-            preview.echo(f"PDF failed in {seconds}")
-        preview.publish()
+        if sent == (None, []) and not self.stopped:
+            why = f"the build ended unexpectedly (exit status {self.process.exitcode})"
+            sent = None, [Diagnostic(Location(str(self.root)), "error", why)]
+        return sent
 
 
-def _full_build(root: Path, options: Options, link: Connection) -> None:
-    """In the child: build every output into dist/; send the diagnostics if it fails."""
+def _page_build(root: Path, options: Options, link: Connection) -> None:
+    """In the child: send the HTML page, or None, and the diagnostics of building it."""
     from .build import build
 
     end_with_parent(link)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the preview, which stops us
     try:
-        build(root, options)
+        result = build(root, Options(options.outdir, ("html",), write=False))
+        link.send((result.files["brief.html"], list(result.diagnostics)))
     except BuildFailed as failure:
-        link.send([d for d in failure.diagnostics if d.severity == "error"])
-        sys.exit(1)
+        link.send((None, list(failure.diagnostics)))
     except BriefingError as error:
-        link.send([_failure(root, error)])
-        sys.exit(1)
+        link.send((None, [_failure(root, error)]))
+
+
+def _full_build(root: Path, options: Options, link: Connection) -> None:
+    """In the child: build every output into dist/; send the errors if it fails."""
+    from .build import build
+
+    end_with_parent(link)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        build(root, options)
+        link.send((b"", []))
+    except BuildFailed as failure:
+        link.send((None, [d for d in failure.diagnostics if d.severity == "error"]))
+    except BriefingError as error:
+        link.send((None, [_failure(root, error)]))
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -362,8 +378,6 @@ def preview(
     """Serve until interrupted (Ctrl-C) or until the project folder goes; host is the
     name the socket was opened for, which pages may use besides the loopback names."""
     multiprocessing.get_context("forkserver").set_forkserver_preload(WARM)
-    for module in ("briefing.build", "briefing.figures", "matplotlib.figure"):
-        __import__(module)  # the page is built here: warm, and the figure drawn in-process
 
     async def serve() -> None:
         state = Preview(root, options, echo)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import resource
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefing import html
+from briefing.build import build
 from briefing.cli import main
+from briefing.diagnostics import BuildFailed
 from briefing.layouts import shipped
+from briefing.options import Options
 
 from .conftest import MakeProject
 
@@ -169,3 +173,16 @@ def test_layouts_list_does_not_wait_on_a_named_pipe(make_project: MakeProject) -
     result = CliRunner().invoke(main, ["layouts", "list", str(root)])
     assert result.exit_code == 0, result.output
     assert sorted(shipped().iterdir())  # the listing above returned rather than blocking
+
+
+def test_a_layout_is_never_rendered_unbounded_in_a_thread(make_project: MakeProject) -> None:
+    """The limits are the process's, set only in the main thread: elsewhere rendering is
+    refused (the preview renders in a child process's main thread)."""
+    root = make_project({"layouts/brief.html": ENDLESS})
+    with ThreadPoolExecutor(1) as pool:
+        failure = pool.submit(build, root, Options(formats=())).exception(timeout=60)
+    assert isinstance(failure, BuildFailed)
+    assert [str(d) for d in failure.diagnostics.errors] == [
+        "brief.md: error: template error: "
+        "layouts render and PDFs are typeset only in a main thread"
+    ]

@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -402,3 +403,31 @@ def test_a_killed_preview_or_watch_takes_its_build_with_it(tmp_path: Path, comma
     assert not [child for child in started if _alive(child)]
     assert _files(project / "dist") == written
     assert not (project / "dist" / "brief.pdf").exists()
+
+
+def test_a_layout_over_its_memory_budget_fails_the_page_not_the_preview(tmp_path: Path) -> None:
+    """The page is built in a child's main thread, where a layout's limits hold (in a
+    thread of the server they would not)."""
+    project = tmp_path / "brief"
+    new_project(project)
+    (project / "layouts" / "brief.html").write_text(
+        '{% set ns = namespace(text="x") %}\n'
+        "{% for i in range(40) %}{% set ns.text = ns.text ~ ns.text %}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    server = start(project)
+    assert server.process.stdout is not None
+    watchdog = threading.Timer(120, server.process.kill)  # a hang fails, not blocks
+    watchdog.start()
+    lines = []
+    for line in server.process.stdout:
+        lines.append(line)
+        if "page failed" in line:
+            break
+    watchdog.cancel()
+    assert any(
+        "layouts/brief.html:2: error: the layout took more than 1024 MiB of memory" in line
+        for line in lines
+    ), lines
+    assert urllib.request.urlopen(server.url, timeout=30).status == 200  # still serving
+    stop(server)
