@@ -50,7 +50,10 @@ class Copies:
 def read_recipients(path: Path) -> tuple[str, ...]:
     """The names in a recipients file, one a line (blank lines skipped); a BriefingError
     naming the file and line for an empty, binary, special or too large file or a bad name."""
-    data, problem = read_regular(path.resolve())
+    try:
+        data, problem = read_regular(path.resolve())
+    except RuntimeError:
+        data, problem = None, "a loop of links"
     if data is None:
         raise BriefingError(f"{path}: cannot read the recipients: {problem}")
     if b"\0" in data:

@@ -19,7 +19,7 @@ from typing import Any
 from . import __version__
 from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
 from .directives.judgement import Judgement
-from .files import read_regular
+from .files import leads_out, read_regular
 from .markdown import plain
 from .model import (
     BriefText,
@@ -178,10 +178,9 @@ def _read_json(path: Path, root: Path | None) -> Any:
     MAX_FILE_BYTES, never waited on, and with root, inside it."""
     if not path.exists():
         raise EditionError(f"{path}: file not found")
-    resolved = path.resolve()
-    if root is not None and not resolved.is_relative_to(root.resolve()):
-        raise EditionError(f"{path}: file is a link to a place outside the project")
-    content, problem = read_regular(resolved)
+    if root is not None and (problem := leads_out(root, path)):
+        raise EditionError(f"{path}: file is {problem}")
+    content, problem = read_regular(path.resolve())
     if content is None:
         raise EditionError(f"{path}: {problem}")
     try:
@@ -217,14 +216,14 @@ def _version_numbers(generator: str) -> tuple[int, ...]:
 
 def released(root: Path) -> list[str]:
     """The versions released under root/editions/, in name order."""
-    folder, inside = root / EDITIONS, root.resolve()
-    names = folder.iterdir() if folder.resolve().is_relative_to(inside) and folder.is_dir() else []
+    folder = root / EDITIONS
+    names = folder.iterdir() if folder.is_dir() and not leads_out(root, folder) else []
     return sorted(
         p.name
         for p in names
         if VERSION_NAME.fullmatch(p.name)
         and (p / "brief.json").is_file()
-        and (p / "brief.json").resolve().is_relative_to(inside)
+        and not leads_out(root, p / "brief.json")
     )
 
 

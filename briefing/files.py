@@ -32,13 +32,23 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None,
 
 def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
     """A regular file inside the project, read through one checked descriptor; or why not."""
-    try:
-        resolved = path.resolve(strict=True)
-    except (OSError, RuntimeError):
+    if not os.path.lexists(path):
         return None, "no such file"
-    if not resolved.is_relative_to(root.resolve()):
-        return None, "outside the project"
-    return read_regular(resolved)
+    if problem := leads_out(root, path):
+        return None, problem
+    return read_regular(path.resolve())
+
+
+def leads_out(root: Path, path: Path) -> str:
+    """Why path, its links followed, is no place inside root; "" when it is one."""
+    try:
+        if path.resolve().is_relative_to(root.resolve()):
+            return ""
+    except RuntimeError:
+        return "a loop of links"
+    except OSError as error:
+        return f"a link that cannot be followed ({error.strerror})"
+    return "a link to a place outside the project"
 
 
 def kind_of(mode: int) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import BriefingError
-from .files import kind_of, read_inside
+from .files import kind_of, leads_out, read_inside
 
 PROJECT_LAYOUTS = "layouts"
 
@@ -57,22 +57,18 @@ def layout_problems(project: Path) -> list[tuple[str, str]]:
     folder = project / PROJECT_LAYOUTS
     if not folder.is_dir() or is_shipped(project):
         return []
-    if _outside(folder, project):
-        return [(PROJECT_LAYOUTS, "folder is a link to a place outside the project")]
+    if problem := leads_out(project, folder):
+        return [(PROJECT_LAYOUTS, f"folder is {problem}")]
     found = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = f"{PROJECT_LAYOUTS}/{entry.name}"
-        if entry.is_symlink() and _outside(Path(entry.path), project):
-            found.append((name, "file is a link to a place outside the project"))
+        if entry.is_symlink() and (problem := leads_out(project, Path(entry.path))):
+            found.append((name, f"file is {problem}"))
             continue
         mode = entry.stat().st_mode if os.path.exists(entry.path) else stat.S_IFREG
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             found.append((name, f"not a regular file ({kind_of(mode)})"))
     return found
-
-
-def _outside(path: Path, project: Path) -> bool:
-    return not path.resolve().is_relative_to(project.resolve())
 
 
 def is_shipped(project: Path) -> bool:
@@ -123,10 +119,14 @@ def eject(project: Path, name: str, force: bool = False) -> Path:
     if name not in names:
         raise BriefingError(f"no shipped template '{name}'; see 'briefing layouts list'")
     target = project / PROJECT_LAYOUTS / name
-    if _outside(target, project):
-        raise BriefingError(f"{target} is a link to a place outside the project; not replaced")
-    if target.exists() and not force:
-        raise BriefingError(f"{target} exists already; use --force to replace it")
+    if problem := leads_out(project, target):
+        raise BriefingError(f"{target} is {problem}; not replaced")
+    if os.path.lexists(target):
+        if not force:
+            raise BriefingError(f"{target} exists already; use --force to replace it")
+        if not target.is_symlink() and not target.is_file():
+            raise BriefingError(f"{target} is not a regular file; not replaced")
+        target.unlink()  # a link is replaced, never written through
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shipped() / name, target)
     return target

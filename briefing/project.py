@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from pathlib import Path
 
 from .diagnostics import BriefingError, Diagnostics, Location
-from .files import MAX_FILE_BYTES, read_inside, read_regular
+from .files import MAX_FILE_BYTES, leads_out, read_inside, read_regular
 from .layouts import PROJECT_LAYOUTS
 from .model import Project
 
@@ -68,11 +69,11 @@ def decode_utf8(
 
 def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     path = root / name
-    if not path.exists():
+    if not os.path.lexists(path):
         diagnostics.error(Location(name), "file not found")
         return None
-    if not path.resolve().is_relative_to(root.resolve()):
-        diagnostics.error(Location(name), "file is a link to a place outside the project")
+    if problem := leads_out(root, path):
+        diagnostics.error(Location(name), f"file is {problem}")
         return None
     status = path.stat()
     size = status.st_size

@@ -28,7 +28,7 @@ from typing import Any
 
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .files import read_inside, read_regular
+from .files import leads_out, read_inside, read_regular
 from .output import project_locked
 from .project import SOURCES, TEMPORARY, is_temporary, read_text
 from .readers.base import SourceFile
@@ -107,13 +107,13 @@ def _refuse_links(root: Path) -> None:
     """Refuse, as the build does, a seeds/ or a file in it that leads out of the project;
     and a register that is a link, which replacing it would break."""
     diagnostics, seeds = Diagnostics(), root / SEEDS
-    if _leads_out(root, seeds):
-        diagnostics.error(Location(SEEDS), "folder is a link to a place outside the project")
+    if problem := leads_out(root, seeds):
+        diagnostics.error(Location(SEEDS), f"folder is {problem}")
         raise BuildFailed(diagnostics)
     for path in sorted(seeds.iterdir()):
         where = Location(f"{SEEDS}/{path.name}")
-        if _leads_out(root, path):
-            diagnostics.error(where, "file is a link to a place outside the project")
+        if problem := leads_out(root, path):
+            diagnostics.error(where, f"file is {problem}")
         elif where.path == SOURCES and path.is_symlink():
             diagnostics.error(
                 where,
@@ -122,13 +122,6 @@ def _refuse_links(root: Path) -> None:
             )
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
-
-
-def _leads_out(root: Path, path: Path) -> bool:
-    try:
-        return not path.resolve().is_relative_to(root.resolve())
-    except RuntimeError:  # a loop of links leads nowhere (and the build says so)
-        return False
 
 
 def _remove_temporaries(seeds: Path) -> None:

@@ -13,6 +13,7 @@ from .brief_json import changes_json
 from .diagnostics import BuildFailed, Diagnostics
 from .editions import KEPT, Edition, EditionError, changes_since, read_edition, released
 from .events import parse_timeline
+from .files import leads_out
 from .model import Change, Shift
 from .options import Options
 from .output import locked, project_locked
@@ -72,8 +73,8 @@ def _checked_version(kept: Path) -> str:
 def _new_edition(root: Path, version: str) -> Path:
     """editions/VERSION, if nothing is there yet and editions/ is inside the project."""
     folder = root / EDITIONS
-    if not folder.resolve().is_relative_to(root.resolve()):
-        raise EditionError(f"cannot release: {folder} is a link to a place outside the project")
+    if problem := leads_out(root, folder):
+        raise EditionError(f"cannot release: {folder} is {problem}")
     target = folder / version
     if os.path.lexists(target):  # a link, even to nothing, is not written through
         raise EditionError(

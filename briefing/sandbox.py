@@ -58,6 +58,8 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
 
 
 def _too_large(operator: str, left: Any, right: Any) -> bool:
+    if operator == "*" and isinstance(right, str | list | tuple):
+        left, right = right, left  # 3 * "ab" is "ab" * 3
     if not isinstance(right, int) or isinstance(right, bool):
         return False
     if isinstance(left, str | list | tuple) and operator == "*":

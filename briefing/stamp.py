@@ -54,7 +54,8 @@ def project_key(root: Path) -> str:
     ]
     for name, base, files in groups:
         for path in files:
-            data, problem = read_regular(path.resolve())  # a link is hashed as its target
+            # A link is hashed as its target, a link out of the project as refused.
+            data, problem = read_inside(base, path)
             data = data if data is not None else f"\0{problem}".encode()
             digest.update(f"{name}:{path.relative_to(base)}\0".encode() + data + b"\0")
     return digest.hexdigest()

@@ -383,3 +383,28 @@ def test_a_file_name_cannot_forge_a_line_of_the_messages(make_project: MakeProje
     assert escaped in result.output
     assert not any(line.startswith("brief.md:9:9") for line in result.output.splitlines())
     assert "\u202e" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("seeds/loop", "seeds/loop: error: file is a loop of links"),
+        ("layouts/loop", "layouts/loop: error: file is a loop of links"),
+        ("figures/loop", ""),  # not an input the build reads: no error, no traceback
+        ("editions", ""),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_loop_of_links_is_an_error_or_passed_over_never_a_traceback(
+    make_project: MakeProject, name: str, message: str, command: str
+) -> None:
+    root = make_project()
+    (root / name).parent.mkdir(exist_ok=True)
+    (root / name).symlink_to((root / name).name)
+    formats = ["--format", "html"] if command == "build" else []
+    result = CliRunner().invoke(main, [command, str(root), *formats])
+    assert isinstance(result.exception, SystemExit | None), result.output
+    if message:
+        assert result.exit_code == 1 and message in result.output, result.output
+    else:
+        assert result.exit_code == 0, result.output

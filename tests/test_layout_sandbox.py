@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,7 +17,6 @@ from briefing import html
 from briefing.build import build
 from briefing.cli import main
 from briefing.diagnostics import BuildFailed
-from briefing.layouts import shipped
 from briefing.options import Options
 
 from .conftest import MakeProject
@@ -62,7 +63,13 @@ def test_the_shipped_layouts_render_in_the_sandbox(make_project: MakeProject) ->
     assert "Port Ellis" in (root / "dist" / "brief.html").read_text("utf-8")
 
 
-ARITHMETIC = ["{{ 9 ** (9 ** 9) }}", '{{ "x" * 10 ** 9 }}', "{{ (10 ** 60000) * (10 ** 60000) }}"]
+ARITHMETIC = [
+    "{{ 9 ** (9 ** 9) }}",
+    '{{ "x" * 10 ** 9 }}',
+    '{{ 10 ** 9 * "x" }}',
+    "{{ 10 ** 8 * [1] }}",
+    "{{ (10 ** 60000) * (10 ** 60000) }}",
+]
 
 
 @pytest.mark.parametrize("expression", ARITHMETIC)
@@ -170,9 +177,12 @@ def test_layouts_list_does_not_wait_on_a_named_pipe(make_project: MakeProject) -
     root = make_project()
     (root / "layouts").mkdir()
     os.mkfifo(root / "layouts" / "brief.css")
-    result = CliRunner().invoke(main, ["layouts", "list", str(root)])
-    assert result.exit_code == 0, result.output
-    assert sorted(shipped().iterdir())  # the listing above returned rather than blocking
+    listing = subprocess.run(  # a hang fails by the timeout
+        [sys.executable, "-m", "briefing", "layouts", "list", str(root)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert listing.returncode == 0, listing.stderr
+    assert "  brief.css\n" in listing.stdout  # listed, neither copied nor overridden
 
 
 def test_a_layout_is_never_rendered_unbounded_in_a_thread(make_project: MakeProject) -> None:
@@ -183,6 +193,21 @@ def test_a_layout_is_never_rendered_unbounded_in_a_thread(make_project: MakeProj
         failure = pool.submit(build, root, Options(formats=())).exception(timeout=60)
     assert isinstance(failure, BuildFailed)
     assert [str(d) for d in failure.diagnostics.errors] == [
-        "brief.md: error: template error: "
-        "layouts render and PDFs are typeset only in a main thread"
+        "brief.md: error: template error: layouts render and PDFs are typeset only in a main thread"
     ]
+
+
+def test_eject_replaces_a_link_inside_the_project_and_refuses_a_named_pipe(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"figures/own.css": "p { color: red; }\n"})
+    (root / "layouts").mkdir()
+    (root / "layouts" / "brief.css").symlink_to(root / "figures" / "own.css")
+    os.mkfifo(root / "layouts" / "onepage.css")
+    result = CliRunner().invoke(main, ["layouts", "eject", "brief.css", str(root), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (root / "layouts" / "brief.css").is_symlink()
+    assert (root / "figures" / "own.css").read_text("utf-8") == "p { color: red; }\n"
+    result = CliRunner().invoke(main, ["layouts", "eject", "onepage.css", str(root), "--force"])
+    assert result.exit_code == 1
+    assert "onepage.css is not a regular file; not replaced" in result.output
