@@ -85,7 +85,8 @@ def up_to_date(outdir: Path, key: str, root: Path) -> list[Path] | None:
         return None
     if not all(_unchanged(outdir / name, state) for name, state in stamp["outputs"].items()):
         return None
-    return [outdir / name for name in stamp["outputs"]]
+    # The outputs as the user knows them, without the inputs a build keeps (.briefing-inputs/).
+    return [outdir / name for name in stamp["outputs"] if not name.startswith(".")]
 
 
 def why_not_built(outdir: Path, root: Path, needed: tuple[str, ...]) -> str:

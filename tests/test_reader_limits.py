@@ -314,3 +314,22 @@ def test_temporary_files_left_by_killed_writes_are_removed(
     os.utime(stale, (two_hours_ago, two_hours_ago))
     check(make_project())
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_reader_holds_none_of_its_parents_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A reading child keeps no lock or socket of the command's: its only files are its
+    standard streams and the pipe its result goes up."""
+
+    def read_own_files(file: SourceFile, diagnostics: Diagnostics) -> Extracted:
+        return Extracted(" ".join(sorted(os.listdir("/proc/self/fd"), key=int)))
+
+    monkeypatch.setitem(READERS, "files", Reader("files", (".fds",), read_own_files))
+    with open(tmp_path / "held", "w") as held:  # a file the parent holds open
+        read = read_source(SourceFile("seeds/x.fds", b"-"), Diagnostics())
+        held_descriptor = held.fileno()
+    assert read is not None
+    descriptors = [int(fd) for fd in read.extracted.text.split()]
+    assert len(descriptors) == 6  # 0-2, the child's own /dev/null, its pipe, listdir's
+    assert held_descriptor > 4 and held_descriptor not in descriptors

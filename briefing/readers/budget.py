@@ -14,6 +14,8 @@ budget (226 s, 1.7 GiB), where it starts to bite.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import os
 import pickle
@@ -33,6 +35,7 @@ SECONDS_PER_MB = 10.0  # and for each megabyte of it
 MEMORY = 512 * 2**20  # bytes for any file, beyond what the process holds already,
 MEMORY_PER_MB = 64 * 2**20  # and for each megabyte of it
 _OUT_OF_MEMORY = 3  # the child's exit status after a MemoryError
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 _HINT = (
     "is the file damaged? If it is genuine, save it in another form (print it to PDF, or "
     "paste its text into a .txt file) and add that"
@@ -76,10 +79,16 @@ def read_within_budget(
         importlib.import_module(module)
     budget = Budget.for_size(len(file.data))
     receiving, sending = os.pipe()
-    pid = os.fork()
-    if pid == 0:
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError as error:
         os.close(receiving)
-        _read_in_child(reader, file, budget, sending)
+        os.close(sending)
+        diagnostics.error(Location(file.path), f"cannot start a reader ({error.strerror})")
+        return None
+    if pid == 0:
+        _read_in_child(reader, file, budget, sending, parent)
     os.close(sending)
     payload: bytes | None = None
     try:
@@ -126,11 +135,17 @@ def _receive(pipe: int, deadline: float) -> bytes | None:
     return None
 
 
-def _read_in_child(reader: Reader, file: SourceFile, budget: Budget, pipe: int) -> NoReturn:
+def _read_in_child(
+    reader: Reader, file: SourceFile, budget: Budget, pipe: int, parent: int
+) -> NoReturn:
     """Read within the memory budget and send (extracted, diagnostics) down the pipe. A
     reader's exception becomes an error naming the file, never a traceback."""
     status = 1
     try:
+        _end_with(parent)
+        # None of the parent's files: not the project's lock, nor a server's sockets.
+        os.closerange(3, pipe)
+        os.closerange(pipe + 1, os.sysconf("SC_OPEN_MAX"))
         _quiet()
         limit_memory(budget.memory)
         found = Diagnostics()
@@ -150,6 +165,14 @@ def _read_in_child(reader: Reader, file: SourceFile, budget: Budget, pipe: int) 
         status = _OUT_OF_MEMORY
     finally:
         os._exit(status)
+
+
+def _end_with(parent: int) -> None:
+    """Be killed when the parent ends (Linux; elsewhere the parent's deadline alone)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
 
 
 def _quiet() -> None:
