@@ -10,6 +10,7 @@ write to the user's own folders (and so could change the program too)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -74,6 +75,7 @@ def store_cached(path: Path, value: Any) -> None:
             os.unlink(temporary)
 
 
+@functools.cache  # once a process for each folder: a build stores many entries
 def _remove_stale(folder: Path) -> None:
     """Remove the temporary files of writes that were killed before they were done."""
     now = time.time()

@@ -11,9 +11,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str]:
-    """A regular file's bytes (at most limit of them), or why not. It is opened without
-    blocking and checked on the open descriptor, so a named pipe or a device never hangs
-    the reader."""
+    """A regular file's bytes, or why not: one larger than limit is refused. It is opened
+    without blocking and checked on the open descriptor, so a named pipe or a device never
+    hangs the reader."""
     try:
         # O_NOFOLLOW: a link swapped in after a caller's checks is refused, not followed.
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -27,7 +27,8 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None,
         os.close(handle)
         return None, f"larger than {limit // 2**20} MiB"
     with os.fdopen(handle, "rb") as file:
-        return file.read(), ""
+        data = file.read(limit + 1)  # a file that grows meanwhile is not read without end
+    return (data, "") if len(data) <= limit else (None, f"larger than {limit // 2**20} MiB")
 
 
 def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
@@ -41,6 +42,8 @@ def read_inside(root: Path, path: Path) -> tuple[bytes | None, str]:
 
 def leads_out(root: Path, path: Path) -> str:
     """Why path, its links followed, is no place inside root; "" when it is one."""
+    if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
+        return "outside the project"
     try:
         if path.resolve().is_relative_to(root.resolve()):
             return ""

@@ -23,7 +23,7 @@ from .limits import OverTime, bounded
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
 from .project import BRIEF, find_reference
-from .sandbox import environment
+from .sandbox import LayoutFileError, environment
 from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
 
@@ -141,10 +141,11 @@ def _report_template_error(
     error: Exception, context: dict[str, Any], project: Path, diagnostics: Diagnostics
 ) -> None:
     where, line = _runtime_error(error, project)
-    if isinstance(error, OverTime | MemoryError):
-        spent = f"took more than {LAYOUT_MEMORY >> 20} MiB of memory"
-        if isinstance(error, OverTime):
-            spent = str(error)
+    if isinstance(error, LayoutFileError):
+        diagnostics.error(error.location, error.problem)
+    elif isinstance(error, OverTime | MemoryError):
+        memory = f"took more than {LAYOUT_MEMORY >> 20} MiB of memory"
+        spent = str(error) if isinstance(error, OverTime) else memory
         diagnostics.error(where, f"the layout {spent} to render; is a loop endless?", line)
     elif isinstance(error, jinja2.TemplateNotFound):
         diagnostics.error(where, f"template error: no template named '{error.name}'", line)

@@ -56,15 +56,17 @@ def decode_utf8(
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        diagnostics.error(
-            Location(name, before.count(b"\n") + 1, column),
-            f"{what} is not valid UTF-8 (byte 0x{data[error.start]:02x})",
-            hint=hint,
-        )
+        where, byte = undecodable(name, data, error)
+        diagnostics.error(where, f"{what} is not valid UTF-8 ({byte})", hint=hint)
         return None
+
+
+def undecodable(name: str, data: bytes, error: UnicodeDecodeError) -> tuple[Location, str]:
+    """Where in a file its first byte that is not UTF-8 stands, and that byte ('byte 0xe9')."""
+    before = data[: error.start]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return Location(name, before.count(b"\n") + 1, column), f"byte 0x{data[error.start]:02x}"
 
 
 def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:

@@ -15,8 +15,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .diagnostics import Location
 from .files import read_inside
 from .layouts import PROJECT_LAYOUTS, shipped
+from .project import undecodable
 
 MAX_INT_BITS = 100_000  # a product or power beyond this many bits is refused
 MAX_REPEATED = 10_000_000  # characters or items a repeated sequence may have
@@ -37,13 +39,31 @@ class LayoutLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         data, problem = read_inside(self.root, path)
         if data is None:
-            raise jinja2.TemplateError(f"{template}: {problem}")
-        return data.decode("utf-8"), str(path), None
+            raise LayoutFileError(Location(self.name(template)), problem)
+        try:
+            return data.decode("utf-8"), str(path), None
+        except UnicodeDecodeError as error:
+            where, byte = undecodable(self.name(template), data, error)
+            raise LayoutFileError(where, f"file is not valid UTF-8 ({byte})") from None
+
+    def name(self, template: str) -> str:
+        """The template's file as the user knows it."""
+        if self.folder == shipped():
+            return f"builtin/{template}"
+        return f"{PROJECT_LAYOUTS}/{template}"
 
     def list_templates(self) -> list[str]:
         if not self.folder.is_dir():
             return []
         return sorted(entry.name for entry in os.scandir(self.folder) if entry.is_file())
+
+
+class LayoutFileError(jinja2.TemplateError):
+    """A layout file that cannot be read, and where."""
+
+    def __init__(self, location: Location, problem: str) -> None:
+        super().__init__(problem)
+        self.location, self.problem = location, problem
 
 
 class LayoutSandbox(ImmutableSandboxedEnvironment):

@@ -120,7 +120,7 @@ CASES: list[tuple[str, Change, tuple[str, ...], str]] = [
     ("image over http", append("\n![x](http://127.0.0.1:9/x.png)\n"), HTML,
      r"brief\.md:\d+:6: error: an image must be a file inside the project"),
     ("image symlinked out of the project", symlinked_image, HTML,
-     r"brief\.md:\d+:6: error: image 'secret\.png': outside the project"),
+     r"brief\.md:\d+:6: error: image 'secret\.png': a link to a place outside the project"),
     ("stylesheet at file:///etc/passwd",
      write("layouts/brief-pdf.css", '@import url("file:///etc/passwd");\n{% include "builtin/brief-pdf.css" %}\n'),
      PDF, r"layouts/brief-pdf\.css:1:14: error: resource refused: file:///etc/passwd"),

@@ -211,3 +211,15 @@ def test_eject_replaces_a_link_inside_the_project_and_refuses_a_named_pipe(
     result = CliRunner().invoke(main, ["layouts", "eject", "onepage.css", str(root), "--force"])
     assert result.exit_code == 1
     assert "onepage.css is not a regular file; not replaced" in result.output
+
+
+def test_a_layout_file_that_is_not_utf8_is_an_error_at_its_byte(
+    make_project: MakeProject,
+) -> None:
+    root = make_project()
+    (root / "layouts").mkdir()
+    (root / "layouts" / "brief.html").write_text('{% include "_part.html" %}\n', "utf-8")
+    (root / "layouts" / "_part.html").write_bytes(b"<p>\n<p>Caf\xe9</p>\n")
+    code, output = check(root)
+    assert code == 1
+    assert "layouts/_part.html:2:7: error: file is not valid UTF-8 (byte 0xe9)" in output
