@@ -305,7 +305,10 @@ def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None
     register gets every field the document gives. Grade each source before issuing."""
     from .register import add_sources
 
-    for source in add_sources(project, list(files), ident):
+    def waiting() -> None:
+        click.echo(f"waiting for another briefing command on {project} to finish", err=True)
+
+    for source in add_sources(project, list(files), ident, waiting):
         click.echo(printable(f"added {source.id}: seeds/{source.file} ({source.reader})"))
         for key, value in source.fields.items():
             click.echo(printable(f"  {key}: {value}"))

@@ -7,24 +7,34 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .diagnostics import BriefingError
 
 
 @contextlib.contextmanager
-def project_locked(root: Path, exclusive: bool = False) -> Iterator[None]:
+def project_locked(
+    root: Path, exclusive: bool = False, waiting: Callable[[], object] = lambda: None
+) -> Iterator[None]:
     """Hold the project's lock: shared while a command reads the project (build, check,
-    release), exclusive while add-source changes it. The lock is on the project folder
-    itself, so no file is left in the project. Taken before the output folder's lock,
-    never while holding it, so two commands never wait for each other."""
+    release), exclusive while add-source changes it; `waiting` is called first should
+    another command hold it. The lock is on the project folder itself, so no file is left
+    in the project. Taken before the output folder's lock, never while holding it, so two
+    commands never wait for each other."""
     try:
         handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as error:
         raise BriefingError(f"{root}: cannot open the project ({error.strerror})") from error
+    operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     try:
-        _flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, root)
+        try:
+            fcntl.flock(handle, operation | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            _flock(handle, operation, root)
+        except OSError:
+            _flock(handle, operation, root)  # to say why it cannot be locked
         yield
     finally:
         os.close(handle)

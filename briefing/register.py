@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,14 @@ class NewSource:
     reader: str
 
 
-def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> list[NewSource]:
+def add_sources(
+    root: Path,
+    paths: list[Path],
+    wanted_id: str | None = None,
+    waiting: Callable[[], object] = lambda: None,
+) -> list[NewSource]:
     """Register each file in the project at root; raise BuildFailed (nothing written) if
-    any of them cannot be."""
+    any of them cannot be. `waiting` is called should another command hold the project."""
     if not (root / SOURCES).is_file():
         raise BriefingError(
             f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
@@ -61,7 +67,7 @@ def add_sources(root: Path, paths: list[Path], wanted_id: str | None = None) -> 
         raise BriefingError("--id names one source: give one file with it")
     if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
-    with project_locked(root, exclusive=True):
+    with project_locked(root, exclusive=True, waiting=waiting):
         _refuse_links(root)
         _remove_temporaries(root / SEEDS)
         return _add(root, paths, wanted_id)

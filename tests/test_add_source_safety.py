@@ -131,6 +131,18 @@ def test_release_takes_the_same_lock(make_project: MakeProject) -> None:
     assert releasing.returncode == 1 and "holds no build" in output, output
 
 
+def test_add_source_says_it_waits_for_a_build(make_project: MakeProject, tmp_path: Path) -> None:
+    root = make_project()
+    with project_locked(root):  # as a build holds it
+        adding = briefing("add-source", str(note(tmp_path, "minutes")), "-p", str(root))
+        _wait_until_blocked(adding)
+        assert adding.poll() is None
+    output = adding.communicate(timeout=60)[0]
+    assert adding.returncode == 0, output
+    assert output.startswith(f"waiting for another briefing command on {root} to finish\n")
+    assert "added minutes" in output
+
+
 # A kill at each step
 
 
