@@ -120,6 +120,8 @@ def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str,
 
 def remove_stale(outdir: Path, files: dict[str, bytes]) -> None:
     """Remove the copies of an earlier build that this one does not write again."""
+    if (outdir / COPIES).is_symlink():  # never followed: see output.write_outputs
+        return
     for path in sorted((outdir / COPIES).glob("brief-*.pdf")):
         if f"{COPIES}/{path.name}" not in files:
             path.unlink(missing_ok=True)

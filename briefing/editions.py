@@ -163,8 +163,9 @@ def read_edition(path: Path, root: Path | None = None) -> Edition:
     data = _read_json(path, root)
     generator = str(data.get("generator", "")) if isinstance(data, dict) else ""
     if _version_numbers(generator) > _version_numbers(__version__):
+        shown = generator if len(generator) <= 40 else generator[:39] + "…"
         raise EditionError(
-            f"{path}: written by {generator}, newer than this briefing ({__version__}); "
+            f"{path}: written by {shown}, newer than this briefing ({__version__}); "
             "upgrade briefing to compare with it"
         )
     try:
@@ -210,7 +211,7 @@ _MAX_DIGITS = 4300  # Python's own limit on converting digits to an int
 
 def _version_numbers(generator: str) -> tuple[int, ...]:
     """'briefing 0.10.2' -> (0, 10, 2); () when there is no version."""
-    match = re.search(r"(\d+(?:\.\d+)*)", generator)
+    match = re.search(r"(\d{1,9}(?:\.\d{1,9})*)(?!\d)", generator)
     return tuple(int(n) for n in match[1].split(".")) if match else ()
 
 

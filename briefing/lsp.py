@@ -35,6 +35,7 @@ from .directives.judgement import check_rests_on
 from .editions import compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import FoldedText, fold, verify_citations
+from .files import read_inside
 from .language import check_language
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
@@ -161,7 +162,7 @@ class BriefServer(LanguageServer):
         for diagnostic in found:
             path = root / diagnostic.location.path
             uri_of = from_fs_path(str(path)) or ""
-            text = self.text_of(uri_of, path)
+            text = self.text_of(uri_of, root, path)
             by_file.setdefault(uri_of, []).append(_lsp_diagnostic(diagnostic, text))
         for stale in self.published - set(by_file):
             by_file[stale] = []
@@ -171,14 +172,13 @@ class BriefServer(LanguageServer):
             )
         self.published = {u for u, items in by_file.items() if items}
 
-    def text_of(self, uri: str, path: Path) -> str:
+    def text_of(self, uri: str, root: Path, path: Path) -> str:
+        """The file as the editor has it, else as saved: a project file, read as one."""
         document = self.workspace.text_documents.get(uri)
         if document is not None:
             return str(document.source)
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return ""
+        data, _ = read_inside(root, path)
+        return data.decode("utf-8", errors="replace") if data is not None else ""
 
     def schedule(self, uri: str) -> None:
         if self.pending:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .copies import Copies
 from .diagnostics import BriefingError
+from .files import leads_out
 from .formats import FORMATS
 from .layouts import PROJECT_LAYOUTS
 from .model import Paper
@@ -30,6 +32,13 @@ class Options:
     def output_folder(self, project: Path) -> Path:
         """Where outputs go: never among the project's inputs, nor into another project."""
         outdir = self.outdir or project / "dist"
+        if Path(os.path.abspath(outdir)).is_relative_to(os.path.abspath(project)) and (
+            problem := leads_out(project, outdir)
+        ):
+            raise BriefingError(
+                f"{outdir}: the output folder is {problem}: outputs are not written through "
+                "it; remove it, or name a folder outside the project with -o"
+            )
         out, root = outdir.resolve(), project.resolve()
         for name in INPUT_FOLDERS:
             if out.is_relative_to(root / name):

@@ -69,12 +69,22 @@ def locked(outdir: Path) -> Iterator[None]:
         os.close(handle)
 
 
+def _refuse_links(outdir: Path, folder: Path) -> None:
+    """Outputs are written into the output folder's own subfolders, never through a link
+    that a project passed around could carry (dist/copies -> ~/Documents)."""
+    while folder != outdir:
+        if folder.is_symlink():
+            raise BriefingError(f"{folder}: is a link; outputs are not written through it")
+        folder = folder.parent
+
+
 def write_outputs(outdir: Path, files: dict[str, bytes]) -> list[Path]:
     """Write each file to a temporary name in outdir, then rename them all into place."""
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
             folder = (outdir / name).parent  # copies/ for the numbered copies
+            _refuse_links(outdir, folder)
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary_name = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=folder)
             staged.append((name, Path(temporary_name)))

@@ -77,6 +77,9 @@ def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
     if problem := leads_out(root, path):
         diagnostics.error(Location(name), f"file is {problem}")
         return None
+    if not path.exists():
+        diagnostics.error(Location(name), "file is a link to nothing")
+        return None
     status = path.stat()
     size = status.st_size
     if stat.S_ISREG(status.st_mode) and size > MAX_FILE_BYTES:

@@ -391,16 +391,17 @@ def test_a_file_name_cannot_forge_a_line_of_the_messages(make_project: MakeProje
         ("seeds/loop", "seeds/loop: error: file is a loop of links"),
         ("layouts/loop", "layouts/loop: error: file is a loop of links"),
         ("figures/loop", ""),  # not an input the build reads: no error, no traceback
+        ("seeds/nowhere", "seeds/nowhere: error: file is a link to nothing"),
         ("editions", ""),
     ],
 )
 @pytest.mark.parametrize("command", ["check", "build"])
-def test_a_loop_of_links_is_an_error_or_passed_over_never_a_traceback(
+def test_a_loop_of_links_or_a_dangling_one_is_an_error_or_passed_over(
     make_project: MakeProject, name: str, message: str, command: str
 ) -> None:
     root = make_project()
     (root / name).parent.mkdir(exist_ok=True)
-    (root / name).symlink_to((root / name).name)
+    (root / name).symlink_to("elsewhere" if name.endswith("nowhere") else (root / name).name)
     formats = ["--format", "html"] if command == "build" else []
     result = CliRunner().invoke(main, [command, str(root), *formats])
     assert isinstance(result.exception, SystemExit | None), result.output
@@ -408,3 +409,29 @@ def test_a_loop_of_links_is_an_error_or_passed_over_never_a_traceback(
         assert result.exit_code == 1 and message in result.output, result.output
     else:
         assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("dist", "dist: the output folder is a link to a place outside the project"),
+        ("dist/copies", "dist/copies: is a link; outputs are not written through it"),
+        ("dist/.briefing-inputs", "dist/.briefing-inputs: is a link; outputs are not written"),
+    ],
+)
+def test_outputs_are_never_written_or_removed_through_a_link_out(
+    make_project: MakeProject, tmp_path: Path, link: str, message: str
+) -> None:
+    """A project passed around may carry links in its dist/: nothing is written or
+    removed through them."""
+    root = make_project()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "brief-1.pdf").write_text("precious\n", encoding="utf-8")
+    (root / link).parent.mkdir(exist_ok=True)
+    (root / link).symlink_to(outside)
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "pdf", "--copies", "1"])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert [p.name for p in outside.iterdir()] == ["brief-1.pdf"]
+    assert (outside / "brief-1.pdf").read_text("utf-8") == "precious\n"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import briefing.stamp
+from briefing import __version__
 from briefing.files import MAX_FILE_BYTES
 
 from .test_editions import copy, line_of, new_project, ok, run, set_field, snapshot
@@ -97,6 +98,11 @@ UNREADABLE: dict[str, tuple[Callable[[Path], object], str]] = {
     ),
     "larger than the limit": (made_large, f": larger than {MAX_FILE_BYTES // 2**20} MiB"),
     "a named pipe": (made_a_pipe, ": not a regular file (a named pipe)"),
+    "a version of 5,000 digits": (
+        writing(b'{"generator": "briefing ' + b"9" * 5000 + b'"}'),
+        f": written by briefing {'9' * 30}…, newer than this briefing ({__version__}); "
+        "upgrade briefing to compare with it",
+    ),
 }
 
 

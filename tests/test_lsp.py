@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from briefing.lsp_io import FramedInput
 
-from .conftest import REPO
+from .conftest import REPO, MakeProject
 
 BRIEF_URI = (REPO / "brief.md").as_uri()
 QUOTE = "Russia’s immediate goal is to win militarily in Syria and prop up a regional ally"
@@ -309,3 +310,47 @@ def test_framed_input_read_a_byte_at_a_time_hands_on_only_the_well_framed_bodies
         assert framed.readline() == b"\r\n"
         read.append(framed.read(length))
     assert read == [good[0], b'{"cu', *good[1:]]
+
+
+def notification(method: str, params: object) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "method": method, "params": params}).encode()
+
+
+def published(raw: RawServer, uri: str) -> list[dict[str, Any]]:
+    """The next diagnostics published for uri."""
+    while True:
+        message = raw.messages.get(timeout=WAIT_SECONDS)
+        assert message is not ENDED, raw.stderr.decode()[-2000:]
+        params = message.get("params", {})
+        if message.get("method") == "textDocument/publishDiagnostics" and params["uri"] == uri:
+            return list(params["diagnostics"])
+
+
+def test_special_files_in_the_project_are_errors_not_a_deaf_server(
+    raw: RawServer, make_project: MakeProject
+) -> None:
+    """The server once read each file a diagnostic names without the checks every project
+    file gets: a named pipe kept it waiting, /dev/zero filled its memory."""
+    root = make_project()
+    os.mkfifo(root / "seeds" / "pipe.txt")
+    (root / "seeds" / "zero.txt").symlink_to("/dev/zero")
+    brief = root / "brief.md"
+    raw.send(frame(initialize(1)))
+    raw.answer(1)
+    raw.send(frame(notification("initialized", {})))
+    item = {
+        "uri": brief.as_uri(),
+        "languageId": "markdown",
+        "version": 1,
+        "text": brief.read_text("utf-8"),
+    }
+    raw.send(frame(notification("textDocument/didOpen", {"textDocument": item})))
+    expected = {
+        "pipe.txt": "not a regular file (a named pipe)",
+        "zero.txt": "file is a link to a place outside the project",
+    }
+    for name, message in expected.items():
+        (diagnostic,) = published(raw, (root / "seeds" / name).as_uri())
+        assert diagnostic["message"] == message
+    raw.send(frame(request(2, "shutdown", None)))
+    assert raw.answer(2)["result"] is None
