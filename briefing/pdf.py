@@ -14,7 +14,7 @@ import pyphen
 from .diagnostics import Diagnostics, Location
 from .files import read_inside
 from .layouts import PROJECT_LAYOUTS
-from .limits import deadline
+from .limits import deadline, memory_limit
 from .model import Rendered
 from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate
 
@@ -52,6 +52,11 @@ def _fetcher_class() -> type:
 # The time limit on typesetting: 300 s for each megabyte of HTML, and never less than 300 s.
 # The default brief (0.2 MB) takes 4 s; only a pathological document comes near the limit.
 RENDER_SECONDS_PER_MB = 300
+# And its memory: 1 GiB and 384 MiB for each megabyte of HTML, at most 6 GiB. The default
+# brief (0.2 MB) takes 130 MiB; a brief ten times as long (1 MB, 70 pages) 330 MiB.
+RENDER_MEMORY = 1 << 30
+RENDER_MEMORY_PER_MB = 384 << 20
+RENDER_MEMORY_MOST = 6 << 30
 
 
 class _NamesWhole:
@@ -104,6 +109,12 @@ def typesetting_limit(html: str) -> float:
     return RENDER_SECONDS_PER_MB * max(1.0, len(html.encode()) / 1e6)
 
 
+def typesetting_memory(html: str) -> int:
+    """Bytes of memory that typesetting this HTML may take."""
+    wanted = RENDER_MEMORY + RENDER_MEMORY_PER_MB * len(html.encode()) / 1e6
+    return int(min(wanted, RENDER_MEMORY_MOST))
+
+
 def render_pdf(
     page: Rendered,
     root: Path,
@@ -119,6 +130,7 @@ def render_pdf(
     PIL.Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     keep_names_whole()
     time_limit = time_limit or typesetting_limit(page.html)
+    memory = typesetting_memory(page.html)
     fetcher = _fetcher_class()(root)
     logger = logging.getLogger("weasyprint")
     problems = _Problems()
@@ -129,12 +141,17 @@ def render_pdf(
     pdf = None
     try:
         base = str(root.resolve()) + "/"
-        with deadline(time_limit, RenderTimeout):
+        with memory_limit(memory), deadline(time_limit, RenderTimeout):
             document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
             paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
             pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
+    except MemoryError:
+        diagnostics.error(
+            Location(BRIEF),
+            f"typesetting needed more than {memory >> 20:,} MiB of memory and was stopped",
+        )
     except RenderTimeout:
         diagnostics.error(
             Location(BRIEF), f"typesetting took longer than {time_limit:g} s and was stopped"

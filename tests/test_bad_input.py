@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -224,6 +225,26 @@ def test_typesetting_time_limit(make_project: MakeProject) -> None:
     assert [str(d) for d in diagnostics] == [
         "brief.md: error: typesetting took longer than 0.05 s and was stopped"
     ]
+
+
+def test_typesetting_memory_limit(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout can make a page of a few MB that WeasyPrint would take gigabytes for."""
+    from briefing import pdf
+    from briefing.diagnostics import Diagnostics
+    from briefing.model import Rendered
+
+    monkeypatch.setattr(pdf, "RENDER_MEMORY", 150 << 20)
+    monkeypatch.setattr(pdf, "RENDER_MEMORY_PER_MB", 0)
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    diagnostics = Diagnostics()
+    page = Rendered("<p>" + "<b>x</b> " * 100_000 + "</p>", "")
+    assert pdf.render_pdf(page, make_project(), None, diagnostics) == (None, [])
+    assert [str(d) for d in diagnostics] == [
+        "brief.md: error: typesetting needed more than 150 MiB of memory and was stopped"
+    ]
+    assert resource.getrlimit(resource.RLIMIT_AS) == limits
 
 
 def test_typesetting_limit_grows_with_the_document() -> None:
