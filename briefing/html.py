@@ -27,6 +27,14 @@ from .sandbox import LayoutFileError, environment
 from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
 
+# The page runs no script and fetches nothing (it is self-contained): a layout comes with a
+# project, which may be anyone's, and opening the page must not run the layout's code.
+POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n'
+_HEAD = re.compile(r"\s*(?:<!doctype[^>]*>)?\s*(?:<html[^>]*>)?\s*(?:<head[^>]*>\n?)?", re.I)
 # A layout renders in a tenth of a second; one that runs longer or takes more is broken.
 LAYOUT_SECONDS = 20
 LAYOUT_MEMORY = 1 << 30
@@ -90,7 +98,15 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         return None
     for url, problem in markdown.problems:
         diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
-    return Rendered(*rendered, tuple(markdown.resources))
+    html, pdf_css = rendered
+    return Rendered(with_policy(html), pdf_css, tuple(markdown.resources))
+
+
+def with_policy(html: str) -> str:
+    """The page with its content security policy first in its head, before anything a
+    layout could put there."""
+    end = found.end() if (found := _HEAD.match(html)) else 0
+    return html[:end] + POLICY_META + html[end:]
 
 
 def _render_layout(

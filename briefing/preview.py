@@ -18,6 +18,7 @@ import errno
 import ipaddress
 import json
 import multiprocessing
+import secrets
 import signal
 import socket
 import time
@@ -46,6 +47,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location
+from .html import POLICY, POLICY_META
 from .options import Options
 from .watch import WARM, changed_inputs, end_with_parent
 
@@ -179,10 +181,16 @@ class Preview:
     # The web application
 
     async def index(self, request: Request) -> Response:
-        script = f'<script data-version="{self.state.version}">{self.script}</script>'.encode()
-        head, _, tail = self.page.rpartition(b"</body>")
-        page = head + script + b"</body>" + tail if head else self.page + script
-        return HTMLResponse(page, headers=NO_STORE)
+        """The page with the preview's script, the only one its policy lets run."""
+        nonce = secrets.token_urlsafe(16)
+        script = (
+            f'<script nonce="{nonce}" data-version="{self.state.version}">{self.script}</script>'
+        )
+        page = self.page.replace(POLICY_META.encode(), b"", 1)
+        head, _, tail = page.rpartition(b"</body>")
+        page = head + script.encode() + b"</body>" + tail if head else page + script.encode()
+        policy = f"{POLICY}; script-src 'nonce-{nonce}'; connect-src 'self'"
+        return HTMLResponse(page, headers={**NO_STORE, "Content-Security-Policy": policy})
 
     async def pdf(self, request: Request) -> Response:
         path = self.outdir / PDF_FILE

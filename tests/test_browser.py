@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from briefing.build import build
+from briefing.cli import main
 from briefing.options import Options
 
-from .conftest import REPO, declared_language
+from .conftest import REPO, MakeProject, declared_language
 
 CHROMIUM = "/usr/bin/chromium"
 NODE_MODULES = REPO / "node_modules"
@@ -43,9 +45,12 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def open_page(browser: Browser, html: Path, width: int, height: int) -> tuple[Page, list[str]]:
-    """The brief at a viewport size; problems (console errors, requests) are collected."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_page(
+    browser: Browser, html: Path, width: int, height: int, bypass_csp: bool = False
+) -> tuple[Page, list[str]]:
+    """The brief at a viewport size; problems (console errors, requests) are collected.
+    bypass_csp: let a test's own script run despite the page's policy."""
+    page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
     problems: list[str] = []
     page.on(
         "console",
@@ -107,7 +112,7 @@ def test_focus_shows_the_quote_too(browser: Browser, html: Path) -> None:
 
 
 def test_axe_finds_no_serious_or_critical_violation(browser: Browser, html: Path) -> None:
-    page, _ = open_page(browser, html, 1280, 900)
+    page, _ = open_page(browser, html, 1280, 900, bypass_csp=True)
     page.add_script_tag(path=str(NODE_MODULES / "axe-core/axe.min.js"))
     result = page.evaluate("async () => await axe.run(document)")
     serious = [
@@ -155,4 +160,23 @@ def test_document_structure_for_assistive_technology(browser: Browser, html: Pat
         assert table.locator("th").count() == table.locator("th[scope]").count()
     page.locator("nav a[href='#timeline']").click()
     assert page.locator("#timeline").is_visible()
+    page.close()
+
+
+def test_a_layouts_script_does_not_run_in_the_page(
+    browser: Browser, make_project: MakeProject
+) -> None:
+    """A layout comes with a project: opening its page must not run its code."""
+    ran = "document.title = 'ran'"
+    layout = (
+        f"<html><head><script>{ran}</script></head><body>"
+        f'<p onmouseover="{ran}">Brief</p><img src=x onerror="{ran}"></body></html>'
+    )
+    root = make_project({"layouts/brief.html": layout})
+    result = CliRunner().invoke(main, ["build", str(root), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page, problems = open_page(browser, root / "dist" / "brief.html", 800, 600)
+    page.hover("p")
+    assert page.title() != "ran"
+    assert any("Content Security Policy" in problem for problem in problems), problems
     page.close()

@@ -431,3 +431,21 @@ def test_a_layout_over_its_memory_budget_fails_the_page_not_the_preview(tmp_path
     ), lines
     assert urllib.request.urlopen(server.url, timeout=30).status == 200  # still serving
     stop(server)
+
+
+def test_a_layouts_script_does_not_run_in_the_preview_its_own_does(
+    tmp_path: Path, browser: Browser
+) -> None:
+    project = tmp_path / "brief"
+    new_project(project)
+    (project / "layouts" / "brief.html").write_text(
+        '{% extends "builtin/brief.html" %}{% block cover %}'
+        "<script>document.title = 'ran'</script>{{ super() }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    server = start(project)
+    page = open_page(browser, server, [])
+    expect(page.locator("briefing-preview .pdf")).to_be_visible(timeout=WAIT_MS)  # ours ran
+    assert page.title() != "ran"
+    page.close()
+    stop(server)
