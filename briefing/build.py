@@ -24,6 +24,7 @@ from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, project_locked, write_outputs
 from .parse import parse_brief
+from .pdf import check_resources
 from .progress import Progress
 from .project import check_is_project, load_project
 from .sources import ingest_sources
@@ -87,6 +88,8 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
+    if page and not any(f.fetches for f in formats):  # else typesetting refuses them itself
+        check_resources(page, root, diagnostics)
     _stop_on_errors(diagnostics, writes)
     files, resources = _render(brief, root, page, formats, options, diagnostics, progress)
     _stop_on_errors(diagnostics, writes)

@@ -22,7 +22,10 @@ from .model import Brief, Rendered
 COPIES = "copies"  # the subfolder of the output folder
 MAX_RECIPIENTS = 500
 MAX_NAME = 40  # characters: two lines of the copy's stamp beside "Copy 120 of 500 · "
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+_BLANK = set("\u115f\u1160\u3164\uffa0\u2800")  # letters and signs that print as nothing
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def _recipient(line: str, where: str) -> str:
     name = line.removesuffix("\r").strip()
     if _CONTROL.search(name):
         raise BriefingError(f"{where}: a control, line-separating or bidi character in a name")
-    if name and not any(c.isprintable() and not c.isspace() for c in name):
+    if name and not any(c.isprintable() and not c.isspace() and c not in _BLANK for c in name):
         raise BriefingError(f"{where}: a name with no visible character")
     if len(name) > MAX_NAME:
         raise BriefingError(

@@ -37,6 +37,7 @@ class Format:
     needs_html: bool = False  # rendered from the brief's HTML page
     needs_figure: bool = False  # shows the timeline figure
     preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
+    fetches: bool = False  # takes in the page's resources, refusing what it may not
 
 
 # Up to this many pages, a brief that leaves its contents page to the tool goes without:
@@ -96,6 +97,7 @@ FORMATS: dict[str, Format] = {
             needs_html=True,
             needs_figure=True,
             preload=("weasyprint",),
+            fetches=True,
         ),
         Format(
             "html",

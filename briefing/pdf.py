@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pyphen
 
@@ -32,21 +34,67 @@ def _fetcher_class() -> type:
             self.read: list[Path] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
+            if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)
-            if scheme == "file":
-                path = Path(unquote(urlsplit(url).path))
-                data, problem = read_inside(self.root, path)
-                if data is not None:
-                    self.read.append(path)
-                    return URLFetcherResponse(url, data)
-            else:
-                problem = "only files inside the project and data: URLs may be used"
+            path, data, problem = _admitted(self.root, url)
+            if path and data is not None:
+                self.read.append(path)
+                return URLFetcherResponse(url, data)
             self.refused.append((url, problem))
             raise ValueError(problem)
 
     return ProjectFetcher
+
+
+def _admitted(root: Path, url: str) -> tuple[Path | None, bytes | None, str]:
+    """A resource the PDF may take in: a regular file inside the project (its path and
+    bytes), or why not. (`data:` URLs are admitted too, and need no reading.)"""
+    if urlsplit(url).scheme.lower() != "file":
+        return None, None, "only files inside the project and data: URLs may be used"
+    path = Path(unquote(urlsplit(url).path))
+    data, problem = read_inside(root, path)
+    return path, data, problem
+
+
+# Where a page names what WeasyPrint would fetch: the attributes of elements it loads, and
+# CSS urls and imports (in <style>, style="" and the print stylesheet).
+_LOADED = {"img": "src", "image": "href", "use": "href", "object": "data", "embed": "src"}
+_CSS_URL = re.compile(r"""(?:url\(\s*|@import\s+)["']?([^"')\s;]+)""", re.I)
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {name.removeprefix("xlink:"): value or "" for name, value in attrs}
+        if tag in _LOADED and named.get(_LOADED[tag]):
+            self.urls.append(named[_LOADED[tag]])
+        if tag == "link" and {"stylesheet", "attachment"} & set(named.get("rel", "").split()):
+            self.urls.append(named.get("href", ""))
+        self.urls += _CSS_URL.findall(named.get("style", ""))
+        self.in_style = tag == "style"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self.urls += _CSS_URL.findall(data)
+
+
+def check_resources(page: Rendered, root: Path, diagnostics: Diagnostics) -> None:
+    """Refuse, without typesetting, what typesetting would refuse to fetch: so that `check`
+    fails whenever a build would (and an HTML-only build with it)."""
+    found = _Resources()
+    found.feed(page.html)
+    base = root.resolve().as_uri() + "/"
+    urls = found.urls + _CSS_URL.findall(page.pdf_css)
+    for url in dict.fromkeys(u for u in urls if not u.lower().startswith(("data:", "#"))):
+        absolute = urljoin(base, url)
+        _, data, problem = _admitted(root.resolve(), absolute)
+        if data is None:
+            where = _referenced_at(root, absolute)
+            diagnostics.error(where, f"resource refused: {absolute}: {problem}")
 
 
 # The time limit on typesetting: 300 s for each megabyte of HTML, and never less than 300 s.

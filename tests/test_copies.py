@@ -135,6 +135,8 @@ def test_one_file_holds_every_copy_in_order_and_stale_copies_go(
         ("Ann\nBo\u2028b\n".encode(), ":2: a control, line-separating or bidi character"),
         ("Ann\nBob \u202eevil\n".encode(), ":2: a control, line-separating or bidi character"),
         ("Ann\n\u200b\u200b \u200b\n".encode(), ":2: a name with no visible character"),
+        ("Ann\n\u3164\n".encode(), ":2: a name with no visible character"),
+        ("Ann\nAlice \u200fRLM\n".encode(), ":2: a control, line-separating or bidi character"),
         (b"Ann\n" + b"Director " * 5 + b"\n", ":2: a name of 44 characters; at most 40 fit"),
         ("\n".join(f"Reader {n}" for n in range(501)).encode(), ":501: more than 500"),
     ],
