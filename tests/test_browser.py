@@ -170,7 +170,7 @@ def test_a_layouts_script_does_not_run_in_the_page(
     ran = "document.title = 'ran'"
     layout = (
         f"<html><head><script>{ran}</script></head><body>"
-        f'<p onmouseover="{ran}">Brief</p><img src=x onerror="{ran}"></body></html>'
+        f'<p onmouseover="{ran}">Brief</p><img alt="" src="data:," onerror="{ran}"></body></html>'
     )
     root = make_project({"layouts/brief.html": layout})
     result = CliRunner().invoke(main, ["build", str(root), "--format", "html"])

@@ -37,7 +37,7 @@ PARAGRAPH = (
     "The harbour dispute has a long history in Port Ellis: the parties have met many times "
     "over the years without agreeing on pay, hours or the cranes on the northern quay.\n\n"
 )
-LONG_BRIEF = BRIEF + "\n## Background\n\n" + PARAGRAPH * 160
+LONG_BRIEF = BRIEF + "\n## Background\n\n" + PARAGRAPH * 600  # some 2 s of typesetting
 
 STAGE_LINE = re.compile(r"(?P<name>[a-z][a-z, ]*?) +(?P<seconds>\d+\.\d\d) s")
 TIMINGS_LINE = re.compile(r"(?P<name>[a-z][a-z, ]*?) +(?P<seconds>\d+\.\d\d\d) s")
