@@ -9,25 +9,19 @@ from pathlib import Path
 
 from .assemble import assemble
 from .cache import cache_folder
+from .checking import read_project, verify
 from .copies import remove_stale, stamp
-from .dating import check_dates
 from .diagnostics import BuildFailed, Diagnostics
-from .directives.judgement import check_rests_on
 from .directives.timeline import TimelineSlot
-from .editions import compare_with_previous, kept_inputs, read_previous
-from .events import check_placed, parse_timeline
-from .evidence import verify_citations
+from .editions import kept_inputs
 from .formats import FORMATS, Format, RenderJob
 from .html import render_html
-from .language import check_language
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, project_locked, write_outputs
-from .parse import parse_brief
 from .pdf import check_resources
 from .progress import Progress
 from .project import check_is_project, load_project
-from .sources import ingest_sources
 from .stamp import forget, inputs_key, record
 
 
@@ -61,30 +55,18 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     key = inputs_key(root, options) if writes else ""  # before anything is read
     stage("read project")
     project = load_project(root, diagnostics)
-    stage("parse")
-    text = parse_brief(project.brief, diagnostics)
-    if text is not None:
-        check_language(text, diagnostics)
-    first_event_citation = len(text.citations) if text else 0
-    timeline = parse_timeline(project.timeline_yaml, first_event_citation, diagnostics)
-    stage("read sources")
-    sources = ingest_sources(project, diagnostics)
-    previous = read_previous(root, text, diagnostics) if text else None
+    read = read_project(root, project, diagnostics, stage=stage)
     _stop_on_errors(diagnostics, writes)
-    assert text is not None  # parse_brief reports an error whenever it gives nothing
+    assert read.text is not None  # parse_brief reports an error whenever it gives nothing
     stage("verify")
-    check_placed(text, timeline, diagnostics)
-    check_dates(text.meta, sources, timeline, diagnostics)
-    citations = verify_citations(text.citations + timeline.citations, sources, diagnostics)
-    check_rests_on(text, sources, diagnostics)
-    changes = compare_with_previous(previous, text, sources, timeline, diagnostics)
+    verified = verify(read, diagnostics)
     _stop_on_errors(diagnostics, writes)
-    text = _with_overrides(text, options)
+    text, timeline = _with_overrides(read.text, options), read.timeline
     stage("figure, imports")
     drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, formats) if drawn else None
     stage("assemble")
-    brief = assemble(text, sources, timeline, citations, figure, changes)
+    brief = assemble(text, read.sources, timeline, verified.citations, figure, verified.changes)
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
@@ -105,8 +87,9 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         forget(outdir)
         written = write_outputs(outdir, files)
         remove_stale(outdir, files)
-        read = [*resources, previous.file] if previous and previous.file else resources
-        record(outdir, key, written, root, read)
+        previous = read.previous
+        taken_in = [*resources, previous.file] if previous and previous.file else resources
+        record(outdir, key, written, root, taken_in)
     return Result(brief, diagnostics, made)
 
 

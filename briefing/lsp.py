@@ -29,17 +29,13 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
-from .dating import check_dates
+from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
-from .directives.judgement import check_rests_on
-from .editions import compare_with_previous, read_previous
-from .events import check_placed, parse_timeline
-from .evidence import FoldedText, fold, verify_citations
+from .evidence import FoldedText, fold
 from .files import read_inside
-from .language import check_language
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
-from .parse import FRONT_MATTER_KEYS, parse_brief
+from .parse import FRONT_MATTER_KEYS
 from .project import BRIEF, SOURCES, TIMELINE, load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
@@ -127,20 +123,7 @@ class BriefServer(LanguageServer):
             timeline_yaml=texts.get(TIMELINE, read.project.timeline_yaml),
         )
         diagnostics = Diagnostics()
-        brief = parse_brief(project.brief, diagnostics)
-        if brief is not None:
-            check_language(brief, diagnostics)
-        first = len(brief.citations) if brief else 0
-        timeline = parse_timeline(project.timeline_yaml, first, diagnostics)
-        if brief is not None:
-            check_placed(brief, timeline, diagnostics)
-            check_dates(brief.meta, read.sources, timeline, diagnostics)
-        refs = (brief.citations if brief else ()) + timeline.citations
-        verify_citations(refs, read.sources, diagnostics)
-        if brief is not None:
-            check_rests_on(brief, read.sources, diagnostics)
-            previous = read_previous(root, brief, diagnostics)
-            compare_with_previous(previous, brief, read.sources, timeline, diagnostics)
+        verify(read_project(root, project, diagnostics, sources=read.sources), diagnostics)
         return [*read.said, *diagnostics], read.sources
 
     async def publish_later(self, uri: str) -> None:

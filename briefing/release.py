@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .brief_json import changes_json
+from .checking import read_project
 from .diagnostics import BuildFailed, Diagnostics
 from .editions import KEPT, Edition, EditionError, changes_since, read_edition, released
-from .events import parse_timeline
 from .files import leads_out
 from .model import Change, Shift
 from .options import Options
@@ -27,7 +27,6 @@ from .project import (
     load_project,
     read_text,
 )
-from .sources import ingest_sources
 from .stamp import built, why_not_built
 
 RELEASED = ("brief.json", "brief.pdf")  # the outputs an edition keeps
@@ -139,14 +138,10 @@ def _working(root: Path) -> Edition:
     """A project's brief as it stands: its judgements, registered sources and events,
     read without the checks a build makes, so that it can be compared while being revised."""
     diagnostics = Diagnostics()
-    project = load_project(root, diagnostics)
-    text = parse_brief(project.brief, diagnostics)
-    first = len(text.citations) if text else 0
-    timeline = parse_timeline(project.timeline_yaml, first, diagnostics)
-    sources = ingest_sources(project, diagnostics)
-    if text is None or diagnostics.errors:
+    read = read_project(root, load_project(root, diagnostics), diagnostics, previous=False)
+    if read.text is None or diagnostics.errors:
         raise BuildFailed(diagnostics, writes=False)
-    return Edition.of_text(text, sources, timeline)
+    return Edition.of_text(read.text, read.sources, read.timeline)
 
 
 def diff_json(old: Edition, new: Edition) -> str:

@@ -20,6 +20,16 @@ def _type_checking_only(node: ast.AST) -> bool:
 def _imports(path: Path) -> set[str]:
     """The briefing modules a module imports when it runs, at any depth of its code (a
     function's import counts; one only for the type checker does not)."""
+    name, found = _module_name(path), _imported(path)
+    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
+    # Importing a.b.c runs a and a.b first.
+    closed = {".".join(m.split(".")[:n]) for m in found for n in range(1, m.count(".") + 2)}
+    return {m for m in closed if m in modules and m != name}
+
+
+def _imported(path: Path) -> set[str]:
+    """What a module imports when it runs, by full name: modules, and the names taken from
+    them (briefing.evidence.verify_citations)."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
@@ -36,10 +46,7 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         pending.extend(ast.iter_child_nodes(node))
-    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
-    # Importing a.b.c runs a and a.b first.
-    closed = {".".join(m.split(".")[:n]) for m in found for n in range(1, m.count(".") + 2)}
-    return {m for m in closed if m in modules and m != name}
+    return found
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -72,3 +79,27 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+
+
+# What build() checks before it draws and renders: one pipeline (briefing.checking) runs
+# them for build, check, preview, the language server and release alike.
+CHECKS = {
+    "briefing.language.check_language",
+    "briefing.events.check_placed",
+    "briefing.dating.check_dates",
+    "briefing.evidence.verify_citations",
+    "briefing.editions.read_previous",
+    "briefing.editions.compare_with_previous",
+    "briefing.directives.judgement.check_rests_on",
+}
+
+
+def test_the_checks_are_run_by_the_check_pipeline_alone() -> None:
+    importers = {
+        _module_name(path): sorted(_imported(path) & CHECKS)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if _imported(path) & CHECKS
+    }
+    assert importers == {"briefing.checking": sorted(CHECKS - {
+        "briefing.directives.judgement.check_rests_on"  # a directive's: from the registry
+    })}  # fmt: skip

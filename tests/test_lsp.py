@@ -19,9 +19,11 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from briefing.build import check
+from briefing.diagnostics import BuildFailed
 from briefing.lsp_io import FramedInput
 
-from .conftest import REPO, MakeProject
+from .conftest import BRIEF, REPO, MakeProject
 
 BRIEF_URI = (REPO / "brief.md").as_uri()
 QUOTE = "Russia’s immediate goal is to win militarily in Syria and prop up a regional ally"
@@ -316,14 +318,16 @@ def notification(method: str, params: object) -> bytes:
     return json.dumps({"jsonrpc": "2.0", "method": method, "params": params}).encode()
 
 
-def published(raw: RawServer, uri: str) -> list[dict[str, Any]]:
-    """The next diagnostics published for uri."""
-    while True:
+def published(raw: RawServer, *uris: str) -> dict[str, list[dict[str, Any]]]:
+    """The diagnostics next published for each of uris."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    while set(uris) - set(found):
         message = raw.messages.get(timeout=WAIT_SECONDS)
         assert message is not ENDED, raw.stderr.decode()[-2000:]
         params = message.get("params", {})
-        if message.get("method") == "textDocument/publishDiagnostics" and params["uri"] == uri:
-            return list(params["diagnostics"])
+        if message.get("method") == "textDocument/publishDiagnostics":
+            found.setdefault(params["uri"], list(params["diagnostics"]))
+    return found
 
 
 def test_special_files_in_the_project_are_errors_not_a_deaf_server(
@@ -349,8 +353,43 @@ def test_special_files_in_the_project_are_errors_not_a_deaf_server(
         "pipe.txt": "not a regular file (a named pipe)",
         "zero.txt": "file is a link to a place outside the project",
     }
+    uris = {name: (root / "seeds" / name).as_uri() for name in expected}
+    diagnostics = published(raw, *uris.values())
     for name, message in expected.items():
-        (diagnostic,) = published(raw, (root / "seeds" / name).as_uri())
+        (diagnostic,) = diagnostics[uris[name]]
         assert diagnostic["message"] == message
     raw.send(frame(request(2, "shutdown", None)))
     assert raw.answer(2)["result"] is None
+
+
+def test_the_language_server_finds_what_check_finds(
+    raw: RawServer, make_project: MakeProject
+) -> None:
+    """Both run the one check pipeline (briefing.checking): a check added to the build is
+    in the editor too."""
+    brief = (
+        BRIEF.replace("cutoff: 2024-03", "cutoff: 2024-02")
+        .replace('winter season"]', 'summer season"]')
+        .replace(":confidence: moderate\n", ":confidence: moderate\n:rests-on: nobody\n")
+    )
+    root = make_project({"brief.md": brief})
+    with pytest.raises(BuildFailed) as failed:
+        check(root)
+    expected = {
+        (d.location.path, max(d.location.line, 1), d.message + (f"\n{d.hint}" if d.hint else ""))
+        for d in failed.value.diagnostics
+    }
+    raw.send(frame(initialize(1)))
+    raw.answer(1)
+    item = {"uri": (root / "brief.md").as_uri(), "languageId": "markdown", "version": 1}
+    raw.send(frame(notification("textDocument/didOpen", {"textDocument": {**item, "text": brief}})))
+    paths = {(root / path).as_uri(): path for path, _, _ in expected}
+    found = {
+        (paths[uri], d["range"]["start"]["line"] + 1, d["message"])
+        for uri, diagnostics in published(raw, *paths).items()
+        for d in diagnostics
+        if uri in paths
+    }
+    assert found == expected
+    assert {"brief.md", "figures/timeline.yaml"} <= {path for path, _, _ in expected}
+    assert len(expected) >= 4  # a quote, a rests-on, an event after the cut-off, ...

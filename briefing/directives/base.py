@@ -9,7 +9,7 @@ from typing import Any
 
 from ..citations import Chunk, CitationScanner
 from ..diagnostics import Diagnostics, Location, suggest
-from ..model import Block, Markdown
+from ..model import Block, BriefText, Markdown, Source
 from ..vocabulary import Vocabulary
 
 
@@ -28,6 +28,9 @@ class ParseContext:
     def scan(self, chunk: Chunk) -> Markdown:
         """The chunk as Markdown, its citations recorded."""
         return self.scanner.scan(chunk)
+
+
+SourcesCheck = Callable[[BriefText, dict[str, Source], Diagnostics], None]
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class Directive:
     json_key: str = ""  # its key in brief.json; "" for none
     # brief.json's value from the json_entries of the brief's blocks of this kind.
     json_value: Callable[[list[Any]], Any] = _all_entries
+    # What the directive's blocks must get right against the sources, once they are read.
+    checks: tuple[SourcesCheck, ...] = ()
 
     @property
     def name(self) -> str:

@@ -109,21 +109,6 @@ def _build(call: Call, ctx: ParseContext) -> Judgement:
     )
 
 
-DIRECTIVE = Directive(
-    Judgement,
-    _build,
-    json_key="judgements",
-    options=(
-        Option("id", required=True, read=_read_id),
-        LIKELIHOOD_OPTION,
-        CONFIDENCE_OPTION,
-        Option("change"),  # required when an estimate moved: see briefing.editions
-        Option("rests-on", read=_read_source_id),  # checked against the register: check_rests_on
-    ),
-    argument="a statement",
-)
-
-
 def check_rests_on(text: BriefText, sources: dict[str, Source], diagnostics: Diagnostics) -> None:
     """Each `:rests-on:` names one registered source that its judgement cites."""
     for judgement in text.blocks_of(Judgement):
@@ -144,3 +129,19 @@ def check_rests_on(text: BriefText, sources: dict[str, Source], diagnostics: Dia
                 f"{judgement.label} rests on '{ident}' but never cites it",
                 hint="cite the passage its central claim rests on",
             )
+
+
+DIRECTIVE = Directive(
+    Judgement,
+    _build,
+    json_key="judgements",
+    options=(
+        Option("id", required=True, read=_read_id),
+        LIKELIHOOD_OPTION,
+        CONFIDENCE_OPTION,
+        Option("change"),  # required when an estimate moved: see briefing.editions
+        Option("rests-on", read=_read_source_id),  # checked against the register: check_rests_on
+    ),
+    checks=(check_rests_on,),
+    argument="a statement",
+)
