@@ -184,9 +184,9 @@ def sources(work: Path, briefing: list[str]) -> None:
         return
     cache = work / "cache-sources"
     os.environ["BRIEFING_CACHE"] = str(cache)
-    pages = sorted(corpus.glob("web-pages/*/source.html"))
-    pdfs = [p for p in sorted(corpus.glob("pdf/*.pdf")) if "password" not in p.name]
     print("Sources (the corpus in ../shared; extraction cache empty at first)")
+    pages = taken(sorted(corpus.glob("web-pages/*/source.html")), work, briefing)
+    pdfs = [p for p in sorted(corpus.glob("pdf/*.pdf")) if "password" not in p.name]
     for kind, files in (("web pages", pages), ("PDFs", pdfs)):
         project = work / f"kind-{kind[:3]}"
         run([*briefing, "new", str(project)])
@@ -205,6 +205,23 @@ def sources(work: Path, briefing: list[str]) -> None:
     run([*briefing, "build", str(project), "--format", "html"])
     line("build again, nothing changed",
          *median([run([*briefing, "build", str(project), "--format", "html"]) for _ in range(ROUNDS)]))  # fmt: skip
+
+
+def taken(files: list[Path], work: Path, briefing: list[str]) -> list[Path]:
+    """The files add-source takes: a saved page without article text (a section front) is
+    refused, and left out of the figures."""
+    probe, cache = work / "probe", work / "cache-probe"
+    run([*briefing, "new", str(probe)])
+    result = subprocess.run([*briefing, "add-source", "-p", str(probe), *map(str, files)],
+                            env={**os.environ, "BRIEFING_CACHE": str(cache)},
+                            capture_output=True, text=True)  # fmt: skip
+    refused = {
+        line.split(": error: ")[0] for line in result.stderr.splitlines() if ": error: " in line
+    }
+    shutil.rmtree(cache, ignore_errors=True)
+    if refused:
+        print(f"  ({len(refused)} of {len(files)} saved pages refused: no article text in them)")
+    return [f for f in files if str(f) not in refused]
 
 
 def typeset_alone(work: Path) -> tuple[Path, Path]:
