@@ -12,13 +12,15 @@ from typing import Any, cast
 import click
 
 from . import __version__
-from .copies import Copies
+from .copies import MAX_RECIPIENTS, Copies
 from .diagnostics import BriefingError, printable
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
 from .options import Options
 from .progress import Progress, timings_table
+from .readers.registry import supported
 from .report import build_and_report, explain, report
+from .schemas import SCHEMAS
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
 # answers before they would have loaded.
@@ -101,7 +103,9 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Build even if no input changed.")
 @click.option(
-    "--copies", type=click.IntRange(1, 500), help="Also write N numbered copies of the PDF."
+    "--copies",
+    type=click.IntRange(1, MAX_RECIPIENTS),
+    help="Also write N numbered copies of the PDF.",
 )
 @click.option(
     "--recipients",
@@ -288,7 +292,12 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     click.echo(diff_json(before, after) if as_json else "\n".join(diff_lines(before, after)))
 
 
-@main.command("add-source")
+@main.command(
+    "add-source",
+    help="Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml: the "
+    "register gets every field the document gives. Grade each source before issuing.\n\n"
+    f"Kinds of source: {supported()}.",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-p",
@@ -299,10 +308,6 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
 )
 @click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
 def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None) -> None:
-    """Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml.
-
-    Text in any encoding, saved web pages (.html), PDF and Word (.docx) files; the
-    register gets every field the document gives. Grade each source before issuing."""
     from .register import add_sources
 
     def waiting() -> None:
@@ -444,7 +449,7 @@ def lsp_command() -> None:
 
 
 @main.command("schema")
-@click.argument("name", type=click.Choice(["front-matter", "sources", "timeline"]))
+@click.argument("name", type=click.Choice(list(SCHEMAS)))
 def schema_command(name: str) -> None:
     """Print the JSON Schema of NAME: brief.md's front matter, seeds/sources.yaml or
     figures/timeline.yaml (for an editor's YAML language server)."""

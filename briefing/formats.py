@@ -38,6 +38,7 @@ class Format:
     needs_figure: bool = False  # shows the timeline figure
     preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
     fetches: bool = False  # takes in the page's resources, refusing what it may not
+    released: bool = False  # kept in editions/VERSION/ by `briefing release`
 
 
 # Up to this many pages, a brief that leaves its contents page to the tool goes without:
@@ -98,6 +99,7 @@ FORMATS: dict[str, Format] = {
             needs_figure=True,
             preload=("weasyprint",),
             fetches=True,
+            released=True,
         ),
         Format(
             "html",
@@ -107,6 +109,6 @@ FORMATS: dict[str, Format] = {
             needs_html=True,
             needs_figure=True,
         ),
-        Format("json", "brief.json", _json, "the compiled brief as data"),
+        Format("json", "brief.json", _json, "the compiled brief as data", released=True),
     )
 }

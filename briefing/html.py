@@ -123,7 +123,7 @@ def _render_layout(
         diagnostics.error(Location(path), problem)
     if problems:
         return None
-    name, pdf_css = template_name(layout), pdf_stylesheet_name(layout)
+    name = template_name(layout)
     templates = set(env.list_templates())
     if name not in templates:
         diagnostics.error(
@@ -135,7 +135,8 @@ def _render_layout(
     try:
         with bounded(LAYOUT_SECONDS, LAYOUT_MEMORY):
             html = env.get_template(name).render(context)
-            css = env.get_template(pdf_css).render(context) if pdf_css in templates else ""
+            pdf_css = _paged_stylesheet(env, name, templates)
+            css = env.get_template(pdf_css).render(context) if pdf_css else ""
     except jinja2.TemplateSyntaxError as error:
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
@@ -151,6 +152,25 @@ def _render_layout(
         _report_template_error(error, context, project, diagnostics)
         return None
     return html, css
+
+
+def _paged_stylesheet(env: jinja2.Environment, name: str, templates: set[str]) -> str:
+    """The layout's paged-media stylesheet: its own, or else that of the layout it extends
+    ({% extends "builtin/brief.html" %} takes brief-pdf.css); "" when there is none."""
+    seen: set[str] = set()
+    while name not in seen:
+        seen.add(name)
+        folder, _, file = name.rpartition("/")
+        own = "/".join(filter(None, [folder, pdf_stylesheet_name(file.removesuffix(".html"))]))
+        if own in templates:
+            return own
+        assert env.loader is not None
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        parent = next(tree.find_all(jinja2.nodes.Extends), None)
+        if parent is None or not isinstance(parent.template, jinja2.nodes.Const):
+            return ""
+        name = str(parent.template.value)
+    return ""
 
 
 def _report_template_error(

@@ -14,6 +14,7 @@ from .checking import read_project
 from .diagnostics import BuildFailed, Diagnostics
 from .editions import KEPT, Edition, EditionError, changes_since, read_edition, released
 from .files import leads_out
+from .formats import FORMATS
 from .model import Change, Shift
 from .options import Options
 from .output import locked, project_locked
@@ -29,7 +30,7 @@ from .project import (
 )
 from .stamp import built, why_not_built
 
-RELEASED = ("brief.json", "brief.pdf")  # the outputs an edition keeps
+RELEASED = tuple(f.filename for f in FORMATS.values() if f.released)  # what an edition keeps
 _BUILD_FIRST = "run 'briefing build', then release"
 
 

@@ -4,6 +4,7 @@ defined here, in the test, are parsed, rendered, written and read like the shipp
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import json
 import re
@@ -12,17 +13,23 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 
 from briefing.build import build, check
+from briefing.cli import main
+from briefing.copies import MAX_RECIPIENTS
 from briefing.diagnostics import BuildFailed, Diagnostics, Location
 from briefing.directives.base import Call, Directive, Option, ParseContext
 from briefing.directives.registry import DIRECTIVES
 from briefing.formats import FORMATS, Format, RenderJob
+from briefing.html import render_html
 from briefing.markdown import plain
-from briefing.model import Block, Brief, Markdown
+from briefing.model import Block, Brief, BriefText, Markdown, Source
 from briefing.options import Options
 from briefing.readers.base import Extracted, Reader, SourceFile
 from briefing.readers.registry import READERS
+from briefing.release import RELEASED
+from briefing.schemas import SCHEMAS
 from tests.conftest import BRIEF, SOURCES_YAML, MakeProject
 
 
@@ -207,3 +214,59 @@ def test_every_directive_of_the_default_brief_reaches_brief_json(tmp_path: Path)
     assert all(s["likelihood"] and s["likelihood_range"] for s in data["scenarios"])
     assert data["bottom_line"] and data["scope"]
     assert len(data["judgements"]) == written.count(":::{judgement}")
+
+
+# The lists the user reads are the registries' own.
+
+
+def test_the_help_and_the_readme_name_what_the_registries_hold() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    assert f"[--format {'|'.join(FORMATS)} ...]" in readme
+    assert f"briefing schema {'|'.join(SCHEMAS)}" in readme
+    runner = CliRunner()
+    help_of = {
+        name: runner.invoke(main, [name, "--help"]).output for name in ("build", "add-source")
+    }
+    assert all(
+        f"{f.name}, {f.help}" in " ".join(help_of["build"].split()) for f in FORMATS.values()
+    )
+    assert f"1<=x<={MAX_RECIPIENTS}" in help_of["build"]
+    kinds = " ".join(help_of["add-source"].split())
+    assert all(
+        f"{r.kind} ({' '.join(filter(None, r.suffixes))})" in kinds for r in READERS.values()
+    )
+
+
+def test_a_directive_declares_its_checks_against_the_sources(make_project: MakeProject) -> None:
+    seen: list[str] = []
+
+    def check_notes(text: BriefText, sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+        seen.extend(b.kind for b in text.blocks_of(Note))
+        for note in text.blocks_of(Note):
+            diagnostics.warning(note.location, f"a note among {len(sources)} sources")
+
+    checked = dataclasses.replace(NOTE, checks=(check_notes,))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(DIRECTIVES, "note", checked)
+        root = make_project({"brief.md": BRIEF + NOTE_TEXT, "layouts/_note.html": NOTE_TEMPLATE})
+        result = check(root)
+    assert seen == ["note"]
+    assert [d.message for d in result.diagnostics.warnings] == ["a note among 2 sources"]
+
+
+def test_the_outputs_an_edition_keeps_are_the_formats_that_say_so() -> None:
+    assert tuple(f.filename for f in FORMATS.values() if f.released) == RELEASED
+    assert set(RELEASED) == {"brief.pdf", "brief.json"}
+
+
+def test_a_layout_that_extends_brief_html_has_its_paged_css(make_project: MakeProject) -> None:
+    root = make_project()
+    (root / "layouts").mkdir()
+    (root / "layouts" / "plain.html").write_text(
+        '{% extends "builtin/brief.html" %}{% block cover %}<h1>Plain</h1>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    result = build(root, Options(formats=("html",), layout="plain", write=False))
+    assert "<h1>Plain</h1>" in result.files["brief.html"].decode()
+    rendered = render_html(result.brief, root, Diagnostics())
+    assert rendered is not None and "@page" in rendered.pdf_css  # brief-pdf.css's rules

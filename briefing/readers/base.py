@@ -98,7 +98,7 @@ class Reader:
     # The distributions that read it, whose versions are part of the cache key; a reader
     # without any is not cached.
     libraries: tuple[str, ...] = ()
-    page_rules: PageRules = "pasted"
+    page_rules: PageRules = "document"
     reads_encoding: bool = False  # whether the register's encoding changes what it reads
     # Modules it imports, imported before a child is forked to read, so each starts warm.
     warm: tuple[str, ...] = ()

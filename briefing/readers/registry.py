@@ -20,13 +20,12 @@ READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
         Reader("text", (".txt", ".text", ".md", ""), read_text, ("charset-normalizer",),
-               reads_encoding=True),
+               "pasted", reads_encoding=True),
         Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
                "article", warm=("trafilatura",)),
-        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"), "document",
+        Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"),
                warm=("pypdfium2",)),
-        Reader("Word document", (".docx",), read_word, ("python-docx",), "document",
-               warm=("docx",)),
+        Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",)),
     )
 }  # fmt: skip
 
