@@ -1,5 +1,6 @@
-"""The cache of what is costly to work out again (sources' texts, their findings), in
-$BRIEFING_CACHE or briefing/ in the user's cache folder, one JSON file an entry.
+"""The cache of what is costly to work out again (sources' texts, their findings, the
+timeline figure), in $BRIEFING_CACHE or briefing/ in the user's cache folder, one JSON file
+an entry, keyed by a digest of its inputs and of the code that works it out (code_digest).
 
 An entry is trusted no further than a project file: it is opened like one (no named pipes,
 no links, a size limit), and its first line is a SHA-256 digest of its name and content,
@@ -13,18 +14,21 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import inspect
 import json
 import os
-import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from . import __version__
+from .atomic import write_atomically
 from .files import MAX_FILE_BYTES, read_regular
 
 MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a text can be longer than its file; larger isn't kept
-STALE_SECONDS = 3600  # a temporary file this old was left by a write that never finished
-_TEMPORARY = ".tmp-"
+PACKAGE = Path(__file__).parent
+CODE_SUFFIXES = (".py", ".md", ".txt", ".yaml")  # the package's files that say what it does
 
 
 def cache_folder() -> Path:
@@ -60,26 +64,29 @@ def store_cached(path: Path, value: Any) -> None:
     entry = _digest(path, body) + b"\n" + body
     if len(entry) > MAX_ENTRY_BYTES:
         return
-    try:
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(path.parent)
-        handle, temporary = tempfile.mkstemp(prefix=f"{_TEMPORARY}{os.getpid()}-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(entry)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        # Not forced to disk: an entry cut short by a crash fails its digest and is redone.
+        write_atomically(path, entry, durable=False)
 
 
-@functools.cache  # once a process for each folder: a build stores many entries
-def _remove_stale(folder: Path) -> None:
-    """Remove the temporary files of writes that were killed before they were done."""
-    now = time.time()
-    for temporary in folder.glob(f"{_TEMPORARY}*"):
-        with contextlib.suppress(OSError):
-            if now - temporary.lstat().st_mtime > STALE_SECONDS:
-                temporary.unlink()
+@functools.cache  # the code of a running process does not change
+def code_digest(*code: ModuleType | Callable[..., object]) -> str:
+    """A digest of briefing's version and of the source files of code (modules, functions,
+    classes), or of all the package's files when none is named: part of a cache key, it
+    makes a change to that code a change of the key."""
+    files = [Path(inspect.getfile(c)) for c in code] or _package_files()
+    digest = hashlib.sha256(__version__.encode() + b"\0")
+    for path in files:
+        name = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
+        digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _package_files() -> list[Path]:
+    """The package's code and the data it reads (help texts, the schemas)."""
+    found = []
+    for directory, dirnames, filenames in os.walk(PACKAGE):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        found += [Path(directory, f) for f in sorted(filenames) if f.endswith(CODE_SUFFIXES)]
+    return found

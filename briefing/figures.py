@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import __version__
-from .cache import load_cached, store_cached
+from .cache import code_digest, load_cached, store_cached
 from .model import Event, Figure, Lane
 from .typography import smart_text
 
@@ -128,9 +127,7 @@ class TimelineFigure:
     ) -> None:
         inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
         inputs += [[lane.name, sorted(lane.actors)] for lane in lanes]
-        key = hashlib.sha256(
-            Path(__file__).read_bytes() + json.dumps([__version__, inputs]).encode()
-        ).hexdigest()[:20]
+        key = hashlib.sha256(json.dumps([code_digest(_draw), inputs]).encode()).hexdigest()[:20]
         self.events, self.lanes, self.caption = events, lanes, caption
         self.cached = cache / f"timeline-{key}.json" if cache else None
         self.panels = _valid(load_cached(self.cached)) if self.cached else []

@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .atomic import Staged
 from .diagnostics import BriefingError
 
 
@@ -79,25 +79,15 @@ def _refuse_links(outdir: Path, folder: Path) -> None:
 
 
 def write_outputs(outdir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write each file to a temporary name in outdir, then rename them all into place."""
-    staged: list[tuple[str, Path]] = []
+    """Write each file under a temporary name in outdir, then rename them all into place."""
     try:
-        for name, data in files.items():
-            folder = (outdir / name).parent  # copies/ for the numbered copies
-            _refuse_links(outdir, folder)
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary_name = tempfile.mkstemp(prefix=f".{Path(name).name}.", dir=folder)
-            staged.append((name, Path(temporary_name)))
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary_name, 0o644)
-        for name, temporary in staged:
-            temporary.replace(outdir / name)
+        with Staged() as staged:
+            for name, data in files.items():
+                folder = (outdir / name).parent  # copies/ for the numbered copies
+                _refuse_links(outdir, folder)
+                folder.mkdir(parents=True, exist_ok=True)
+                staged.add(outdir / name, data)
+            staged.place()
     except OSError as error:
         raise BriefingError(f"{outdir}: cannot write outputs ({error.strerror})") from error
-    finally:
-        for _, temporary in staged:
-            temporary.unlink(missing_ok=True)
     return [outdir / name for name in files]

@@ -7,6 +7,7 @@ import re
 import stat
 from pathlib import Path
 
+from .atomic import is_temporary
 from .diagnostics import BriefingError, Diagnostics, Location
 from .files import MAX_FILE_BYTES, leads_out, read_inside, read_regular
 from .layouts import PROJECT_LAYOUTS
@@ -17,9 +18,6 @@ SOURCES = "seeds/sources.yaml"
 TIMELINE = "figures/timeline.yaml"
 RECORDED = (BRIEF, SOURCES, TIMELINE)  # what a released edition keeps of its project
 EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
-# Files add-source writes before renaming them into place; any left (by a kill) are no
-# sources, and the next add-source removes them.
-TEMPORARY = ".briefing-tmp-"
 # A version names a folder of editions/: letters, digits, '.', '-', '_', ending in a letter or
 # a digit, and none of the names Windows keeps for devices.
 VERSION_NAME = re.compile(
@@ -118,7 +116,8 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
     source_files = {}
     if seeds.is_dir():
         for path in sorted(seeds.iterdir()):
-            # A folder in seeds/ is left alone unless an entry names it (then an error).
+            # A folder in seeds/ is left alone unless an entry names it (then an error);
+            # a file add-source was writing when killed is no source.
             if not path.is_dir() and path.name != "sources.yaml" and not is_temporary(path):
                 data = read_bytes(root, f"seeds/{path.name}", diagnostics)
                 if data is not None:
@@ -131,10 +130,6 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project:
         source_files=source_files,
         recorded=read,
     )
-
-
-def is_temporary(path: Path) -> bool:
-    return path.name.startswith(TEMPORARY)
 
 
 def find_reference(root: Path, candidates: list[str]) -> Location:

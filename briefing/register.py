@@ -10,28 +10,27 @@ The project is locked while it is read and changed, so concurrent commands see i
 or after, never in between. The copies and the new register are written under temporary
 names first and renamed into place, the register last: a command killed at any point
 leaves the project as it was, or as it would be, with at most unregistered copies (which
-the next add-source of the same file reuses) and temporary files (which it removes).
+the next add-source of the same file reuses) and temporary files (which no command reads,
+and the next add-source removes).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .atomic import Staged
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
 from .files import leads_out, read_inside, read_regular
 from .output import project_locked
-from .project import SOURCES, TEMPORARY, is_temporary, read_text
+from .project import SOURCES, read_text
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .yamlfile import load_yaml
@@ -69,7 +68,6 @@ def add_sources(
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
     with project_locked(root, exclusive=True, waiting=waiting):
         _refuse_links(root)
-        _remove_temporaries(root / SEEDS)
         return _add(root, paths, wanted_id)
 
 
@@ -128,14 +126,6 @@ def _refuse_links(root: Path) -> None:
             )
     if diagnostics.errors:
         raise BuildFailed(diagnostics)
-
-
-def _remove_temporaries(seeds: Path) -> None:
-    """Remove what an add-source killed midway left: with the project locked, no other
-    command is writing them."""
-    for path in seeds.iterdir():
-        if is_temporary(path) and not path.is_dir():
-            path.unlink(missing_ok=True)
 
 
 def _as_written(text: str) -> str:
@@ -249,46 +239,20 @@ def _write(root: Path, new: list[NewSource], yaml: Any, document: Any) -> None:
     _check_reads_back(buffer.getvalue(), new)
     seeds, register = root / SEEDS, root / SOURCES
     copies = [s for s in new if not (seeds / s.file).exists()]  # the rest are there already
-    staged: list[tuple[Path, Path]] = []
-    placed: list[Path] = []
+    staged = Staged()
     try:
-        for source in copies:
-            staged.append((_staged(seeds, source.data, 0o644), seeds / source.file))
-        mode = register.stat().st_mode & 0o777
-        staged.append((_staged(seeds, buffer.getvalue().encode("utf-8"), mode), register))
-        for temporary, path in staged:
-            os.replace(temporary, path)
-            placed.append(path)
+        with staged:
+            for source in copies:
+                staged.add(seeds / source.file, source.data)
+            mode = register.stat().st_mode & 0o777
+            staged.add(register, buffer.getvalue().encode("utf-8"), mode)
+            staged.place()
     except OSError as error:
-        for temporary, path in staged:
-            temporary.unlink(missing_ok=True)
-            if path in placed:  # a copy: the register, renamed last, raised no error
-                path.unlink(missing_ok=True)
+        for path in staged.placed:  # copies: the register, placed last, raised no error
+            path.unlink(missing_ok=True)
         raise BriefingError(
             f"cannot write {SEEDS}/ ({error.strerror}); nothing was added"
         ) from error
-    _sync_folder(seeds)
-
-
-def _staged(folder: Path, data: bytes, mode: int) -> Path:
-    """data in a new temporary file of folder, on disk."""
-    handle, name = tempfile.mkstemp(prefix=f"{TEMPORARY}{os.getpid()}-", dir=folder)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(name, mode)
-    return Path(name)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Put the renames on disk, where the file system allows."""
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _check_reads_back(text: str, new: list[NewSource]) -> None:

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from .atomic import staged_folder
 from .brief_json import changes_json
 from .checking import read_project
 from .diagnostics import BuildFailed, Diagnostics
@@ -88,17 +89,16 @@ def _copy_edition(outdir: Path, files: dict[str, str], target: Path) -> None:
     """Copy files (each edition file's name: its name in outdir) into a staging folder beside
     target and rename the folder into place: all or nothing, even when interrupted."""
     created = not target.parent.exists()
-    staging = target.parent / f".{target.name}.{os.getpid()}"
     try:
-        staging.mkdir(parents=True)
-        for name, built_as in files.items():
-            (staging / name).parent.mkdir(exist_ok=True)
-            shutil.copy2(outdir / built_as, staging / name)
-        staging.rename(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with staged_folder(target.parent) as staging:
+            for name, built_as in files.items():
+                (staging / name).parent.mkdir(exist_ok=True)
+                shutil.copy2(outdir / built_as, staging / name)
+            staging.rename(target)
     except OSError as error:
         raise EditionError(f"{target}: cannot release: {error.strerror or error}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
         if created and not target.exists():
             shutil.rmtree(target.parent, ignore_errors=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .atomic import write_atomically
 from .diagnostics import BriefingError
 
 FOLDER = Path(__file__).parent / "schemas"
@@ -36,7 +37,7 @@ def copy_schemas(root: Path) -> list[Path]:
         copies = []
         for name in ("sources", "timeline"):
             copy = folder / SCHEMAS[name]
-            copy.write_text(schema_text(name), encoding="utf-8")
+            write_atomically(copy, schema_text(name).encode("utf-8"))
             copies.append(copy)
     except OSError as error:
         raise BriefingError(f"{folder}: cannot write the schemas ({error.strerror})") from error

@@ -17,18 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, layouts
+from .atomic import is_temporary, write_atomically
+from .cache import code_digest
 from .files import read_inside, read_regular
 from .options import INPUT_FOLDERS, Options
 
 STAMP = ".briefing-stamp"
-PACKAGE = Path(__file__).parent
 
 
 def _files(folder: Path) -> list[Path]:
+    """The files under folder, but for the temporaries of writes (never a project's file)."""
     found: list[Path] = []
     for directory, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        found.extend(Path(directory, name) for name in sorted(filenames))
+        found += [Path(directory, n) for n in sorted(filenames) if not is_temporary(Path(n))]
     return found
 
 
@@ -43,16 +45,10 @@ def inputs_key(root: Path, options: Options) -> str:
 
 def project_key(root: Path) -> str:
     """A digest of the project's inputs, the shipped layouts and the tool's code."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}\0tool:{code_digest()}\0".encode())
     project = [root / "brief.md", *(f for d in INPUT_FOLDERS for f in _files(root / d))]
-    tool = [p for p in _files(PACKAGE) if p.suffix in (".py", ".md", ".txt", ".yaml")]
     shipped = layouts.shipped()
-    groups = [
-        ("project", root, project),
-        ("shipped", shipped, _files(shipped)),
-        ("tool", PACKAGE, tool),
-    ]
-    for name, base, files in groups:
+    for name, base, files in [("project", root, project), ("shipped", shipped, _files(shipped))]:
         for path in files:
             # A link is hashed as its target, a link out of the project as refused.
             data, problem = read_inside(base, path)
@@ -139,9 +135,8 @@ def record(outdir: Path, key: str, outputs: list[Path], root: Path, resources: l
     read = {name: _digest(root, name) for name in names}
     written = {str(p.relative_to(outdir)): _state(p) for p in outputs}
     stamp = {"key": key, "outputs": written, "resources": read}
-    temporary = outdir / f"{STAMP}.{os.getpid()}"
-    temporary.write_text(json.dumps(stamp), encoding="utf-8")
-    temporary.replace(outdir / STAMP)
+    # Not forced to disk: a stamp cut short by a crash is no stamp, and the next build redoes all.
+    write_atomically(outdir / STAMP, json.dumps(stamp).encode(), durable=False)
 
 
 def forget(outdir: Path) -> None:

@@ -20,6 +20,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
+from briefing.atomic import TEMPORARY
 from briefing.build import check
 from briefing.cache import load_cached, store_cached
 from briefing.diagnostics import BuildFailed, Diagnostics
@@ -307,7 +308,9 @@ def test_temporary_files_left_by_killed_writes_are_removed(
 ) -> None:
     folder = private_cache / "extracted"
     folder.mkdir()
-    stale, fresh = folder / ".tmp-1234-stale", folder / ".tmp-1234-fresh"
+    # Both of a process still running (this one): the one two hours old was abandoned.
+    stale = folder / f"{TEMPORARY}{os.getpid()}-stale"
+    fresh = folder / f"{TEMPORARY}{os.getpid()}-fresh"
     for temporary in (stale, fresh):
         temporary.write_text("{half an entry", "utf-8")
     two_hours_ago = time.time() - 7200

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
-from pathlib import Path
 from typing import Any, Literal
 
+from ..cache import code_digest
 from ..diagnostics import Diagnostics, Location
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -110,8 +109,7 @@ class Reader:
         if not self.libraries:
             return ""
         versions = [f"{name} {metadata.version(name)}" for name in self.libraries]
-        code = hashlib.sha256(Path(inspect.getfile(self.read)).read_bytes()).hexdigest()
-        return " ".join([self.kind, *versions, code])
+        return " ".join([self.kind, *versions, code_digest(self.read)])
 
     def cache_entry(self, file: SourceFile) -> str:
         """The name of the file's cache entry, a hash of all that the text depends on."""
