@@ -60,10 +60,12 @@ class Staged:
         self._swept: set[Path] = set()
         self._durable: set[Path] = set()  # the folders whose renames are put on disk
 
-    def add(self, path: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
+    def add(
+        self, path: Path, data: bytes, mode: int = 0o644, durable: bool = True, sweep: bool = True
+    ) -> None:
         """Write data under a temporary name beside path (its folder's stale temporaries
-        removed first)."""
-        if path.parent not in self._swept:
+        removed first, if sweep)."""
+        if sweep and path.parent not in self._swept:
             remove_stale_temporaries(path.parent)
             self._swept.add(path.parent)
         self.pending.append((stage(path.parent, data, mode, durable), path))
@@ -92,10 +94,13 @@ class Staged:
                 temporary.unlink(missing_ok=True)
 
 
-def write_atomically(path: Path, data: bytes, mode: int = 0o644, durable: bool = True) -> None:
-    """Write data to path whole or not at all; durable: on disk before it is in place."""
+def write_atomically(
+    path: Path, data: bytes, mode: int = 0o644, durable: bool = True, sweep: bool = True
+) -> None:
+    """Write data to path whole or not at all; durable: on disk before it is in place;
+    sweep: the folder's stale temporaries removed first."""
     with Staged() as staged:
-        staged.add(path, data, mode, durable)
+        staged.add(path, data, mode, durable, sweep)
         staged.place()
 
 

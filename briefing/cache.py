@@ -29,6 +29,7 @@ from .files import MAX_FILE_BYTES, read_regular
 MAX_ENTRY_BYTES = 4 * MAX_FILE_BYTES  # a text can be longer than its file; larger isn't kept
 PACKAGE = Path(__file__).parent
 CODE_SUFFIXES = (".py", ".md", ".txt", ".yaml")  # the package's files that say what it does
+_WRITTEN: set[Path] = set()  # the folders this process has stored entries in
 
 
 def cache_folder() -> Path:
@@ -67,7 +68,15 @@ def store_cached(path: Path, value: Any) -> None:
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not forced to disk: an entry cut short by a crash fails its digest and is redone.
-        write_atomically(path, entry, durable=False)
+        write_atomically(path, entry, durable=False, sweep=_first_write(path.parent))
+
+
+def _first_write(folder: Path) -> bool:
+    """Whether this process writes in folder for the first time: a build stores many
+    entries, and their folder is swept of stale temporaries once."""
+    first = folder not in _WRITTEN
+    _WRITTEN.add(folder)
+    return first
 
 
 @functools.cache  # the code of a running process does not change
