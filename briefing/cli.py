@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
-from .diagnostics import BriefingError, printable
+from .diagnostics import BriefingError, BuildFailed, Diagnostics, printable
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
 from .options import Options
@@ -219,15 +219,29 @@ def preview_command(
 @main.command("check")
 @project_argument
 @click.option("--findings", is_flag=True, help="List each source's findings with their lines.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout, alone."
+)
 @progress_options
-def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, timings: bool) -> None:
+def check_command(
+    project: Path, findings: bool, as_json: bool, verbose: bool, quiet: bool, timings: bool
+) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
     from .build import check
     from .sources import findings_summary
 
     progress = _progress(verbose, quiet)
     with progress.running():
-        result = check(project, progress)
+        try:
+            result = check(project, progress)
+        except BuildFailed as failure:
+            if not as_json:
+                raise
+            click.echo(_diagnostics_json(failure.diagnostics))
+            raise SystemExit(1) from None
+    if as_json:
+        click.echo(_diagnostics_json(result.diagnostics))
+        return
     report(result.diagnostics, quiet)
     if timings:
         click.echo(timings_table(progress), err=True)
@@ -244,6 +258,10 @@ def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, tim
         f"{_count(brief.citations, 'citation')} verified against "
         f"{_count(brief.sources, 'source')}, {_count(brief.events, 'event')}"
     )
+
+
+def _diagnostics_json(diagnostics: Diagnostics) -> str:
+    return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2)
 
 
 def _count(items: Sized, noun: str) -> str:

@@ -181,29 +181,34 @@ def verify_citations(
             )
             spans = []
         elif not spans:
+            hint, closest = _hint(needle, ref.source, index)
             diagnostics.error(
                 ref.location,
                 f"quote not found in source '{ref.source}'",
-                hint=_hint(needle, ref.source, index),
+                hint=hint,
+                code="quote-not-found",
+                fix=closest,
             )
         results.append(Citation(ref, tuple(spans), bool(spans)))
     return tuple(results)
 
 
-def _hint(needle: str, cited: str, index: dict[str, SourceIndex]) -> str:
-    """Where the quote is after all, or the closest passage of the cited source and the diff."""
+def _hint(needle: str, cited: str, index: dict[str, SourceIndex]) -> tuple[str, str]:
+    """Where the quote is after all, or the closest passage of the cited source and the
+    diff; and that passage ("" when there is none)."""
     elsewhere = [sid for sid, si in index.items() if sid != cited and needle in si.text.folded]
     if elsewhere:
-        return f"the quote is in source '{elsewhere[0]}' ({index[elsewhere[0]].source.entry.file})"
+        file = index[elsewhere[0]].source.entry.file
+        return f"the quote is in source '{elsewhere[0]}' ({file})", ""
     folded = index[cited].text
     found = fuzz.partial_ratio_alignment(needle, folded.folded)
     if found is None or found.score < 50:
-        return f"no passage of '{cited}' resembles it"
+        return f"no passage of '{cited}' resembles it", ""
     start, end = widen_to_words(folded.folded, found.dest_start, found.dest_end)
-    original = folded.original[slice(*folded.original_span(start, end))]
-    lines = [f"closest passage ({found.score:.0f}% similar): «{' '.join(original.split())}»"]
+    passage = " ".join(folded.original[slice(*folded.original_span(start, end))].split())
+    lines = [f"closest passage ({found.score:.0f}% similar): «{passage}»"]
     lines.extend(_differences(needle, folded.folded[start:end]))
-    return "\n".join(lines)
+    return "\n".join(lines), passage
 
 
 def widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.2
 EDITED = (BRIEF, SOURCES, TIMELINE)  # the files whose unsaved text is checked
 _CITATION = re.compile(r"@(?P<id>[A-Za-z0-9][\w.-]*)(?:\s+[\"“](?P<quote>[^\"”]*)[\"”])?")
-_CLOSEST = re.compile(r"closest passage \(\d+% similar\): «(?P<passage>.*)»")
 
 
 @dataclass
@@ -178,6 +177,8 @@ def _lsp_diagnostic(diagnostic: Diagnostic, text: str) -> lsp.Diagnostic:
         if diagnostic.severity == "error"
         else lsp.DiagnosticSeverity.Warning,
         source="briefing",
+        code=diagnostic.code or None,
+        data={"fix": diagnostic.fix} if diagnostic.fix else None,
     )
 
 
@@ -359,14 +360,14 @@ def definition(ls: BriefServer, params: lsp.DefinitionParams) -> lsp.Location | 
 def code_action(ls: BriefServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     actions = []
     for diagnostic in params.context.diagnostics:
-        closest = _CLOSEST.search(diagnostic.message)
-        if closest and "quote not found" in diagnostic.message:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        if diagnostic.code == "quote-not-found" and isinstance(data.get("fix"), str):
             quoted = diagnostic.range
             inner = lsp.Range(
                 lsp.Position(quoted.start.line, quoted.start.character + 1),
                 lsp.Position(quoted.end.line, max(quoted.end.character - 1, 0)),
             )
-            edit = lsp.TextEdit(range=inner, new_text=closest["passage"].strip('"“”'))
+            edit = lsp.TextEdit(range=inner, new_text=data["fix"].strip('"“”'))
             actions.append(
                 lsp.CodeAction(
                     title="Quote the closest passage of the source",
