@@ -21,18 +21,8 @@ from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
 from .directives.judgement import Judgement
 from .files import leads_out, read_regular
 from .markdown import plain
-from .model import (
-    BriefText,
-    Change,
-    Changes,
-    ChangeStatus,
-    PartialDate,
-    Project,
-    Shift,
-    Source,
-    Timeline,
-    Withdrawal,
-)
+from .changes import Change, Changes, ChangeStatus, Shift
+from .model import BriefText, PartialDate, Project, Source, Timeline, Withdrawal
 from .project import BRIEF, EDITIONS, VERSION_NAME
 
 # The build keeps here, in its output folder, the bytes of brief.md and the registers it read,
