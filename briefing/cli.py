@@ -356,7 +356,7 @@ def _marker() -> Callable[[str], str]:
 
 def _project_and_words(args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
     """PROJECT is the first argument if more follow and it is a brief project's folder."""
-    from .project import BRIEF, SOURCES
+    from .files import BRIEF, SOURCES
 
     first = Path(args[0])
     if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):

@@ -32,11 +32,11 @@ from . import __version__
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
 from .evidence import FoldedText, fold
-from .files import read_inside
+from .files import BRIEF, SOURCES, TIMELINE, read_inside
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
 from .parse import FRONT_MATTER_KEYS
-from .project import BRIEF, SOURCES, TIMELINE, load_project
+from .project import load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
 

@@ -10,24 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from .brief_json import changes_json
+from .changes import Change, Shift
 from .checking import read_project
 from .diagnostics import BuildFailed, Diagnostics
 from .editions import KEPT, Edition, EditionError, changes_since, read_edition, released
-from .files import leads_out
+from .files import BRIEF, EDITIONS, RECORDED, VERSION_NAME, leads_out, read_text
 from .formats import FORMATS
-from .model import Change, Shift
 from .options import Options
 from .output import locked, project_locked
 from .parse import parse_brief
-from .project import (
-    BRIEF,
-    EDITIONS,
-    RECORDED,
-    VERSION_NAME,
-    check_is_project,
-    load_project,
-    read_text,
-)
+from .project import check_is_project, load_project
 from .stamp import built, why_not_built
 
 RELEASED = tuple(f.filename for f in FORMATS.values() if f.released)  # what an edition keeps

@@ -11,9 +11,9 @@ from collections import Counter
 
 from .citations import SOURCE_ID
 from .diagnostics import Diagnostics, Location, suggest
+from .files import SOURCES
 from .findings import cached_findings
 from .model import PartialDate, Project, Source, SourceEntry
-from .project import SOURCES
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .vocabulary import CREDIBILITY, RELIABILITY

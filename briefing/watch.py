@@ -22,8 +22,8 @@ from pathlib import Path
 import click
 
 from .diagnostics import BriefingError
+from .files import BRIEF
 from .options import INPUT_FOLDERS, Options
-from .project import BRIEF
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 # What the fork server imports once, so that every build starts warm.
