@@ -331,7 +331,7 @@ def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_js
     Matches the words as a phrase, ignoring case, quote styles and line breaks; when no
     source has the phrase, the most similar sentences. PROJECT (default: the current
     folder) may come first."""
-    from .finder import find_passages, passage_json, passage_lines
+    from .search import find_passages, passage_json, passage_lines
 
     project, words = _project_and_words(args)
     sources = _readable_sources(project, only)

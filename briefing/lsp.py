@@ -273,7 +273,7 @@ def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:
     """The source's sentences that hold what was typed, as quotes to complete."""
     if source is None:
         return []
-    from .finder import find_passages
+    from .search import find_passages
 
     found = find_passages([source], typed, limit=30) if typed.strip() else []
     return [
