@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from briefing.evidence import fold
+from briefing.folding import fold
 from briefing.source_findings import find_findings
 
 _BLOCK = re.compile(

@@ -7,7 +7,7 @@ from collections import Counter
 from .changes import Changes
 from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
-from .evidence import fold
+from .folding import fold
 from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
 
 

@@ -31,8 +31,8 @@ from pygls.uris import from_fs_path, to_fs_path
 from . import __version__
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
-from .evidence import FoldedText, fold
 from .files import BRIEF, SOURCES, TIMELINE, read_inside
+from .folding import FoldedText, fold
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
 from .parse import FRONT_MATTER_KEYS

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS
-from .evidence import fold, folding_pattern
+from .folding import fold, folding_pattern
 from .model import Source
 
 LIKE_CUTOFF = 80  # rapidfuzz's ratio of two words, 0-100: below it they are not alike
