@@ -285,7 +285,7 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     Each of OLD and NEW is a brief.json, an edition's folder, a brief project (read as it
     stands) or a version released under the project's editions/ (not through a link out
     of the project). A brief.json is read as any project file: at most 20 MiB."""
-    from .release import diff_json, diff_lines, edition_at, project_among
+    from .diff import diff_json, diff_lines, edition_at, project_among
 
     project = project or project_among(new, old)
     before, after = edition_at(old, project), edition_at(new, project)
