@@ -19,7 +19,7 @@ from .model import PAPERS, Paper, Source
 from .options import Options
 from .progress import Progress, timings_table
 from .readers.registry import supported
-from .report import build_and_report, explain, report
+from .running import build_and_report, explain, report
 from .schemas import SCHEMAS
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
