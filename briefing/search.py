@@ -1,8 +1,9 @@
 """`briefing find`: passages of the sources that match some words, each with a citation
 ready to paste that verifies as written.
 
-Matching uses the folding of quote verification, ignoring letter case: the words as a
-phrase first; when no source has the phrase, the sentences most like it (rapidfuzz).
+Matching uses the folding quotes are verified with (briefing.folding), ignoring letter
+case: the words as a phrase first; when no source has the phrase, the sentences most like
+it (rapidfuzz).
 """
 
 from __future__ import annotations
