@@ -19,7 +19,7 @@ from .model import PAPERS, Paper, Source
 from .options import Options
 from .progress import Progress, timings_table
 from .readers.registry import supported
-from .report import build_and_report, explain, report
+from .running import build_and_report, explain, report
 from .schemas import SCHEMAS
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
@@ -303,7 +303,7 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     Each of OLD and NEW is a brief.json, an edition's folder, a brief project (read as it
     stands) or a version released under the project's editions/ (not through a link out
     of the project). A brief.json is read as any project file: at most 20 MiB."""
-    from .release import diff_json, diff_lines, edition_at, project_among
+    from .diff import diff_json, diff_lines, edition_at, project_among
 
     project = project or project_among(new, old)
     before, after = edition_at(old, project), edition_at(new, project)
@@ -349,7 +349,7 @@ def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_js
     Matches the words as a phrase, ignoring case, quote styles and line breaks; when no
     source has the phrase, the most similar sentences. PROJECT (default: the current
     folder) may come first."""
-    from .finder import find_passages, passage_json, passage_lines
+    from .search import find_passages, passage_json, passage_lines
 
     project, words = _project_and_words(args)
     sources = _readable_sources(project, only)
@@ -374,7 +374,7 @@ def _marker() -> Callable[[str], str]:
 
 def _project_and_words(args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
     """PROJECT is the first argument if more follow and it is a brief project's folder."""
-    from .project import BRIEF, SOURCES
+    from .files import BRIEF, SOURCES
 
     first = Path(args[0])
     if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):

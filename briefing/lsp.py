@@ -31,12 +31,12 @@ from pygls.uris import from_fs_path, to_fs_path
 from . import __version__
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
-from .evidence import FoldedText, fold
-from .files import read_inside
+from .files import BRIEF, SOURCES, TIMELINE, read_inside
+from .folding import FoldedText, fold
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
 from .parse import FRONT_MATTER_KEYS
-from .project import BRIEF, SOURCES, TIMELINE, load_project
+from .project import load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
 
@@ -274,7 +274,7 @@ def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:
     """The source's sentences that hold what was typed, as quotes to complete."""
     if source is None:
         return []
-    from .finder import find_passages
+    from .search import find_passages
 
     found = find_passages([source], typed, limit=30) if typed.strip() else []
     return [

@@ -29,9 +29,8 @@ from typing import Any
 
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .files import leads_out, read_inside, read_regular
+from .files import SOURCES, TEMPORARY, is_temporary, leads_out, read_inside, read_regular, read_text
 from .output import project_locked
-from .project import SOURCES, TEMPORARY, is_temporary, read_text
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .yamlfile import load_yaml

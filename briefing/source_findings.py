@@ -25,9 +25,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import evidence
+from . import folding
 from .cache import cache_folder, load_cached, store_cached
-from .evidence import fold
+from .folding import fold
 from .model import Finding
 from .readers.base import Furniture, PageRules
 
@@ -96,7 +96,7 @@ def cached_findings(
 ) -> tuple[Finding, ...]:
     """find_findings, kept in the cache folder under a hash of its inputs and of the code
     that finds them (a second build or search of 5 MB of sources saves about a second)."""
-    code = b"".join(Path(module).read_bytes() for module in (__file__, evidence.__file__))
+    code = b"".join(Path(module).read_bytes() for module in (__file__, folding.__file__))
     inputs = json.dumps([text, [asdict(f) for f in known], rules], ensure_ascii=False)
     digest = hashlib.sha256(code + inputs.encode()).hexdigest()
     entry = cache_folder() / "findings" / f"{digest}.json"
