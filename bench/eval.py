@@ -33,7 +33,7 @@ from bench import scoring
 from bench.scoring import sentences
 from briefing.cli import main as cli
 from briefing.diagnostics import Diagnostics
-from briefing.evidence import fold
+from briefing.folding import fold
 from briefing.readers.base import SourceFile
 from briefing.readers.registry import read_source
 

@@ -85,8 +85,8 @@ def find(work: Path, rounds: int) -> None:
     """find in process, once the sources are read (what a language server or a second
     search pays), and the whole command."""
     from briefing.diagnostics import Diagnostics
-    from briefing.finder import find_passages
     from briefing.project import load_project
+    from briefing.search import find_passages
     from briefing.sources import ingest_sources
 
     big = make_project(work / "find", 50, 1, 1)

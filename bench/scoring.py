@@ -7,8 +7,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from briefing.evidence import fold
-from briefing.findings import find_findings
+from briefing.folding import fold
+from briefing.source_findings import find_findings
 
 _BLOCK = re.compile(
     r"</?(?:p|div|h\d|li|ul|ol|br|tr|td|th|blockquote|figcaption|pre|section)\b[^>]*>", re.I

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .changes import Changes
 from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
-from .evidence import fold
-from .model import Brief, BriefText, Changes, Citation, Figure, Passage, Source, Timeline
+from .folding import fold
+from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
 
 
 def assemble(

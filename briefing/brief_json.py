@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from . import __version__
+from .changes import Changes
 from .directives.registry import DIRECTIVES
-from .model import Brief, Changes
+from .model import Brief
 
 
 def brief_json(brief: Brief) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .changes import Changes
 from .dating import check_dates
 from .diagnostics import Diagnostics
 from .directives.registry import DIRECTIVES
@@ -19,7 +20,7 @@ from .editions import Edition, compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import verify_citations
 from .language import check_language
-from .model import BriefText, Changes, Citation, Project, Source, Timeline
+from .model import BriefText, Citation, Project, Source, Timeline
 from .parse import parse_brief
 from .sources import ingest_sources
 

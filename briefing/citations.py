@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics, Location
+from .files import BRIEF
 from .model import CitationRef, Markdown
-from .project import BRIEF
 
 # A citation group is replaced by a placeholder of the same length and line breaks, so that
 # an offset in a fragment's text is still an offset in brief.md: filler characters, then a

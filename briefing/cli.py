@@ -13,13 +13,13 @@ import click
 
 from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
-from .diagnostics import BriefingError, printable
+from .diagnostics import BriefingError, BuildFailed, Diagnostics, printable
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
 from .options import Options
 from .progress import Progress, timings_table
 from .readers.registry import supported
-from .report import build_and_report, explain, report
+from .running import build_and_report, explain, report
 from .schemas import SCHEMAS
 
 # The pipeline's modules are imported inside the commands: a build with nothing to do
@@ -219,15 +219,29 @@ def preview_command(
 @main.command("check")
 @project_argument
 @click.option("--findings", is_flag=True, help="List each source's findings with their lines.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout, alone."
+)
 @progress_options
-def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, timings: bool) -> None:
+def check_command(
+    project: Path, findings: bool, as_json: bool, verbose: bool, quiet: bool, timings: bool
+) -> None:
     """Check PROJECT without rendering: front matter, citations, quotes, sources, timeline."""
     from .build import check
     from .sources import findings_summary
 
     progress = _progress(verbose, quiet)
     with progress.running():
-        result = check(project, progress)
+        try:
+            result = check(project, progress)
+        except BuildFailed as failure:
+            if not as_json:
+                raise
+            click.echo(_diagnostics_json(failure.diagnostics))
+            raise SystemExit(1) from None
+    if as_json:
+        click.echo(_diagnostics_json(result.diagnostics))
+        return
     report(result.diagnostics, quiet)
     if timings:
         click.echo(timings_table(progress), err=True)
@@ -244,6 +258,10 @@ def check_command(project: Path, findings: bool, verbose: bool, quiet: bool, tim
         f"{_count(brief.citations, 'citation')} verified against "
         f"{_count(brief.sources, 'source')}, {_count(brief.events, 'event')}"
     )
+
+
+def _diagnostics_json(diagnostics: Diagnostics) -> str:
+    return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2)
 
 
 def _count(items: Sized, noun: str) -> str:
@@ -285,7 +303,7 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     Each of OLD and NEW is a brief.json, an edition's folder, a brief project (read as it
     stands) or a version released under the project's editions/ (not through a link out
     of the project). A brief.json is read as any project file: at most 20 MiB."""
-    from .release import diff_json, diff_lines, edition_at, project_among
+    from .diff import diff_json, diff_lines, edition_at, project_among
 
     project = project or project_among(new, old)
     before, after = edition_at(old, project), edition_at(new, project)
@@ -331,7 +349,7 @@ def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_js
     Matches the words as a phrase, ignoring case, quote styles and line breaks; when no
     source has the phrase, the most similar sentences. PROJECT (default: the current
     folder) may come first."""
-    from .finder import find_passages, passage_json, passage_lines
+    from .search import find_passages, passage_json, passage_lines
 
     project, words = _project_and_words(args)
     sources = _readable_sources(project, only)
@@ -356,7 +374,7 @@ def _marker() -> Callable[[str], str]:
 
 def _project_and_words(args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
     """PROJECT is the first argument if more follow and it is a brief project's folder."""
-    from .project import BRIEF, SOURCES
+    from .files import BRIEF, SOURCES
 
     first = Path(args[0])
     if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):

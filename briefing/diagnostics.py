@@ -36,10 +36,23 @@ class Location:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """A problem, where it is, and how to put it right: `code` names its kind for tools
+    (quote-not-found), `fix` is the text that would put it right where it stands (the
+    closest passage of a misquoted source), for an editor's quick fix."""
+
     location: Location
     severity: Severity
     message: str
     hint: str = ""
+    code: str = ""
+    fix: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        """What `check --json` prints of it."""
+        where = self.location
+        return {"file": where.path, "line": where.line, "column": where.col,
+                "severity": self.severity, "code": self.code, "message": self.message,
+                "hint": self.hint, "fix": self.fix}  # fmt: skip
 
     def __str__(self) -> str:
         text = printable(f"{self.location}: {self.severity}: {self.message}")
@@ -65,11 +78,15 @@ class Diagnostics:
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
 
-    def error(self, location: Location, message: str, hint: str = "") -> None:
-        self._items.append(Diagnostic(location, "error", message, hint))
+    def error(
+        self, location: Location, message: str, hint: str = "", code: str = "", fix: str = ""
+    ) -> None:
+        self._items.append(Diagnostic(location, "error", message, hint, code, fix))
 
-    def warning(self, location: Location, message: str, hint: str = "") -> None:
-        self._items.append(Diagnostic(location, "warning", message, hint))
+    def warning(
+        self, location: Location, message: str, hint: str = "", code: str = "", fix: str = ""
+    ) -> None:
+        self._items.append(Diagnostic(location, "warning", message, hint, code, fix))
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)

@@ -17,23 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .changes import Change, Changes, ChangeStatus, Shift
 from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
 from .directives.judgement import Judgement
-from .files import leads_out, read_regular
+from .files import BRIEF, EDITIONS, VERSION_NAME, leads_out, read_regular
 from .markdown import plain
-from .model import (
-    BriefText,
-    Change,
-    Changes,
-    ChangeStatus,
-    PartialDate,
-    Project,
-    Shift,
-    Source,
-    Timeline,
-    Withdrawal,
-)
-from .project import BRIEF, EDITIONS, VERSION_NAME
+from .model import BriefText, PartialDate, Project, Source, Timeline, Withdrawal
 
 # The build keeps here, in its output folder, the bytes of brief.md and the registers it read,
 # so that `briefing release` records what the edition was made from, whatever was saved since.

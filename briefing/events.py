@@ -7,8 +7,8 @@ from collections import Counter
 from .citations import CitationScanner
 from .diagnostics import Diagnostics, Location
 from .directives.timeline import TimelineSlot
+from .files import TIMELINE
 from .model import BriefText, Event, Lane, PartialDate, Timeline
-from .project import TIMELINE
 from .yamlfile import YamlMap, check_keys, load_yaml, text_field
 
 EVENT_KEYS = ("date", "title", "actors", "basis", "cite")

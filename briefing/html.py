@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .diagnostics import Diagnostics, Location, suggest
+from .files import BRIEF
 from .layouts import (
     display_name,
     layout_problems,
@@ -22,7 +23,7 @@ from .layouts import (
 from .limits import OverTime, bounded
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
-from .project import BRIEF, find_reference
+from .project import find_reference
 from .sandbox import LayoutFileError, environment
 from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES

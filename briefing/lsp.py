@@ -31,12 +31,12 @@ from pygls.uris import from_fs_path, to_fs_path
 from . import __version__
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
-from .evidence import FoldedText, fold
-from .files import read_inside
+from .files import BRIEF, SOURCES, TIMELINE, read_inside
+from .folding import FoldedText, fold
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .model import Project, Source
 from .parse import FRONT_MATTER_KEYS
-from .project import BRIEF, SOURCES, TIMELINE, load_project
+from .project import load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
 
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.2
 EDITED = (BRIEF, SOURCES, TIMELINE)  # the files whose unsaved text is checked
 _CITATION = re.compile(r"@(?P<id>[A-Za-z0-9][\w.-]*)(?:\s+[\"“](?P<quote>[^\"”]*)[\"”])?")
-_CLOSEST = re.compile(r"closest passage \(\d+% similar\): «(?P<passage>.*)»")
 
 
 @dataclass
@@ -178,6 +177,8 @@ def _lsp_diagnostic(diagnostic: Diagnostic, text: str) -> lsp.Diagnostic:
         if diagnostic.severity == "error"
         else lsp.DiagnosticSeverity.Warning,
         source="briefing",
+        code=diagnostic.code or None,
+        data={"fix": diagnostic.fix} if diagnostic.fix else None,
     )
 
 
@@ -273,7 +274,7 @@ def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:
     """The source's sentences that hold what was typed, as quotes to complete."""
     if source is None:
         return []
-    from .finder import find_passages
+    from .search import find_passages
 
     found = find_passages([source], typed, limit=30) if typed.strip() else []
     return [
@@ -359,14 +360,14 @@ def definition(ls: BriefServer, params: lsp.DefinitionParams) -> lsp.Location | 
 def code_action(ls: BriefServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     actions = []
     for diagnostic in params.context.diagnostics:
-        closest = _CLOSEST.search(diagnostic.message)
-        if closest and "quote not found" in diagnostic.message:
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        if diagnostic.code == "quote-not-found" and isinstance(data.get("fix"), str):
             quoted = diagnostic.range
             inner = lsp.Range(
                 lsp.Position(quoted.start.line, quoted.start.character + 1),
                 lsp.Position(quoted.end.line, max(quoted.end.character - 1, 0)),
             )
-            edit = lsp.TextEdit(range=inner, new_text=closest["passage"].strip('"“”'))
+            edit = lsp.TextEdit(range=inner, new_text=data["fix"].strip('"“”'))
             actions.append(
                 lsp.CodeAction(
                     title="Quote the closest passage of the source",

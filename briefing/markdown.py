@@ -17,9 +17,8 @@ from markupsafe import Markup, escape
 from mistune.util import striptags
 
 from .citations import PLACEHOLDER, placeholder_indices
-from .files import read_inside
+from .files import MAX_IMAGE_PIXELS, read_inside
 from .model import Heading, Markdown
-from .project import MAX_IMAGE_PIXELS
 from .typography import smarten
 
 

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from .diagnostics import BriefingError
+from .files import SOURCES, TIMELINE
 from .layouts import PROJECT_LAYOUTS
-from .project import SOURCES, TIMELINE
 from .schemas import copy_schemas, modeline
 
 EXAMPLE = Path(__file__).parent / "example_project"

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from .copies import Copies
 from .diagnostics import BriefingError
-from .files import leads_out
+from .files import BRIEF, EDITIONS, leads_out
 from .formats import FORMATS
 from .layouts import PROJECT_LAYOUTS
 from .model import Paper
-from .project import BRIEF, EDITIONS
 
 INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS)
 

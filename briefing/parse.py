@@ -25,8 +25,8 @@ from .diagnostics import Diagnostics, Location, suggest
 from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
+from .files import BRIEF, VERSION_NAME
 from .model import PAPERS, BriefText, Meta, Paper, Previous, Withdrawal
-from .project import BRIEF, VERSION_NAME
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 

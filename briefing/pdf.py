@@ -14,11 +14,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pyphen
 
 from .diagnostics import Diagnostics, Location
-from .files import read_inside
+from .files import BRIEF, MAX_IMAGE_PIXELS, read_inside
 from .layouts import PROJECT_LAYOUTS
 from .limits import deadline, memory_limit
 from .model import Rendered
-from .project import BRIEF, MAX_IMAGE_PIXELS, find_reference, locate
+from .project import find_reference, locate
 
 
 def _fetcher_class() -> type:

@@ -2,94 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import re
-import stat
 from pathlib import Path
 
 from .atomic import is_temporary
 from .diagnostics import BriefingError, Diagnostics, Location
-from .files import MAX_FILE_BYTES, leads_out, read_inside, read_regular
+from .files import BRIEF, SOURCES, TIMELINE, read_bytes, read_inside, read_text
 from .layouts import PROJECT_LAYOUTS
 from .model import Project
-
-BRIEF = "brief.md"
-SOURCES = "seeds/sources.yaml"
-TIMELINE = "figures/timeline.yaml"
-RECORDED = (BRIEF, SOURCES, TIMELINE)  # what a released edition keeps of its project
-EDITIONS = "editions"  # released editions, one folder each: editions/1.0/
-# A version names a folder of editions/: letters, digits, '.', '-', '_', ending in a letter or
-# a digit, and none of the names Windows keeps for devices.
-VERSION_NAME = re.compile(
-    r"(?!(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))(?:[a-z0-9][\w.-]{0,38})?[a-z0-9]", re.I
-)
-MAX_IMAGE_PIXELS = 40_000_000  # about 6,300 px square: far more than print needs
-
-
-def read_text(
-    root: Path, name: str, diagnostics: Diagnostics, kept: dict[str, bytes] | None = None
-) -> str | None:
-    """Read a project file as UTF-8 text, or record why it cannot be read; kept, if given,
-    receives the bytes read (under name)."""
-    data = read_bytes(root, name, diagnostics)
-    if data is None:
-        return None
-    if kept is not None:
-        kept[name] = data
-    if b"\0" in data:
-        diagnostics.error(Location(name), "file is binary (it contains NUL bytes), not text")
-        return None
-    return decode_utf8(name, data, "file", diagnostics)
-
-
-def decode_utf8(
-    name: str,
-    data: bytes,
-    what: str,
-    diagnostics: Diagnostics,
-    hint: str = "save it as UTF-8 (from Windows-1252: iconv -f cp1252 -t utf-8)",
-) -> str | None:
-    """The bytes as text, a leading byte-order mark dropped; or an error at the bad byte."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        where, byte = undecodable(name, data, error)
-        diagnostics.error(where, f"{what} is not valid UTF-8 ({byte})", hint=hint)
-        return None
-
-
-def undecodable(name: str, data: bytes, error: UnicodeDecodeError) -> tuple[Location, str]:
-    """Where in a file its first byte that is not UTF-8 stands, and that byte ('byte 0xe9')."""
-    before = data[: error.start]
-    line_start = before.rfind(b"\n") + 1
-    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-    return Location(name, before.count(b"\n") + 1, column), f"byte 0x{data[error.start]:02x}"
-
-
-def read_bytes(root: Path, name: str, diagnostics: Diagnostics) -> bytes | None:
-    path = root / name
-    if not os.path.lexists(path):
-        diagnostics.error(Location(name), "file not found")
-        return None
-    if problem := leads_out(root, path):
-        diagnostics.error(Location(name), f"file is {problem}")
-        return None
-    if not path.exists():
-        diagnostics.error(Location(name), "file is a link to nothing")
-        return None
-    status = path.stat()
-    size = status.st_size
-    if stat.S_ISREG(status.st_mode) and size > MAX_FILE_BYTES:
-        diagnostics.error(
-            Location(name),
-            f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB",
-        )
-        return None
-    data, problem = read_regular(path.resolve())
-    if data is None:
-        diagnostics.error(Location(name), problem)
-    return data
 
 
 def check_is_project(root: Path) -> None:

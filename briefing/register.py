@@ -28,9 +28,8 @@ from typing import Any
 from .atomic import Staged
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .files import leads_out, read_inside, read_regular
+from .files import SOURCES, leads_out, read_inside, read_regular, read_text
 from .output import project_locked
-from .project import SOURCES, read_text
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .yamlfile import load_yaml

@@ -16,9 +16,8 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .diagnostics import Location
-from .files import read_inside
+from .files import read_inside, undecodable
 from .layouts import PROJECT_LAYOUTS, shipped
-from .project import undecodable
 
 MAX_INT_BITS = 100_000  # a product or power beyond this many bits is refused
 MAX_REPEATED = 10_000_000  # characters or items a repeated sequence may have

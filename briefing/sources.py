@@ -11,11 +11,11 @@ from collections import Counter
 
 from .citations import SOURCE_ID
 from .diagnostics import Diagnostics, Location, suggest
-from .findings import cached_findings
+from .files import SOURCES
 from .model import PartialDate, Project, Source, SourceEntry
-from .project import SOURCES
 from .readers.base import SourceFile
 from .readers.registry import read_source
+from .source_findings import cached_findings
 from .vocabulary import CREDIBILITY, RELIABILITY
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 

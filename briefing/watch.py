@@ -22,12 +22,12 @@ from pathlib import Path
 import click
 
 from .diagnostics import BriefingError
+from .files import BRIEF
 from .options import INPUT_FOLDERS, Options
-from .project import BRIEF
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
 # What the fork server imports once, so that every build starts warm.
-WARM = ["briefing.report", "briefing.build", "briefing.figures", "briefing.pdf",
+WARM = ["briefing.running", "briefing.build", "briefing.figures", "briefing.pdf",
         "matplotlib.figure", "weasyprint"]  # fmt: skip
 
 
@@ -51,7 +51,7 @@ def end_with_parent(link: Connection) -> None:
 
 def _build_in_child(root: Path, options: Options, link: Connection) -> None:
     """One build, quiet but for its diagnostics: the watcher says in one line how it went."""
-    from .report import build_and_report, explain
+    from .running import build_and_report, explain
 
     end_with_parent(link)
     try:

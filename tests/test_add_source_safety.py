@@ -13,8 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from briefing.cli import main
+from briefing.files import SOURCES
 from briefing.output import project_locked
-from briefing.project import SOURCES
 from tests.conftest import MakeProject
 
 # add-source in a process whose Nth call of os.replace or os.fsync (argv: the name, N)

@@ -151,3 +151,16 @@ def test_layouts_list_and_eject(make_project: MakeProject) -> None:
         1,
         "Error: no shipped template 'poster'; see 'briefing layouts list'\n",
     )
+
+
+def test_check_json_prints_the_diagnostics_as_data(make_project: MakeProject) -> None:
+    wrong = BRIEF.replace('winter season"]', 'summer season"]')
+    root = make_project({"brief.md": wrong})
+    result = CliRunner().invoke(main, ["check", str(root), "--json"])
+    assert result.exit_code == 1
+    (found,) = json.loads(result.stdout)
+    assert found["code"] == "quote-not-found" and (found["file"], found["line"]) == ("brief.md", 22)
+    assert found["fix"] == "“We expect a settlement before the winter season,”"
+    assert found["severity"] == "error" and found["message"].startswith("quote not found")
+    clean = CliRunner().invoke(main, ["check", str(make_project()), "--json"])
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == []

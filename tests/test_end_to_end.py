@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
-from briefing.evidence import fold
+from briefing.folding import fold
 from briefing.typography import smart_text
 
 from .conftest import REPO, hyphenated_line_ends

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bench.scoring import FurnitureScore, article_blocks, sentences
 from briefing.diagnostics import Diagnostics
-from briefing.evidence import fold
+from briefing.folding import fold
 from briefing.readers.base import SourceFile
 from briefing.readers.registry import read_source
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefing.diagnostics import Diagnostics, Location
-from briefing.evidence import FoldedText, fold, folding_pattern, verify_citations
+from briefing.evidence import verify_citations
+from briefing.folding import FoldedText, fold, folding_pattern
 from briefing.model import Citation, CitationRef, PartialDate, Source, SourceEntry
 
 

@@ -18,10 +18,11 @@ from click.testing import CliRunner
 from briefing.citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS, Chunk, CitationScanner
 from briefing.cli import main
 from briefing.diagnostics import Diagnostics
-from briefing.evidence import fold, verify_citations
-from briefing.finder import find_passages
+from briefing.evidence import verify_citations
+from briefing.folding import fold
 from briefing.model import Source
 from briefing.project import load_project
+from briefing.search import find_passages
 from briefing.sources import ingest_sources
 
 from .conftest import BRIEF, REPO, SOURCES_YAML, MakeProject, copy_default_project

@@ -9,7 +9,7 @@ import pytest
 from briefing.build import check
 from briefing.cache import load_cached, store_cached
 from briefing.diagnostics import BuildFailed
-from briefing.findings import cached_findings, find_findings
+from briefing.source_findings import cached_findings, find_findings
 
 from .conftest import REPO, MakeProject
 

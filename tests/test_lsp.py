@@ -85,6 +85,7 @@ async def test_the_default_brief_has_no_errors_and_a_broken_quote_is_marked_wher
     assert error.range.start == start  # from the opening quote mark to the closing one
     assert error.range.end.character == start.character + len(wrong) + 2
     assert "quote not found in source 'visit-2015'" in error.message
+    assert error.code == "quote-not-found"  # the quick fix reads the code, not the prose
 
     actions = await client.text_document_code_action_async(
         lsp.CodeActionParams(

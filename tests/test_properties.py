@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from briefing.build import build, check
 from briefing.diagnostics import BuildFailed, Diagnostics
-from briefing.evidence import FoldedText, fold
+from briefing.folding import FoldedText, fold
 from briefing.language import check_language
 from briefing.options import Options
 from briefing.parse import parse_brief

@@ -24,12 +24,12 @@ from click.testing import CliRunner
 from briefing.build import build, check
 from briefing.cli import main
 from briefing.diagnostics import Diagnostics
-from briefing.findings import find_findings
+from briefing.files import SOURCES
 from briefing.options import Options
-from briefing.project import SOURCES
 from briefing.readers.base import Extracted, SourceFile
 from briefing.readers.pdf import _pdfminer_pages
 from briefing.readers.registry import READERS, read_source
+from briefing.source_findings import find_findings
 from tests.conftest import BRIEF, SOURCE_TEXT, SOURCES_YAML, MakeProject
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sources"

@@ -7,7 +7,7 @@ import codecs
 import re
 
 from ..diagnostics import Diagnostics, Location
-from ..project import decode_utf8
+from ..files import decode_utf8
 from .base import Extracted, SourceFile
 
 SHORT = 256  # bytes: below this, Windows-1252 is assumed whenever it decodes

@@ -1,8 +1,9 @@
 """`briefing find`: passages of the sources that match some words, each with a citation
 ready to paste that verifies as written.
 
-Matching uses the folding of quote verification, ignoring letter case: the words as a
-phrase first; when no source has the phrase, the sentences most like it (rapidfuzz).
+Matching uses the folding quotes are verified with (briefing.folding), ignoring letter
+case: the words as a phrase first; when no source has the phrase, the sentences most like
+it (rapidfuzz).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz, process
 
 from .citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS
-from .evidence import fold, folding_pattern
+from .folding import fold, folding_pattern
 from .model import Source
 
 LIKE_CUTOFF = 80  # rapidfuzz's ratio of two words, 0-100: below it they are not alike

@@ -1,4 +1,5 @@
-"""What the commands print: diagnostics, what a build wrote, and why one failed.
+"""Running a build for a command: build unless up to date, and print the diagnostics, what
+was written and why a command failed.
 
 Shared by the command line and by `briefing watch`'s build processes."""
 

@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
-from . import evidence
+from . import folding
 from .cache import cache_folder, code_digest, load_cached, store_cached
-from .evidence import fold
+from .folding import fold
 from .model import Finding
 from .readers.base import Furniture, PageRules
 
@@ -95,7 +95,7 @@ def cached_findings(
 ) -> tuple[Finding, ...]:
     """find_findings, kept in the cache folder under a hash of its inputs and of the code
     that finds them (a second build or search of 5 MB of sources saves about a second)."""
-    code = code_digest(find_findings, evidence)
+    code = code_digest(find_findings, folding)
     inputs = json.dumps([code, text, [asdict(f) for f in known], rules], ensure_ascii=False)
     digest = hashlib.sha256(inputs.encode()).hexdigest()
     entry = cache_folder() / "findings" / f"{digest}.json"

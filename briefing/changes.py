@@ -1,0 +1,145 @@
+"""What changed between two editions of a brief, and how it is said in English: the values
+that briefing.editions works out and the cover, the "What changed" section, brief.json and
+`briefing diff` show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Heading, PartialDate
+
+ShiftField = Literal["statement", "likelihood", "confidence", "grade", "document"]
+ChangeStatus = Literal["added", "withdrawn", "changed", "kept"]
+_CONFIDENCE_ORDER = ("low", "moderate", "high")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """What moved in a judgement or a source between editions: its wording (statement),
+    likelihood (with each term's range in its edition's vocabulary), confidence, grade or
+    document (its SHA-256)."""
+
+    field: ShiftField
+    old: str
+    new: str
+    old_range: str = ""
+    new_range: str = ""
+
+    @property
+    def moved(self) -> bool:
+        return " ".join(self.old.split()) != " ".join(self.new.split()) or (
+            self.old_range != self.new_range
+        )
+
+    @property
+    def direction(self) -> Literal["up", "down", ""]:
+        """Up or down for a likelihood (by its range) or a confidence level; else ''."""
+        if self.field == "likelihood":
+            old, new = _range_middle(self.old_range), _range_middle(self.new_range)
+        elif self.field == "confidence" and {self.old, self.new} <= set(_CONFIDENCE_ORDER):
+            old, new = _CONFIDENCE_ORDER.index(self.old), _CONFIDENCE_ORDER.index(self.new)
+        else:
+            return ""
+        return "up" if new > old else "down" if new < old else ""
+
+
+def _range_middle(band: str) -> float:
+    numbers = [int(n) for n in re.findall(r"\d+", band)]
+    return sum(numbers) / len(numbers) if numbers else 0.0
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference from the previous edition. A judgement carried over unchanged is
+    'kept'."""
+
+    subject: Literal["judgement", "source", "event"]
+    status: ChangeStatus
+    key: str  # a judgement's or a source's id; an event's date and title
+    label: str  # KJ3 or S4 in this edition; for a withdrawn one, in the previous
+    text: str  # the statement, the source's title or the event's title
+    shifts: tuple[Shift, ...] = ()
+    note: str = ""  # the judgement's :change:, or the reason it was withdrawn
+    was_label: str = ""  # its label in the previous edition, when that differs
+
+    @property
+    def anchor(self) -> str:
+        return f"change-{self.subject}-{self.key}"
+
+    @property
+    def word(self) -> str:
+        """How the change is named: new, changed, withdrawn, unchanged (removed, of an event)."""
+        if self.subject == "event" and self.status == "withdrawn":
+            return "removed"
+        return {"added": "new", "kept": "unchanged"}.get(self.status, self.status)
+
+    @property
+    def mark(self) -> str:
+        """What its judgement's mark says: 'New', 'Likelihood down', 'Reworded'..."""
+        if self.status == "added":
+            return "New"
+        moves = [
+            f"{s.field.capitalize()} {s.direction or 'changed'}"
+            for s in self.shifts
+            if s.field in ("likelihood", "confidence")
+        ]
+        return "; ".join(moves) or "Reworded"
+
+    def shift(self, field: ShiftField) -> Shift | None:
+        return next((s for s in self.shifts if s.field == field), None)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The differences between this edition and a previous one, judgements first."""
+
+    since: str  # the previous edition's version
+    issued: PartialDate  # the previous edition's issue date
+    changes: tuple[Change, ...]
+
+    def of(self, subject: str, *statuses: ChangeStatus) -> list[Change]:
+        return [c for c in self.changes if c.subject == subject and c.status in statuses]
+
+    def of_judgement(self, ident: str) -> Change | None:
+        return next((c for c in self.of("judgement", "added", "changed") if c.key == ident), None)
+
+    @property
+    def heading(self) -> Heading:
+        return Heading(2, f"What changed since edition {self.since}", "changes")
+
+    @property
+    def summary(self) -> str:
+        """One line for the cover: what was added, withdrawn, reworded or moved."""
+        moved = [c for c in self.of("judgement", "changed") if c.shift("likelihood")]
+        rated = [c for c in self.of("judgement", "changed") if c.shift("confidence")]
+        parts = [
+            _counted(len(self.of("judgement", "added")), "judgement", "added"),
+            _counted(len(self.of("judgement", "withdrawn")), "judgement", "withdrawn"),
+            _counted(
+                sum(bool(c.shift("statement")) for c in self.changes), "judgement", "reworded"
+            ),
+            _counted(len(moved), "likelihood", "moved"),
+            _counted(len(rated), "confidence level", "moved"),
+            _counted(len(self.of("source", "added")), "source", "added"),
+            _counted(len(self.of("source", "withdrawn")), "source", "withdrawn"),
+            _counted(
+                sum(bool(c.shift("grade")) for c in self.of("source", "changed")),
+                "source",
+                "regraded",
+            ),
+            _counted(
+                sum(bool(c.shift("document")) for c in self.of("source", "changed")),
+                "source document",
+                "changed",
+            ),
+            _counted(len(self.of("event", "added")), "event", "added"),
+            _counted(len(self.of("event", "withdrawn")), "event", "removed"),
+        ]
+        return "; ".join(p for p in parts if p) or "no change"
+
+
+def _counted(count: int, noun: str, verb: str) -> str:
+    """'2 judgements added'; '' for none."""
+    return f"{count} {noun}{'' if count == 1 else 's'} {verb}" if count else ""
