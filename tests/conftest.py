@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from briefing.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,6 +30,17 @@ def hyphenated_line_ends(pdf: Path) -> list[tuple[str, str]]:
     """The words broken with a hyphen at a line's end, as ('Kh', 'meimim')."""
     text = "\n".join(pages_text(pdf))
     return re.findall(r"(\w+)[-\u2010\u00ad]\n\s*(\w+)", text)  # WeasyPrint sets U+2010
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    """`briefing ARGS` in this process: the exit status and everything printed. Never a
+    traceback or an exception that escapes click."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result.exit_code, result.output
 
 
 def copy_default_project(folder: Path) -> Path:

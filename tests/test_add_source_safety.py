@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from briefing.cli import main
 from briefing.files import SOURCES
 from briefing.output import project_locked
-from tests.conftest import MakeProject
+from tests.conftest import MakeProject, run
 
 # add-source in a process whose Nth call of os.replace or os.fsync (argv: the name, N)
 # first kills the process, or says "paused" and waits for a line on stdin.
@@ -35,11 +33,6 @@ def hooked(*args, **kwargs):
 setattr(os, name, hooked)
 main(["add-source", *sys.argv[4:]], prog_name="briefing")
 """
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 def note(folder: Path, name: str) -> Path:

@@ -6,19 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from briefing.build import build, check
-from briefing.cli import main
 from briefing.diagnostics import BuildFailed
 from briefing.options import Options
 
-from .conftest import BRIEF, SOURCES_YAML, MakeProject
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
+from .conftest import BRIEF, SOURCES_YAML, MakeProject, run
 
 
 def test_events_without_a_timeline_are_a_warning_and_the_brief_builds(

@@ -12,12 +12,7 @@ from click.testing import CliRunner
 from briefing import __version__
 from briefing.cli import main
 
-from .conftest import BRIEF, MakeProject
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
+from .conftest import BRIEF, MakeProject, run
 
 
 def test_version_and_help() -> None:

@@ -22,28 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefing import __version__
-from briefing.cli import main
 from briefing.lsp import BriefServer
 from briefing.options import Options
 from briefing.release import release
 
-from .conftest import hyphenated_line_ends, pages_text
+from .conftest import hyphenated_line_ends, pages_text, run
 
 # --- running the command line ------------------------------------------------------------
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    """Exit status and everything printed; never a traceback or an escaped exception."""
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    return result.exit_code, result.output
 
 
 def ok(*args: str | Path) -> str:

@@ -30,7 +30,7 @@ from briefing.readers.base import Extracted, SourceFile
 from briefing.readers.pdf import _pdfminer_pages
 from briefing.readers.registry import READERS, read_source
 from briefing.source_findings import find_findings
-from tests.conftest import BRIEF, SOURCE_TEXT, SOURCES_YAML, MakeProject
+from tests.conftest import BRIEF, SOURCE_TEXT, SOURCES_YAML, MakeProject, run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sources"
 ARS = FIXTURES / "ars-1.html"
@@ -48,11 +48,6 @@ STATEMENT = (
     "The union’s chair, Renée Marsh, said on Tuesday that “no deal is better than a bad "
     "deal” – and that the strike would go ahead unless the authority raised its offer.\n"
 )
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
 
 
 def add_source(root: Path, *files: Path | str, ident: str | None = None) -> tuple[int, str]:
