@@ -1,8 +1,11 @@
-"""The README's quick start runs as written: in a shell whose PATH has no briefing, from the
-activation line to `briefing build`, with the writer's edits made by a stand-in `$EDITOR`."""
+"""The README says what is true. Its quick start runs as written: in a shell whose PATH has
+no briefing, from the activation line to `briefing build`, with the writer's edits made by a
+stand-in `$EDITOR`. Its "How it works" names modules that exist, and the fields of a reader
+and a format as the code has them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,11 +17,15 @@ from pathlib import Path
 
 import docx
 
+from briefing.formats import Format
+from briefing.readers.base import Reader
+
 from .conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "sources"
 README = (REPO / "README.md").read_text(encoding="utf-8")
 QUICK_START = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+HOW_IT_WORKS = README.split("## How it works", 1)[1].split("\n## ", 1)[0]
 SET_UP, WRITING = re.findall(r"```sh\n(.*?)```", QUICK_START, re.DOTALL)
 # Real documents of the kinds the quick start adds (a Word document is made in the test).
 SAVED = {".html": "ars-1.html", ".pdf": "multicolumn.pdf"}
@@ -106,3 +113,20 @@ def test_quick_start_runs_as_written(tmp_path: Path) -> None:
     assert len(brief["sources"]) == 4  # the example's and the three added
     assert any(c["source"] == cited[1] and c["quote"] == PASSAGE for c in brief["citations"])
     assert "not yet graded" not in shell.stderr
+
+
+def test_how_it_works_names_modules_that_exist() -> None:
+    named = set(re.findall(r"[\w/]+\.(?:py|js)\b", HOW_IT_WORKS))
+    assert "readers/registry.py" in named
+    files = [p.relative_to(REPO).as_posix() for p in (REPO / "briefing").rglob("*")]
+    files += [p.relative_to(REPO).as_posix() for p in (REPO / "tests").glob("*.py")]
+    missing = [n for n in named if not any(f == n or f.endswith(f"/{n}") for f in files)]
+    assert not missing, f"README's How it works names modules that do not exist: {missing}"
+
+
+def test_how_it_works_gives_reader_and_format_fields() -> None:
+    for kind in (Reader, Format):
+        written = re.search(rf"`{kind.__name__}\(([^)]*)\)`", HOW_IT_WORKS)
+        assert written, kind.__name__
+        names = {name.strip().split("=")[0] for name in written[1].split(",")}
+        assert names == {field.name for field in dataclasses.fields(kind)}
