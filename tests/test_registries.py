@@ -23,6 +23,7 @@ from briefing.directives.base import Call, Directive, Option, ParseContext
 from briefing.directives.registry import DIRECTIVES
 from briefing.formats import FORMATS, Format, RenderJob
 from briefing.html import render_html
+from briefing.layouts import shipped_layout_names
 from briefing.markdown import plain
 from briefing.model import Block, Brief, BriefText, Markdown, Source
 from briefing.options import Options
@@ -30,7 +31,7 @@ from briefing.readers.base import Extracted, Reader, SourceFile
 from briefing.readers.registry import READERS
 from briefing.release import RELEASED
 from briefing.schemas import SCHEMAS
-from tests.conftest import BRIEF, SOURCES_YAML, MakeProject
+from tests.conftest import BRIEF, SOURCES_YAML, MakeProject, pages_text
 
 
 @dataclass(frozen=True)
@@ -270,3 +271,13 @@ def test_a_layout_that_extends_brief_html_has_its_paged_css(make_project: MakePr
     assert "<h1>Plain</h1>" in result.files["brief.html"].decode()
     rendered = render_html(result.brief, root, Diagnostics())
     assert rendered is not None and "@page" in rendered.pdf_css  # brief-pdf.css's rules
+
+
+@pytest.mark.parametrize("layout", shipped_layout_names())
+def test_every_shipped_layout_builds_a_brief(make_project: MakeProject, layout: str) -> None:
+    """Found by listing the folder: a layout added to it is tested here, no test edited."""
+    root = make_project()
+    result = build(root, Options(formats=("pdf", "html"), layout=layout))
+    assert result.brief.meta.layout == layout
+    assert pages_text(root / "dist" / "brief.pdf")[0].strip()  # a first page with words
+    assert "Port Ellis" in (root / "dist" / "brief.html").read_text("utf-8")
