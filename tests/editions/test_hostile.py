@@ -23,8 +23,8 @@ import briefing.stamp
 from briefing import __version__
 from briefing.files import MAX_FILE_BYTES
 
-from .conftest import run
-from .test_editions import copy, line_of, new_project, ok, set_field, snapshot
+from ..conftest import run
+from .conftest import copy, line_of, new_project, ok, set_field, snapshot
 
 NESTED = b"[" * 100_000 + b"]" * 100_000
 LONG_NUMBER = b'{"generator": "briefing 0.1", "meta": ' + b"1" * 100_000 + b"}"
