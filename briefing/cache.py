@@ -88,7 +88,8 @@ def code_digest(*code: ModuleType | Callable[..., object]) -> str:
     digest = hashlib.sha256(__version__.encode() + b"\0")
     for path in files:
         name = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
-        digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
+        data, problem = read_regular(path)  # an editor's lock file or a link: its problem
+        digest.update(f"{name}\0".encode() + (data or problem.encode()) + b"\0")
     return digest.hexdigest()
 
 
@@ -97,5 +98,9 @@ def _package_files() -> list[Path]:
     found = []
     for directory, dirnames, filenames in os.walk(PACKAGE):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        found += [Path(directory, f) for f in sorted(filenames) if f.endswith(CODE_SUFFIXES)]
+        found += [
+            Path(directory, f)
+            for f in sorted(filenames)
+            if f.endswith(CODE_SUFFIXES) and not f.startswith(".")
+        ]
     return found

@@ -1,5 +1,5 @@
 """The checks: everything `build` finds before it draws and renders, as one pipeline that
-`build`, `check`, `preview`, the language server and `release` all run.
+`build` (and so `check`, `watch` and `preview`) and the language server run alike.
 
 It has two halves. `read_project` parses the brief and the timeline and reads the sources
 and the previous edition; `verify` checks them against each other. A build stops on errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import sys
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
 from typing import Any, cast
 
@@ -13,12 +13,11 @@ import click
 
 from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
-from .diagnostics import BriefingError, BuildFailed, Diagnostics, printable
+from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable
 from .formats import FORMATS
 from .model import PAPERS, Paper, Source
 from .options import Options
 from .progress import Progress, timings_table
-from .readers.registry import supported
 from .running import build_and_report, explain, report
 from .schemas import SCHEMAS
 
@@ -230,14 +229,16 @@ def check_command(
     from .build import check
     from .sources import findings_summary
 
+    if as_json and findings:
+        raise click.UsageError("--json prints the diagnostics alone: drop --findings")
     progress = _progress(verbose, quiet)
     with progress.running():
         try:
             result = check(project, progress)
-        except BuildFailed as failure:
+        except BriefingError as error:
             if not as_json:
                 raise
-            click.echo(_diagnostics_json(failure.diagnostics))
+            click.echo(_diagnostics_json(_as_diagnostics(error, project)))
             raise SystemExit(1) from None
     if as_json:
         click.echo(_diagnostics_json(result.diagnostics))
@@ -260,7 +261,14 @@ def check_command(
     )
 
 
-def _diagnostics_json(diagnostics: Diagnostics) -> str:
+def _as_diagnostics(error: BriefingError, project: Path) -> Iterable[Diagnostic]:
+    """A failed check's diagnostics; an error that has none (no project there) as one."""
+    if isinstance(error, BuildFailed):
+        return error.diagnostics
+    return [Diagnostic(Location(str(project)), "error", str(error))]
+
+
+def _diagnostics_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2)
 
 
@@ -310,12 +318,20 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
     click.echo(diff_json(before, after) if as_json else "\n".join(diff_lines(before, after)))
 
 
-@main.command(
-    "add-source",
-    help="Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml: the "
-    "register gets every field the document gives. Grade each source before issuing.\n\n"
-    f"Kinds of source: {supported()}.",
-)
+class _NamingSourceKinds(click.Command):
+    """A command whose help ends with the kinds of source the reader registry holds (read
+    only when the help is shown: the registry's imports would slow every command)."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .readers.registry import supported
+
+        super().format_help_text(ctx, formatter)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(f"Kinds of source: {supported()}.")
+
+
+@main.command("add-source", cls=_NamingSourceKinds)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-p",
@@ -326,6 +342,8 @@ def diff_command(old: str, new: str, project: Path | None, as_json: bool) -> Non
 )
 @click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
 def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None) -> None:
+    """Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml: the register
+    gets every field the document gives. Grade each source before issuing."""
     from .register import add_sources
 
     def waiting() -> None:

@@ -50,8 +50,9 @@ def project_among(*operands: str) -> Path:
 
 
 def _working(root: Path) -> Edition:
-    """A project's brief as it stands: its judgements, registered sources and events,
-    read without the checks a build makes, so that it can be compared while being revised."""
+    """A project's brief as it stands: its judgements, registered sources and events, read
+    but not verified (nor compared with its previous edition), so that it can be compared
+    while being revised."""
     diagnostics = Diagnostics()
     read = read_project(root, load_project(root, diagnostics), diagnostics, previous=False)
     if read.text is None or diagnostics.errors:

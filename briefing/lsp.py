@@ -29,6 +29,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
+from .atomic import is_temporary
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
 from .files import BRIEF, SOURCES, TIMELINE, read_inside
@@ -99,7 +100,8 @@ class BriefServer(LanguageServer):
         """The sources, read again only if the register's text or a file in seeds/ changed."""
         seeds = root / "seeds"
         files = sorted(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in seeds.iterdir() if p.is_file()
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in seeds.iterdir() if p.is_file() and not is_temporary(p)
         ) if seeds.is_dir() else []  # fmt: skip
         key = (str(root), register, tuple(files))
         if key != self.read.key:

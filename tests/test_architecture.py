@@ -82,7 +82,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 # What build() checks before it draws and renders: one pipeline (briefing.checking) runs
-# them for build, check, preview, the language server and release alike.
+# them for build (and so check, watch and preview) and the language server alike.
 CHECKS = {
     "briefing.language.check_language",
     "briefing.events.check_placed",

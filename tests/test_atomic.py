@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefing import cache
 from briefing.atomic import TEMPORARY, Staged, staged_folder, write_atomically
 from briefing.cache import code_digest
 from briefing.cli import main
@@ -176,3 +177,15 @@ def test_the_code_digest_changes_with_the_code_and_only_with_it(tmp_path: Path) 
         digests.append(code_digest(module))
     assert digests[0] != digests[1] and digests[0] == digests[2]
     assert code_digest() not in digests  # the whole package's
+
+
+def test_the_code_digest_passes_over_an_editors_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Emacs leaves `.#name.py` as a link to nothing beside a file being edited: the tool's
+    digest once failed on it, and every build with it."""
+    (tmp_path / "module.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / ".#module.py").symlink_to("user@host.1234")
+    monkeypatch.setattr(cache, "PACKAGE", tmp_path)
+    assert cache._package_files() == [tmp_path / "module.py"]
+    assert cache.code_digest.__wrapped__()  # no error, a digest

@@ -159,3 +159,10 @@ def test_check_json_prints_the_diagnostics_as_data(make_project: MakeProject) ->
     assert found["severity"] == "error" and found["message"].startswith("quote not found")
     clean = CliRunner().invoke(main, ["check", str(make_project()), "--json"])
     assert clean.exit_code == 0 and json.loads(clean.stdout) == []
+
+
+def test_check_json_of_no_project_is_one_diagnostic(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "nowhere"), "--json"])
+    assert result.exit_code == 1
+    (found,) = json.loads(result.stdout)
+    assert found["severity"] == "error" and found["message"].endswith(": not a folder")

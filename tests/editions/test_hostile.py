@@ -206,21 +206,11 @@ def test_a_build_made_before_a_link_out_was_planted_is_not_released(
     assert (snapshot(root), snapshot(outside)) == (before, elsewhere)
 
 
-@pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory, module_cache: None) -> Path:
-    """`briefing new` at version 1.0, built, not released."""
-    root = new_project(tmp_path_factory.mktemp("first") / "brief")
-    brief = root / "brief.md"
-    brief.write_text(set_field(brief.read_text("utf-8"), "version", 'version: "1.0"'), "utf-8")
-    ok("build", root)
-    return root
-
-
 @pytest.mark.parametrize("dangling", [False, True], ids=["to a folder", "to nothing yet"])
 def test_release_into_editions_that_links_out_is_refused(
-    first: Path, tmp_path: Path, dangling: bool
+    built: Path, tmp_path: Path, dangling: bool
 ) -> None:
-    root, outside = copy(first, tmp_path), tmp_path / "outside"
+    root, outside = copy(built, tmp_path), tmp_path / "outside"
     if not dangling:
         outside.mkdir()
     (root / "editions").symlink_to(outside)
@@ -236,9 +226,9 @@ def test_release_into_editions_that_links_out_is_refused(
 
 @pytest.mark.parametrize("dangling", [False, True], ids=["to a folder", "to nothing yet"])
 def test_release_onto_an_edition_that_links_out_is_refused(
-    first: Path, tmp_path: Path, dangling: bool
+    built: Path, tmp_path: Path, dangling: bool
 ) -> None:
-    root, outside = copy(first, tmp_path), tmp_path / "outside"
+    root, outside = copy(built, tmp_path), tmp_path / "outside"
     if not dangling:
         outside.mkdir()
     (root / "editions").mkdir()
@@ -256,12 +246,12 @@ def test_release_onto_an_edition_that_links_out_is_refused(
 
 
 def test_release_records_the_bytes_the_build_read_even_if_a_save_lands_during_it(
-    first: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A save that lands after the release has checked the build cannot make the edition's
     brief.md differ from its brief.json: the release copies what the build read."""
-    root = copy(first, tmp_path)
-    built = {name: (root / name).read_bytes() for name in ("brief.md", "seeds/sources.yaml")}
+    root = copy(built, tmp_path)
+    read = {name: (root / name).read_bytes() for name in ("brief.md", "seeds/sources.yaml")}
     checked = briefing.stamp.why_not_built
 
     def saved_right_after_the_check(*args: object, **kwargs: object) -> str:
@@ -274,14 +264,14 @@ def test_release_records_the_bytes_the_build_read_even_if_a_save_lands_during_it
     monkeypatch.setattr("briefing.release.why_not_built", saved_right_after_the_check)
     ok("release", root)
     edition = root / "editions/1.0"
-    assert {name: (edition / name).read_bytes() for name in built} == built
+    assert {name: (edition / name).read_bytes() for name in read} == read
     assert (edition / "brief.json").read_bytes() == (root / "dist/brief.json").read_bytes()
 
 
 def test_release_records_a_byte_order_mark_as_the_build_read_it(
-    first: Path, tmp_path: Path
+    built: Path, tmp_path: Path
 ) -> None:
-    root = copy(first, tmp_path)
+    root = copy(built, tmp_path)
     brief = root / "brief.md"
     brief.write_bytes(b"\xef\xbb\xbf" + brief.read_bytes())
     ok("build", root)
