@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .diagnostics import Diagnostics, Location
 from .files import BRIEF
 from .model import CitationRef, Markdown
+from .words import count_words
 
 # A citation group is replaced by a placeholder of the same length and line breaks, so that
 # an offset in a fragment's text is still an offset in brief.md: filler characters, then a
@@ -65,7 +66,7 @@ class CitationScanner:
     def add(self, source: str, quote: str | None, location: Location) -> int:
         if quote is not None:
             quote = " ".join(quote.split())
-            if len(quote.split()) < MIN_QUOTE_WORDS or len(quote) < MIN_QUOTE_CHARS:
+            if count_words(quote) < MIN_QUOTE_WORDS or len(quote) < MIN_QUOTE_CHARS:
                 self.diagnostics.error(
                     location,
                     f"quote '{quote}' is too short to identify a passage",

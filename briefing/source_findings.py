@@ -24,11 +24,12 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
-from . import folding
+from . import folding, words
 from .cache import cache_folder, code_digest, load_cached, store_cached
 from .folding import fold
 from .model import Finding
 from .readers.base import Furniture, PageRules
+from .words import SENTENCE, count_words, ends_a_sentence
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -53,8 +54,6 @@ _TEASER_HEAD = re.compile(r"^(?:related|read more|more from|more on|most (?:popu
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}[:.h]\d{2}\b|\d{1,2}[./-]\w{2,4}[./-]\d{2,4}\b)")
 _MENU_SEPARATORS = re.compile(r"[|▪•·]")
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'-]*")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"”’)]*|$)")
-_WORD = re.compile(r"\w+")
 MIN_REPEAT_WORDS = 8
 
 
@@ -67,7 +66,7 @@ class _Line:
 
     @cached_property  # every rule asks; a long source has a hundred thousand lines
     def words(self) -> int:
-        return len(_WORD.findall(self.text))
+        return count_words(self.text)
 
     @property
     def paragraph(self) -> bool:
@@ -76,7 +75,7 @@ class _Line:
 
     @cached_property
     def punctuated(self) -> bool:
-        return self.text.rstrip('"”’)').endswith((".", "!", "?"))
+        return ends_a_sentence(self.text)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -95,7 +94,7 @@ def cached_findings(
 ) -> tuple[Finding, ...]:
     """find_findings, kept in the cache folder under a hash of its inputs and of the code
     that finds them (a second build or search of 5 MB of sources saves about a second)."""
-    code = code_digest(find_findings, folding)
+    code = code_digest(find_findings, folding, words)
     inputs = json.dumps([code, text, [asdict(f) for f in known], rules], ensure_ascii=False)
     digest = hashlib.sha256(inputs.encode()).hexdigest()
     entry = cache_folder() / "findings" / f"{digest}.json"
@@ -153,9 +152,9 @@ def _repeats(text: str, lines: list[_Line]) -> list[Finding]:
     for line in lines:
         if line.number in repeated:
             continue
-        for match in _SENTENCE.finditer(line.text):
+        for match in SENTENCE.finditer(line.text):
             sentence = match.group().strip()
-            if len(_WORD.findall(sentence)) < MIN_REPEAT_WORDS:
+            if count_words(sentence) < MIN_REPEAT_WORDS:
                 continue
             key = fold(sentence)
             if key in seen:

@@ -6,7 +6,6 @@ for the file's kind makes of them (see briefing.readers).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from .citations import SOURCE_ID
@@ -17,6 +16,7 @@ from .readers.base import SourceFile
 from .readers.registry import read_source
 from .source_findings import cached_findings
 from .vocabulary import CREDIBILITY, RELIABILITY
+from .words import count_words
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 SOURCE_KEYS = (
@@ -27,7 +27,6 @@ SOURCE_KEYS = (
 GRADES = ("reliability", "credibility")  # wanted before issuing: a warning until given
 DESCRIBED = ("outlet", "author", "type")  # printed as 'not stated' when missing: a warning
 # Required: file and title (an error when missing). Everything else is optional.
-_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
 def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Source]:
@@ -148,7 +147,7 @@ def _read(entry: SourceEntry, project: Project, diagnostics: Diagnostics) -> Sou
         entry,
         read.sha256,
         text,
-        len(_WORD.findall(text)),
+        count_words(text),
         cached_findings(text, read.extracted.furniture, read.page_rules),
         read.extracted.pages,
         read.reader,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostics, Location
+from ..words import count_words
 from .base import Extracted, SourceFile
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)|[。！？][」』]*")
 # htmldate's settings, with a latest date that is not today: the same page must give the
 # same date whatever the clock says.
 _DATES = {"original_date": True, "extensive_search": True, "max_date": "2099-12-31"}
@@ -29,7 +30,7 @@ def _without_site(title: str, site: str) -> str:
 def _has_paragraph(text: str) -> bool:
     """Whether the text has a sentence of ten words or more: what a page of nothing but
     menus and footers lacks (trafilatura falls back to whatever text a page has)."""
-    return any(len(sentence.split()) >= 10 for sentence in _SENTENCE_END.split(text)[:-1])
+    return any(count_words(sentence) >= 10 for sentence in _SENTENCE_END.split(text)[:-1])
 
 
 def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
