@@ -98,7 +98,9 @@ def _untitled(title: str, site: str) -> str:
 def furniture() -> None:
     print("2. Pasted text: page-furniture rules on a browser's copy of the same pages")
     score = scoring.FurnitureScore()
-    for page in PAGES:
+    pasted_pages = [p for p in PAGES if (REPO / "bench" / "pasted" / f"{p.name}.txt").is_file()]
+    print(f"   ({len(pasted_pages)} of the {len(PAGES)} pages have a pasted copy in bench/pasted/)")
+    for page in pasted_pages:
         pasted = (REPO / "bench" / "pasted" / f"{page.name}.txt").read_text(encoding="utf-8")
         score.add(pasted, article_blocks(page))
     print(f"   furniture lines flagged: {score.furniture_flagged}/{score.furniture_lines} "
