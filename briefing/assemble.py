@@ -8,7 +8,8 @@ from .changes import Changes
 from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
 from .folding import fold
-from .model import Brief, BriefText, Citation, Figure, Passage, Source, Timeline
+from .model import Brief, BriefText, Citation, Figure, Passage, Repeat, Source, Timeline
+from .repeats import independent
 
 
 def assemble(
@@ -18,6 +19,7 @@ def assemble(
     citations: tuple[Citation, ...],
     figure: Figure | None,
     changes: Changes | None = None,
+    repeats: tuple[Repeat, ...] = (),
 ) -> Brief:
     return Brief(
         meta=text.meta,
@@ -28,7 +30,7 @@ def assemble(
         passages=_passages(citations, sources),
         contexts=_contexts(text, timeline),
         shown=_shown(text, timeline),
-        summary=_summary(text, sources, citations),
+        summary=_summary(text, sources, citations, repeats),
         figure=figure,
         changes=changes,
     )
@@ -42,7 +44,10 @@ def _count(items: list[str]) -> str:
 
 
 def _summary(
-    text: BriefText, sources: dict[str, Source], citations: tuple[Citation, ...]
+    text: BriefText,
+    sources: dict[str, Source],
+    citations: tuple[Citation, ...],
+    repeats: tuple[Repeat, ...],
 ) -> tuple[str, ...]:
     """The source summary statement, as sentences."""
     entries = [s.entry for s in sources.values()]
@@ -64,7 +69,17 @@ def _summary(
             + (f" and {len(entries) - len(dated)} unknown." if len(dated) < len(entries) else ".")
         )
     judgements = text.blocks_of(Judgement)
-    single = [j.label for j in judgements if len({citations[i].source for i in j.citations}) == 1]
+    if repeats:
+        labels = [f"{sources[r.first].entry.label} and {sources[r.second].entry.label}"
+                  for r in repeats]  # fmt: skip
+        sentences.append(
+            f"Sources that share text count as one where both are cited: {'; '.join(labels)}."
+        )
+    single = [
+        j.label
+        for j in judgements
+        if independent(list(dict.fromkeys(citations[i].source for i in j.citations)), repeats) == 1
+    ]
     sentences.append(
         f"Key judgements citing only one source: {', '.join(single)}."
         if single

@@ -66,7 +66,9 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
     figure = _timeline_figure(text, timeline, formats) if drawn else None
     stage("assemble")
-    brief = assemble(text, read.sources, timeline, verified.citations, figure, verified.changes)
+    brief = assemble(
+        text, read.sources, timeline, verified.citations, figure, verified.changes, verified.repeats
+    )
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None

@@ -20,8 +20,9 @@ from .editions import Edition, compare_with_previous, read_previous
 from .events import check_placed, parse_timeline
 from .evidence import verify_citations
 from .language import check_language
-from .model import BriefText, Citation, Project, Source, Timeline
+from .model import BriefText, Citation, Project, Repeat, Source, Timeline
 from .parse import parse_brief
+from .repeats import check_repeats
 from .sources import ingest_sources
 
 
@@ -43,6 +44,7 @@ class Verified:
 
     citations: tuple[Citation, ...]
     changes: Changes | None
+    repeats: tuple[Repeat, ...] = ()  # sources that share text
 
 
 def _unnamed(stage: str) -> None:
@@ -75,18 +77,19 @@ def read_project(
 
 def verify(read: Read, diagnostics: Diagnostics) -> Verified:
     """Check the brief, its timeline and its sources against each other: events placed,
-    dates in order, quotes found, each directive's own checks, the changes since the
-    previous edition explained."""
+    dates in order, quotes found, sources that repeat each other, each directive's own
+    checks, the changes since the previous edition explained."""
     text, timeline, sources = read.text, read.timeline, read.sources
     if text is not None:
         check_placed(text, timeline, diagnostics)
         check_dates(text.meta, sources, timeline, diagnostics)
     refs = (text.citations if text else ()) + timeline.citations
     citations = verify_citations(refs, sources, diagnostics)
+    repeats = check_repeats(sources, diagnostics)
     if text is None:
-        return Verified(citations, None)
+        return Verified(citations, None, repeats)
     for directive in DIRECTIVES.values():
         for check in directive.checks:
             check(text, sources, diagnostics)
     changes = compare_with_previous(read.previous, text, sources, timeline, diagnostics)
-    return Verified(citations, changes)
+    return Verified(citations, changes, repeats)

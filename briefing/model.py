@@ -313,6 +313,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """Two sources that share sentences (see briefing.repeats)."""
+
+    first: str  # the source registered first
+    second: str
+    shared: int  # sentences both have
+    of_first: int  # sentences each has that are long enough to count
+    of_second: int
+
+
+@dataclass(frozen=True)
 class Event:
     date: PartialDate
     title: str

@@ -88,6 +88,7 @@ CHECKS = {
     "briefing.events.check_placed",
     "briefing.dating.check_dates",
     "briefing.evidence.verify_citations",
+    "briefing.repeats.check_repeats",
     "briefing.editions.read_previous",
     "briefing.editions.compare_with_previous",
     "briefing.directives.judgement.check_rests_on",
