@@ -5,6 +5,7 @@ corroborate each other: the source summary counts them as one."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter, defaultdict
 
@@ -37,15 +38,20 @@ def find_repeats(sources: dict[str, Source]) -> tuple[Repeat, ...]:
     )
 
 
-def _sentence_keys(text: str) -> set[int]:
+# The language server checks on every change while its sources stay the same: their
+# sentences are hashed once, not at each keystroke (a string's hash is kept on it).
+@functools.lru_cache(maxsize=4096)
+def _sentence_keys(text: str) -> frozenset[int]:
     """A hash of each sentence of a line long enough to count, folded as quotes are (the
     hashes live only as long as this process)."""
-    return {
-        hash(" ".join(sentence.split()))
-        for line in text.splitlines()
-        for sentence in SENTENCE.findall(fold(line))
-        if len(sentence.split()) >= MIN_WORDS or count_words(sentence) >= MIN_WORDS
-    }
+    return frozenset(
+        {
+            hash(" ".join(sentence.split()))
+            for line in text.splitlines()
+            for sentence in SENTENCE.findall(fold(line))
+            if len(sentence.split()) >= MIN_WORDS or count_words(sentence) >= MIN_WORDS
+        }
+    )
 
 
 def check_repeats(sources: dict[str, Source], diagnostics: Diagnostics) -> tuple[Repeat, ...]:
