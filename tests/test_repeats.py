@@ -51,7 +51,7 @@ def test_the_same_document_twice_is_one_source(make_project: MakeProject) -> Non
     assert code == 0, output
     assert "warning: source 'copy' repeats source 'wire' (3 of 3 sentences)" in output
     summary = judgement_summary(root)
-    assert "Sources that share text count as one where both are cited: S3 and S4." in summary
+    assert "count as one where both are cited: S3 and S4 (3 independent sources of 4)." in summary
 
 
 def test_a_shared_statement_is_said_and_counted_once(make_project: MakeProject) -> None:
