@@ -13,7 +13,6 @@ import functools
 import hashlib
 import sys
 from array import array
-from collections import Counter
 from dataclasses import replace
 
 from .cache import cache_folder, code_digest, load_cached, store_cached
@@ -77,22 +76,19 @@ def sentence_keys(text: str) -> frozenset[int]:
     return found
 
 
-def _shared_counts(keys: dict[str, frozenset[int]]) -> Counter[tuple[str, str]]:
-    """How many sentences each pair of sources shares, the earlier one first. Only the
-    shared sentences are visited one by one; the rest is set arithmetic."""
+def _shared_counts(keys: dict[str, frozenset[int]]) -> dict[tuple[str, str], int]:
+    """How many sentences each pair of sources shares, the earlier one first: set
+    arithmetic, with the earlier sources visited only for a source that shares any."""
     seen: set[int] = set()
-    first_holder: dict[int, str] = {}
-    later_holders: dict[int, list[str]] = {}
-    counts: Counter[tuple[str, str]] = Counter()
+    earlier: list[tuple[str, frozenset[int]]] = []
+    counts = {}
     for sid, own in keys.items():
-        shared = own & seen
-        for key in shared:
-            holders = later_holders.setdefault(key, [])
-            for earlier in (first_holder[key], *holders):
-                counts[earlier, sid] += 1
-            holders.append(sid)
-        first_holder.update(dict.fromkeys(own - shared, sid))
+        if shared := own & seen:
+            for other, theirs in earlier:
+                if count := len(shared & theirs):
+                    counts[other, sid] = count
         seen |= own
+        earlier.append((sid, own))
     return counts
 
 
