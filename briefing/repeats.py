@@ -188,11 +188,13 @@ def with_shared_text(sources: dict[str, Source], repeats: tuple[Repeat, ...]) ->
 def _finding(
     source: Source, other: str, repeat: Repeat, of_this: int, shared: frozenset[int]
 ) -> Finding:
-    if repeat.near_identical:
+    if not repeat.shared:
+        detail = f"declared to repeat {other}, with no sentence shared; they count as one"
+    elif repeat.near_identical:
         detail = f"repeats {other} ({repeat.shared} of {of_this} sentences)"
     else:
         detail = f"shares {_sentences_n(repeat.shared)} with {other}"
-    if repeat.declared:
+    if repeat.declared and repeat.shared:
         detail += ", kept on purpose; they count as one"
     offset = 0
     for number, line in enumerate(source.text.split("\n"), start=1):

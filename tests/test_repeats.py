@@ -146,6 +146,9 @@ def test_a_repeat_kept_on_purpose_is_linked_and_counts_once(
     assert code == 0, output
     assert "repeats source" not in output and "shares" not in output
     assert "verified against 4 sources (3 independent)" in output
+    code, output = run("sources", "show", "wire", root)
+    assert code == 0, output
+    assert "[shared text: repeats S4 (3 of 3 sentences), kept on purpose; they count" in output
 
 
 def test_a_declared_repeat_of_an_unknown_source_is_an_error(make_project: MakeProject) -> None:
@@ -169,6 +172,8 @@ def test_a_declared_repeat_that_shares_nothing_is_a_warning(make_project: MakePr
     )
     assert "shares 1 sentence with source 'wire'" in output  # undeclared: still said
     assert "verified against 4 sources (2 independent)" in output
+    code, output = run("check", root, "--findings")
+    assert "seeds/copy.txt:1: shared text: declared to repeat S2, with no sentence shared" in output
 
 
 # --- what the built brief says ------------------------------------------------------------
