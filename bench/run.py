@@ -146,6 +146,7 @@ def main() -> None:
                  f"{count} pages, {seconds / count:.3f} s/page, {mib / count:.1f} MiB/page")  # fmt: skip
         verify(work)
         find(work, ROUNDS)
+        repeat_finder(work)
         sources(work, briefing)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -205,6 +206,67 @@ def sources(work: Path, briefing: list[str]) -> None:
     run([*briefing, "build", str(project), "--format", "html"])
     line("build again, nothing changed",
          *median([run([*briefing, "build", str(project), "--format", "html"]) for _ in range(ROUNDS)]))  # fmt: skip
+
+
+# `briefing` with the repeat finder taken out, to measure what it adds to a check.
+WITHOUT_REPEATS = ("import sys, briefing.checking as c; c.check_repeats = lambda s, d: (); "
+                   "from briefing.cli import main; sys.argv[0] = 'briefing'; main()")  # fmt: skip
+
+
+def repeat_finder(work: Path) -> None:
+    """`check` of 200 sources of 50 pages each (30 MB), with and without the repeat finder:
+    first with nothing cached (each from an empty cache folder of its own), then with the
+    project unchanged (the goal: the finder adds at most 1 s)."""
+    project = many_pages(work / "two-hundred", 200, 50)
+    size = sum(p.stat().st_size for p in (project / "seeds").glob("*.txt")) / 1e6
+    commands = {
+        "without the repeat finder": [sys.executable, "-c", WITHOUT_REPEATS, "check", str(project)],
+        "with it": [str(BIN / "briefing"), "check", str(project)],
+    }
+    caches = {label: work / f"cache-repeats-{n}" for n, label in enumerate(commands)}
+    print(f"Sources that repeat each other: check of 200 sources of 50 pages ({size:.0f} MB)")
+    for label, command in commands.items():
+        os.environ["BRIEFING_CACHE"] = str(caches[label])
+        line(f"first check, nothing cached, {label}", *run(command))
+    again: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(ROUNDS):
+        for label, command in commands.items():
+            os.environ["BRIEFING_CACHE"] = str(caches[label])
+            again[label].append(run(command))
+    (alone, alone_mib), (found, found_mib) = (median(again[label]) for label in commands)
+    line("check again, unchanged, without the finder", alone, alone_mib)
+    line("check again, unchanged, with it", found, found_mib,
+         f"adds {found - alone:.3f} s (goal at most 1 s)")  # fmt: skip
+    os.environ["BRIEFING_CACHE"] = str(work / "cache")
+
+
+def many_pages(root: Path, count: int, pages: int) -> Path:
+    """The synthetic project with count - 2 more sources of pages of about 3,000
+    characters, of sentences from a vocabulary large enough that different sources rarely
+    share one; the second of them is the first one's printout, the third quotes from it."""
+    rng = random.Random(25)
+    project = make_project(root, 2, 3, 3)
+    vocabulary = ["".join(rng.choices("abcdefghijklmnoprstuvwy", k=rng.randint(2, 9)))
+                  for _ in range(5000)]  # fmt: skip
+
+    def paragraph() -> str:
+        return " ".join(
+            " ".join(rng.choices(vocabulary, k=rng.randint(8, 20))).capitalize() + "."
+            for _ in range(6)
+        )
+
+    texts = ["\n\n".join(paragraph() for _ in range(pages * 5)) for _ in range(count - 2)]
+    texts[1] = "12/03/2024, 09:14    Report 2\n" + texts[0]
+    texts[2] += "\n\n" + texts[0][:20_000]
+    register = [(project / "seeds" / "sources.yaml").read_text(encoding="utf-8").rstrip()]
+    for n, text in enumerate(texts, start=2):
+        sid = f"pages-{n:04d}"
+        (project / "seeds" / f"{sid}.txt").write_text(text + "\n", encoding="utf-8")
+        register += [f"  {sid}:", f"    file: {sid}.txt", f"    title: Report {n}",
+                     "    published: '2020'", "    type: news", "    outlet: Synthetic",
+                     "    author: Bench", "    reliability: C", "    credibility: 3"]  # fmt: skip
+    (project / "seeds" / "sources.yaml").write_text("\n".join(register) + "\n", encoding="utf-8")
+    return project
 
 
 def taken(files: list[Path], work: Path, briefing: list[str]) -> list[Path]:

@@ -9,7 +9,7 @@ from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
 from .folding import fold
 from .model import Brief, BriefText, Citation, Figure, Passage, Repeat, Source, Timeline
-from .repeats import independent
+from .repeats import independent, with_shared_text
 
 
 def assemble(
@@ -21,6 +21,7 @@ def assemble(
     changes: Changes | None = None,
     repeats: tuple[Repeat, ...] = (),
 ) -> Brief:
+    sources = with_shared_text(sources, repeats)
     return Brief(
         meta=text.meta,
         text=text,
@@ -33,6 +34,7 @@ def assemble(
         summary=_summary(text, sources, citations, repeats),
         figure=figure,
         changes=changes,
+        repeats=repeats,
     )
 
 
@@ -73,7 +75,8 @@ def _summary(
         labels = [f"{sources[r.first].entry.label} and {sources[r.second].entry.label}"
                   for r in repeats]  # fmt: skip
         sentences.append(
-            f"Sources that share text count as one where both are cited: {'; '.join(labels)}."
+            f"Sources that share text count as one where both are cited: {'; '.join(labels)} "
+            f"({independent(list(sources), repeats)} independent sources of {len(entries)})."
         )
     single = [
         j.label

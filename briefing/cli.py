@@ -15,7 +15,7 @@ from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable
 from .formats import FORMATS
-from .model import PAPERS, Paper, Source
+from .model import PAPERS, Brief, Paper, Source, independent
 from .options import Options
 from .progress import Progress, timings_table
 from .running import build_and_report, explain, report
@@ -257,7 +257,7 @@ def check_command(
     click.echo(
         f"ok: {_count(brief.judgements, 'judgement')}, "
         f"{_count(brief.citations, 'citation')} verified against "
-        f"{_count(brief.sources, 'source')}, {_count(brief.events, 'event')}"
+        f"{_count(brief.sources, 'source')}{_independent(brief)}, {_count(brief.events, 'event')}"
     )
 
 
@@ -270,6 +270,12 @@ def _as_diagnostics(error: BriefingError, project: Path) -> Iterable[Diagnostic]
 
 def _diagnostics_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2)
+
+
+def _independent(brief: Brief) -> str:
+    """' (15 independent)' when sources that share text make them fewer."""
+    count = independent([s.id for s in brief.sources], brief.repeats)
+    return f" ({count} independent)" if count != len(brief.sources) else ""
 
 
 def _count(items: Sized, noun: str) -> str:
@@ -341,15 +347,24 @@ class _NamingSourceKinds(click.Command):
     help="The brief project (default: the current folder).",
 )
 @click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
-def add_source_command(files: tuple[Path, ...], project: Path, ident: str | None) -> None:
+@click.option(
+    "--keep-repeat",
+    is_flag=True,
+    help="Keep a document that repeats a registered one (a page and its printout), linked "
+    "to it by 'repeats:' in its entry: the two count as one source.",
+)
+def add_source_command(
+    files: tuple[Path, ...], project: Path, ident: str | None, keep_repeat: bool
+) -> None:
     """Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml: the register
-    gets every field the document gives. Grade each source before issuing."""
+    gets every field the document gives. Grade each source before issuing. A document
+    that repeats a registered one nearly whole is refused, unless --keep-repeat."""
     from .register import add_sources
 
     def waiting() -> None:
         click.echo(f"waiting for another briefing command on {project} to finish", err=True)
 
-    for source in add_sources(project, list(files), ident, waiting):
+    for source in add_sources(project, list(files), ident, waiting, keep_repeat):
         click.echo(printable(f"added {source.id}: seeds/{source.file} ({source.reader})"))
         for key, value in source.fields.items():
             click.echo(printable(f"  {key}: {value}"))
@@ -411,11 +426,16 @@ def _readable_sources(project: Path, only: tuple[str, ...]) -> list[Source]:
     report(diagnostics, quiet=True)
     if not sources:
         raise click.ClickException(f"{project}: no source could be read (see above)")
+    _named(sources, only)
+    return [s for sid, s in sources.items() if not only or sid in only]
+
+
+def _named(sources: dict[str, Source], only: tuple[str, ...]) -> None:
+    """Each source named is among the sources."""
     for ident in only:
         if ident not in sources:
             known = ", ".join(sources)
             raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
-    return [s for sid, s in sources.items() if not only or sid in only]
 
 
 @main.group("sources")
@@ -428,10 +448,13 @@ def sources_group() -> None:
 @project_argument
 def sources_show(ident: str, project: Path) -> None:
     """Print the text of source ID that quotes are matched against, with line numbers."""
+    from .repeats import find_repeats, with_shared_text
     from .sources import listing
 
-    (source,) = _readable_sources(project, (ident,))
-    click.echo("\n".join(listing(source)))
+    sources = {s.id: s for s in _readable_sources(project, ())}
+    _named(sources, (ident,))
+    sources = with_shared_text(sources, find_repeats(sources))
+    click.echo("\n".join(listing(sources[ident])))
 
 
 @main.group("layouts")

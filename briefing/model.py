@@ -20,6 +20,7 @@ Precision = Literal["year", "month", "day"]
 Paper = Literal["A4", "letter"]
 PAPERS: tuple[str, ...] = get_args(Paper)
 B = TypeVar("B", bound="Block")
+NEAR_IDENTICAL = 0.8  # of the longer source's sentences shared: the same document twice
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -254,6 +255,7 @@ class SourceEntry:
     location: Location
     address: str = ""
     encoding: str = ""  # of a text file that is not UTF-8
+    repeats: str = ""  # the source this one is declared to repeat, kept on purpose
 
     @property
     def graded(self) -> bool:
@@ -266,9 +268,10 @@ class SourceEntry:
 
 @dataclass(frozen=True)
 class Finding:
-    """A quality problem found in a source's text: a repeated passage or page furniture."""
+    """A quality problem found in a source's text: a repeated passage, page furniture, or
+    text it shares with another source."""
 
-    kind: Literal["repeated-passage", "page-furniture"]
+    kind: Literal["repeated-passage", "page-furniture", "shared-text"]
     span: tuple[int, int]
     line: int
     detail: str
@@ -321,6 +324,29 @@ class Repeat:
     shared: int  # sentences both have
     of_first: int  # sentences each has that are long enough to count
     of_second: int
+    declared: bool = False  # by `repeats:` in the register: kept on purpose
+
+    @property
+    def near_identical(self) -> bool:
+        """Whether they are the same document twice (a page and its printout): most of
+        the longer one's sentences shared."""
+        return self.shared >= NEAR_IDENTICAL * max(self.of_first, self.of_second, 1)
+
+
+def independent(sources: list[str], repeats: tuple[Repeat, ...]) -> int:
+    """How many of sources are independent of each other: those linked by shared text,
+    directly or through another of them, count once."""
+    group = {sid: sid for sid in sources}
+
+    def root(sid: str) -> str:
+        while group[sid] != sid:
+            sid = group[sid]
+        return sid
+
+    for repeat in repeats:
+        if repeat.first in group and repeat.second in group:
+            group[root(repeat.second)] = root(repeat.first)
+    return len({root(sid) for sid in sources})
 
 
 @dataclass(frozen=True)
@@ -414,11 +440,17 @@ class Brief:
     summary: tuple[str, ...]
     figure: Figure | None
     changes: Changes | None = None  # since the edition named by `previous`
+    repeats: tuple[Repeat, ...] = ()  # sources linked by shared text: one where both are cited
 
     def sources_of(self, block: Block) -> dict[str, int]:
         """How many times the block (a judgement) cites each source, in register order."""
         cited = [self.citations[i].source for i in block.citations]
         return {s.id: cited.count(s.id) for s in self.sources if s.id in cited}
+
+    def independent_of(self, block: Block) -> int:
+        """How many independent sources the block (a judgement) cites: those linked by
+        shared text, directly or through another source, count once."""
+        return independent(list(self.sources_of(block)), self.repeats)
 
     def page_of(self, citation: Citation) -> int | None:
         """The page a quoting citation's passage starts on, in a document with pages."""

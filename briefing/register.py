@@ -6,6 +6,10 @@ found, address, type, and the encoding of text that is not UTF-8. Grading is lef
 analyst; `check` warns until it is done. The register is edited with a round-trip YAML
 library, so the analyst's comments, order and quoting stay as they were.
 
+A document that repeats a registered one nearly whole (a saved page and its printout) is
+refused, naming the source it repeats, unless the analyst keeps both on purpose
+(`--keep-repeat`): its entry then says `repeats: ID`, and the two count as one source.
+
 The project is locked while it is read and changed, so concurrent commands see it before
 or after, never in between. The copies and the new register are written under temporary
 names first and renamed into place, the register last: a command killed at any point
@@ -29,9 +33,11 @@ from .atomic import Staged
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
 from .files import SOURCES, leads_out, read_inside, read_regular, read_text
+from .model import Repeat
 from .output import project_locked
 from .readers.base import SourceFile
 from .readers.registry import read_source
+from .repeats import repeated_source
 from .yamlfile import load_yaml
 
 SEEDS = "seeds"
@@ -54,9 +60,11 @@ def add_sources(
     paths: list[Path],
     wanted_id: str | None = None,
     waiting: Callable[[], object] = lambda: None,
+    keep_repeat: bool = False,
 ) -> list[NewSource]:
     """Register each file in the project at root; raise BuildFailed (nothing written) if
-    any of them cannot be. `waiting` is called should another command hold the project."""
+    any of them cannot be. `waiting` is called should another command hold the project.
+    With keep_repeat, a file that repeats a registered source is kept and linked to it."""
     if not (root / SOURCES).is_file():
         raise BriefingError(
             f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
@@ -67,15 +75,16 @@ def add_sources(
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
     with project_locked(root, exclusive=True, waiting=waiting):
         _refuse_links(root)
-        return _add(root, paths, wanted_id)
+        return _add(root, paths, wanted_id, keep_repeat)
 
 
-def _add(root: Path, paths: list[Path], wanted_id: str | None) -> list[NewSource]:
+def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> list[NewSource]:
     yaml, document = _load_register(root)
     entries = document.get("sources") if isinstance(document, dict) else None
     if not isinstance(entries, dict):
         raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
     known = _fingerprints(root, entries)
+    texts = _texts(root, entries)
     diagnostics = Diagnostics()
     new: list[NewSource] = []
     taken_ids, taken_files = set(entries), {p.name for p in (root / SEEDS).iterdir()}
@@ -85,12 +94,19 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None) -> list[NewSource
         read = _read(path, diagnostics, known)
         if read is None:
             continue
-        data, fields, reader = read
+        data, fields, reader, text = read
         known[hashlib.sha256(data).hexdigest()] = f"{path}, given twice in this command"
         ident = wanted_id or _unique(_derive_id(fields, path), taken_ids)
         if ident in taken_ids:
             diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
             continue
+        repeat = repeated_source(text, {sid: body for sid, (body, _) in texts.items()})
+        if repeat and not keep:
+            _refuse_repeat(path, repeat, texts[repeat.first][1], diagnostics)
+            continue
+        if repeat:
+            fields["repeats"] = repeat.first
+        texts[ident] = (text, f"{path}, given in this command")
         wanted_file = re.sub(r"[^\w-]", "-", ident) + path.suffix.lower()
         name = _free_file(root / SEEDS, wanted_file, data, taken_files)
         taken_ids.add(ident)
@@ -104,6 +120,31 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None) -> list[NewSource
         }
     _write(root, new, yaml, document)
     return new
+
+
+def _texts(root: Path, entries: Any) -> dict[str, tuple[str, str]]:
+    """The text and file name of each registered source that can be read (the build says
+    why the others cannot)."""
+    found = {}
+    for ident, entry in entries.items():
+        name = entry.get("file") if hasattr(entry, "get") else None
+        data = read_inside(root, root / SEEDS / str(name))[0] if name else None
+        encoding = str(entry.get("encoding") or "utf-8") if data is not None else ""
+        if data is not None:
+            file = SourceFile(f"{SEEDS}/{name}", data, encoding)
+            if read := read_source(file, Diagnostics()):
+                found[str(ident)] = (read.extracted.text, f"{SEEDS}/{name}")
+    return found
+
+
+def _refuse_repeat(path: Path, repeat: Repeat, file: str, diagnostics: Diagnostics) -> None:
+    diagnostics.error(
+        Location(str(path)),
+        f"repeats source '{repeat.first}' ({file}): {repeat.shared} of its "
+        f"{repeat.of_second} sentences are the same, the same document twice",
+        hint="a page and its printout? add it with --keep-repeat to keep both on purpose: "
+        "they then count as one source",
+    )
 
 
 def _refuse_links(root: Path) -> None:
@@ -170,7 +211,7 @@ def _fingerprints(root: Path, entries: Any) -> dict[str, str]:
 
 def _read(
     path: Path, diagnostics: Diagnostics, known: dict[str, str]
-) -> tuple[bytes, dict[str, str], str] | None:
+) -> tuple[bytes, dict[str, str], str, str] | None:
     where = Location(str(path))
     if not path.exists():
         diagnostics.error(where, "no such file")
@@ -187,7 +228,8 @@ def _read(
         return None
     found = {**read.extracted.metadata, "title": read.extracted.metadata.get("title") or path.stem}
     fields = {key: _printable(found[key]) for key in FOUND_FIELDS if found.get(key)}
-    return data, {key: value for key, value in fields.items() if value}, read.reader
+    fields = {key: value for key, value in fields.items() if value}
+    return data, fields, read.reader, read.extracted.text
 
 
 def _printable(text: str) -> str:

@@ -1,95 +1,205 @@
 """Sources that repeat each other: a saved page and its printout, a wire story two outlets
 ran, a statement both quote in full. They share sentences (of eight words or more, folded as
-quotes are), found by hashing each source's sentences once. Sources that share text do not
-corroborate each other: the source summary counts them as one."""
+quotes are), found by hashing each source's sentences once and intersecting the sets.
+Sources that share text do not corroborate each other: they count as one wherever sources
+are counted, and each says what it shares with the other in its findings.
+
+An analyst who keeps the same document twice on purpose says so in the register
+(`repeats: ID` in the later one's entry): the pair still counts as one, without a warning."""
 
 from __future__ import annotations
 
 import functools
-import itertools
-from collections import Counter, defaultdict
+import hashlib
+import sys
+from array import array
+from dataclasses import replace
 
+from .cache import cache_folder, code_digest, load_cached, store_cached
 from .diagnostics import Diagnostics
 from .folding import fold
-from .model import Repeat, Source
+from .model import Finding, Repeat, Source, independent
 from .words import SENTENCE, count_words
 
+__all__ = ["check_repeats", "find_repeats", "independent", "repeated_source", "with_shared_text"]
+
 MIN_WORDS = 8  # a sentence shorter than this is common enough to be shared by chance
-NEAR_IDENTICAL = 0.8  # of the longer source's sentences: the same document twice
+_EDGES = " .,;:!?()[]-"
+
+
+def _sentences(line: str) -> list[str]:
+    """The sentences of a line long enough to count, folded, their white space made one.
+    A quotation mark ends a sentence too, and the punctuation at either end is left out:
+    a statement quoted in a report ('The union said: "Our members ... years."') has the
+    same sentences as the statement itself."""
+    found = (
+        " ".join(piece.split()).strip(_EDGES)
+        for sentence in SENTENCE.findall(fold(line))
+        for piece in sentence.split('"')
+    )
+    return [s for s in found if len(s.split()) >= MIN_WORDS or count_words(s) >= MIN_WORDS]
+
+
+def _key(sentence: str) -> int:
+    """A hash of a sentence, the same in every process (Python's own hash() is not)."""
+    return int.from_bytes(hashlib.blake2b(sentence.encode(), digest_size=8).digest(), "little")
+
+
+def _hash_sentences(text: str) -> frozenset[int]:
+    return frozenset(_key(s) for line in text.split("\n") for s in _sentences(line))
+
+
+# The language server checks on every change while its sources stay the same: their keys
+# are worked out once a process (a string's hash is kept on it), and once a text in the
+# cache folder, so that a check of an unchanged project pays only the intersections.
+@functools.lru_cache(maxsize=4096)
+def sentence_keys(text: str) -> frozenset[int]:
+    """The hash of each sentence of text long enough to count."""
+    code = code_digest(_hash_sentences, fold, count_words)
+    digest = hashlib.sha256(f"{code}\0".encode() + text.encode("utf-8", "surrogatepass"))
+    entry = cache_folder() / "sentences" / f"{digest.hexdigest()}.json"
+    cached = load_cached(entry)
+    if isinstance(cached, str) and len(cached) % 16 == 0:
+        try:
+            keys = array("Q", bytes.fromhex(cached))
+        except ValueError:
+            pass
+        else:
+            if sys.byteorder == "big":
+                keys.byteswap()
+            return frozenset(keys)
+    found = _hash_sentences(text)
+    keys = array("Q", sorted(found))
+    if sys.byteorder == "big":
+        keys.byteswap()
+    store_cached(entry, keys.tobytes().hex())
+    return found
+
+
+def _shared_counts(keys: dict[str, frozenset[int]]) -> dict[tuple[str, str], int]:
+    """How many sentences each pair of sources shares, the earlier one first: set
+    arithmetic, with the earlier sources visited only for a source that shares any."""
+    seen: set[int] = set()
+    earlier: list[tuple[str, frozenset[int]]] = []
+    counts = {}
+    for sid, own in keys.items():
+        if shared := own & seen:
+            for other, theirs in earlier:
+                if count := len(shared & theirs):
+                    counts[other, sid] = count
+        seen |= own
+        earlier.append((sid, own))
+    return counts
 
 
 def find_repeats(sources: dict[str, Source]) -> tuple[Repeat, ...]:
-    """Each pair of sources that share a sentence, in register order."""
+    """Each pair of sources that share a sentence or are declared to repeat each other,
+    the earlier registered first, in register order of the later."""
     order = {sid: n for n, sid in enumerate(sources)}
-    holders: dict[int, set[str]] = defaultdict(set)
-    sentences: dict[str, int] = {}
+    keys = {sid: sentence_keys(source.text) for sid, source in sources.items()}
+    found = {
+        pair: Repeat(*pair, count, len(keys[pair[0]]), len(keys[pair[1]]))
+        for pair, count in _shared_counts(keys).items()
+    }
     for sid, source in sources.items():
-        keys = _sentence_keys(source.text)
-        sentences[sid] = len(keys)
-        for key in keys:
-            holders[key].add(sid)
-    shared: Counter[tuple[str, str]] = Counter()
-    for ids in holders.values():
-        for first, second in itertools.combinations(sorted(ids, key=order.__getitem__), 2):
-            shared[first, second] += 1
-    return tuple(
-        Repeat(first, second, count, sentences[first], sentences[second])
-        for (first, second), count in sorted(shared.items(), key=lambda kv: order[kv[0][1]])
-    )
-
-
-# The language server checks on every change while its sources stay the same: their
-# sentences are hashed once, not at each keystroke (a string's hash is kept on it).
-@functools.lru_cache(maxsize=4096)
-def _sentence_keys(text: str) -> frozenset[int]:
-    """A hash of each sentence of a line long enough to count, folded as quotes are (the
-    hashes live only as long as this process)."""
-    return frozenset(
-        {
-            hash(" ".join(sentence.split()))
-            for line in text.splitlines()
-            for sentence in SENTENCE.findall(fold(line))
-            if len(sentence.split()) >= MIN_WORDS or count_words(sentence) >= MIN_WORDS
-        }
-    )
+        other = source.entry.repeats
+        if other in sources and other != sid:
+            first, second = sorted((other, sid), key=order.__getitem__)
+            link = found.get((first, second)) or Repeat(
+                first, second, 0, len(keys[first]), len(keys[second])
+            )
+            found[first, second] = replace(link, declared=True)
+    return tuple(sorted(found.values(), key=lambda r: (order[r.second], order[r.first])))
 
 
 def check_repeats(sources: dict[str, Source], diagnostics: Diagnostics) -> tuple[Repeat, ...]:
-    """A warning at the later source's entry for each pair that shares text."""
+    """A warning at the later source's entry for each pair that shares text and is not
+    declared, and for each declared pair that shares none."""
     repeats = find_repeats(sources)
     for repeat in repeats:
         first, second = sources[repeat.first].entry, sources[repeat.second].entry
-        if repeat.shared >= NEAR_IDENTICAL * max(repeat.of_first, repeat.of_second):
+        declarer = second if second.repeats == first.id else first
+        if repeat.declared and not repeat.shared:
+            diagnostics.warning(
+                declarer.location,
+                f"source '{declarer.id}' is declared to repeat source '{declarer.repeats}', "
+                "but they share no sentence",
+                hint="check that 'repeats:' names the right source (a scan without text "
+                "shares none); they count as one all the same",
+                code="unfounded-repeat",
+            )
+        elif repeat.declared:
+            continue
+        elif repeat.near_identical:
             diagnostics.warning(
                 second.location,
                 f"source '{second.id}' repeats source '{first.id}' ({repeat.shared} of "
                 f"{repeat.of_second} sentences): the same document twice, counted as one",
-                hint="a page and its printout? remove one; kept, they corroborate nothing",
+                hint="a page and its printout? remove one, or keep both on purpose with "
+                f"'repeats: {first.id}' in its entry",
                 code="repeated-source",
             )
         else:
             diagnostics.warning(
                 second.location,
-                f"source '{second.id}' shares {repeat.shared} "
-                f"sentence{'s' * (repeat.shared != 1)} with source '{first.id}': they count "
-                "as one source where both are cited",
+                f"source '{second.id}' shares {_sentences_n(repeat.shared)} with source "
+                f"'{first.id}': they count as one source where both are cited",
                 hint="wire copy, a common press release or a statement both quote in full",
                 code="shared-text",
             )
     return repeats
 
 
-def independent(sources: list[str], repeats: tuple[Repeat, ...]) -> int:
-    """How many of sources are independent of each other: those linked by shared text,
-    directly or through another, count once."""
-    group = {sid: sid for sid in sources}
+def _sentences_n(count: int) -> str:
+    return f"{count} sentence{'s' * (count != 1)}"
 
-    def root(sid: str) -> str:
-        while group[sid] != sid:
-            sid = group[sid]
-        return sid
 
+def repeated_source(text: str, earlier: dict[str, str]) -> Repeat | None:
+    """The first of the earlier texts (by source id) that text repeats nearly whole, as
+    a page its printout: what add-source refuses unless told to keep both."""
+    own = sentence_keys(text)
+    for sid, other in earlier.items():
+        theirs = sentence_keys(other)
+        repeat = Repeat(sid, "", len(own & theirs), len(theirs), len(own))
+        if repeat.shared and repeat.near_identical:
+            return repeat
+    return None
+
+
+def with_shared_text(sources: dict[str, Source], repeats: tuple[Repeat, ...]) -> dict[str, Source]:
+    """The sources, each linked one with a finding for each source it shares text with:
+    'shares 12 sentences with S3', at its first line holding one of them."""
+    found: dict[str, list[Finding]] = {sid: [] for sid in sources}
     for repeat in repeats:
-        if repeat.first in group and repeat.second in group:
-            group[root(repeat.second)] = root(repeat.first)
-    return len({root(sid) for sid in sources})
+        shared = sentence_keys(sources[repeat.first].text) & sentence_keys(
+            sources[repeat.second].text
+        )
+        for this, other, of_this in ((repeat.first, repeat.second, repeat.of_first),
+                                     (repeat.second, repeat.first, repeat.of_second)):  # fmt: skip
+            found[this].append(
+                _finding(sources[this], sources[other].entry.label, repeat, of_this, shared)
+            )
+    return {
+        sid: replace(source, findings=source.findings + tuple(found[sid])) if found[sid] else source
+        for sid, source in sources.items()
+    }
+
+
+def _finding(
+    source: Source, other: str, repeat: Repeat, of_this: int, shared: frozenset[int]
+) -> Finding:
+    if not repeat.shared:
+        detail = f"declared to repeat {other}, with no sentence shared; they count as one"
+    elif repeat.near_identical:
+        detail = f"repeats {other} ({repeat.shared} of {of_this} sentences)"
+    else:
+        detail = f"shares {_sentences_n(repeat.shared)} with {other}"
+    if repeat.declared and repeat.shared:
+        detail += ", kept on purpose; they count as one"
+    offset = 0
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        if shared and any(_key(s) in shared for s in _sentences(line)):
+            span = (offset, offset + len(line))
+            return Finding("shared-text", span, number, detail, line.strip())
+        offset += len(line) + 1
+    return Finding("shared-text", (0, 0), 1, detail, "")

@@ -22,7 +22,7 @@ from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 SOURCE_KEYS = (
     "file", "title", "outlet", "author", "published", "date_basis", "address", "type",
     "encoding", "reliability", "reliability_reason", "credibility", "credibility_reason",
-    "descriptor",
+    "descriptor", "repeats",
 )  # fmt: skip
 GRADES = ("reliability", "credibility")  # wanted before issuing: a warning until given
 DESCRIBED = ("outlet", "author", "type")  # printed as 'not stated' when missing: a warning
@@ -56,9 +56,27 @@ def ingest_sources(project: Project, diagnostics: Diagnostics) -> dict[str, Sour
         source = _read(entry, project, diagnostics)
         if source is not None:
             sources[sid] = source
+        _check_declared_repeat(entry, raw, list(register), diagnostics)
     for name in sorted(set(project.source_files) - listed):
         diagnostics.warning(Location(f"seeds/{name}"), "file is not listed in seeds/sources.yaml")
     return sources
+
+
+def _check_declared_repeat(
+    entry: SourceEntry, raw: YamlMap, registered: list[str], diagnostics: Diagnostics
+) -> None:
+    """`repeats:` names another registered source (see briefing.repeats)."""
+    if not entry.repeats:
+        return
+    where = raw.where("repeats")
+    if entry.repeats == entry.id:
+        diagnostics.error(where, f"source '{entry.id}' cannot repeat itself")
+    elif entry.repeats not in registered:
+        diagnostics.error(
+            where,
+            f"source '{entry.id}' repeats '{entry.repeats}', which is not in {SOURCES}",
+            suggest(entry.repeats, [sid for sid in registered if sid != entry.id]),
+        )
 
 
 def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> SourceEntry | None:
@@ -110,6 +128,7 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
         credibility=credibility if isinstance(credibility, int) else 0,
         credibility_reason=text("credibility_reason"),
         descriptor=" ".join(text("descriptor").split()),
+        repeats=text("repeats"),
         location=raw.location,
     )
     return None if diagnostics.errors_since(checkpoint) else entry
@@ -158,8 +177,11 @@ def findings_summary(source: Source) -> str:
     """One line: the source, its kind and size, and how many findings of each kind."""
     counts = Counter(f.kind for f in source.findings)
     names = {"page-furniture": ("page furniture", "page furniture"),
-             "repeated-passage": ("repeated passage", "repeated passages")}  # fmt: skip
-    found = ", ".join(f"{n} {names[kind][n != 1]}" for kind, n in sorted(counts.items()))
+             "repeated-passage": ("repeated passage", "repeated passages"),
+             "shared-text": ("source sharing text", "sources sharing text")}  # fmt: skip
+    found = ", ".join(
+        f"{n} {names.get(kind, (kind, kind))[n != 1]}" for kind, n in sorted(counts.items())
+    )
     found = found or "no findings"
     count = len(source.pages)
     pages = f", {count} page{'s' * (count != 1)}" if source.pages else ""
@@ -171,13 +193,18 @@ def findings_summary(source: Source) -> str:
 
 def listing(source: Source) -> list[str]:
     """The text quotes are matched against, line by line with numbers, as a writer sees
-    it: page breaks marked, and page furniture (which cannot be quoted alone) flagged."""
+    it: page breaks marked, page furniture (which cannot be quoted alone) flagged, and
+    where it first shares text with another source."""
     furniture = {
         line: f.detail
         for f in source.findings
         if f.kind == "page-furniture"
         for line in range(f.line, source.text.count("\n", 0, f.span[1]) + 2)
     }
+    shared: dict[int, list[str]] = {}
+    for finding in source.findings:
+        if finding.kind == "shared-text":
+            shared.setdefault(finding.line, []).append(finding.detail)
     width = len(str(source.text.count("\n") + 1))
     lines, offset = [], 0
     for number, line in enumerate(source.text.split("\n"), start=1):
@@ -185,6 +212,7 @@ def listing(source: Source) -> list[str]:
         if source.pages and offset in source.pages:
             lines.append(f"{'':>{width}}  --- page {page} ---")
         note = f"    [furniture: {furniture[number]}]" if number in furniture else ""
+        note += "".join(f"    [shared text: {detail}]" for detail in shared.get(number, ()))
         lines.append(f"{number:>{width}}  {line}{note}")
         offset += len(line) + 1
     return lines
