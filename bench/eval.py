@@ -30,6 +30,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bench import scoring
+from bench.eval_clutter import clutter
 from bench.scoring import sentences
 from briefing.cli import main as cli
 from briefing.diagnostics import Diagnostics
@@ -226,6 +227,7 @@ def main() -> None:
         furniture()
         pdfs()
         flow()
+        clutter()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ _TEASER_HEAD = re.compile(r"^(?:related|read more|more from|more on|most (?:popu
                           r"|latest)\b", re.IGNORECASE)  # fmt: skip
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}[:.h]\d{2}\b|\d{1,2}[./-]\w{2,4}[./-]\d{2,4}\b)")
 _MENU_SEPARATORS = re.compile(r"[|▪•·]")
+_TABLE_ROW = re.compile(r"^\|.*\|$")  # '| cell | cell |': a table as an extractor writes it
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'-]*")
 MIN_REPEAT_WORDS = 8
 
@@ -291,7 +292,8 @@ _SAYS: tuple[tuple[str, Callable[[_Line], object]], ...] = (
     ("photo caption", lambda line: _CAPTION.search(line.text)),
     ("breadcrumb", lambda line: _short_label(line, 12) and _BREADCRUMB.match(line.text)),
     ("timestamp", lambda line: line.words <= 8 and _TIMESTAMP.match(line.text)),
-    ("menu", lambda line: not line.punctuated and len(_MENU_SEPARATORS.findall(line.text)) >= 2),
+    ("menu", lambda line: not line.punctuated and len(_MENU_SEPARATORS.findall(line.text)) >= 2
+     and not _TABLE_ROW.match(line.text)),
     ("subscription, sign-in or advertising prompt",
      lambda line: line.words <= 15 and _PROMPT.search(line.text)),
     ("share button", lambda line: _short_label(line, 6) and _SHARE.match(line.text)),

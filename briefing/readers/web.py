@@ -6,10 +6,12 @@ the text, so they cannot be quoted."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..diagnostics import Diagnostics, Location
-from ..words import count_words
-from .base import Extracted, SourceFile
+from ..folding import fold
+from ..words import count_words, ends_a_sentence
+from .base import Extracted, Furniture, SourceFile
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)|[。！？][」』]*")
 # htmldate's settings, with a latest date that is not today: the same page must give the
@@ -33,18 +35,24 @@ def _has_paragraph(text: str) -> bool:
     return any(count_words(sentence) >= 10 for sentence in _SENTENCE_END.split(text)[:-1])
 
 
-def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
+def extraction(data: bytes) -> Any:
+    """trafilatura's reading of the page: its text and metadata (a Document, or None)."""
     from trafilatura import bare_extraction
+
+    return bare_extraction(
+        data,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=_DATES,
+    )
+
+
+def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
     from trafilatura.settings import Document
 
     try:
-        document = bare_extraction(
-            file.data,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            date_extraction_params=_DATES,
-        )
+        document = extraction(file.data)
     except MemoryError:  # over the memory budget: said as such by the one who set it
         raise
     except Exception as error:  # lxml and trafilatura raise many kinds on broken markup
@@ -75,4 +83,115 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
         found["date_basis"] = "taken from the saved page (its metadata or text, read by htmldate)"
     if document.pagetype == "article":
         found["type"] = "news"
-    return Extracted(text + "\n", metadata=found)
+    return Extracted(text + "\n", furniture=clutter(file.data, text), metadata=found)
+
+
+# What a box is, by the class and id names of it or its ancestors: the first that matches.
+_NAMED = (
+    (re.compile(r"newsletter|sign-?up|subscri", re.I), "a newsletter sign-up box"),
+    (re.compile(r"related|recommend|more-?stor|teaser|trending|popular|outbrain|taboola"
+                r"|read-?more|most-?read", re.I), "a teaser for another article"),
+    (re.compile(r"share|social|follow", re.I), "share and follow buttons"),
+    (re.compile(r"promo|sponsor|advert|affiliate|\bads?\b", re.I), "an advertisement or promotion"),
+    (re.compile(r"breadcrumb|\bnav|menu", re.I), "the site's navigation"),
+    (re.compile(r"footer|copyright", re.I), "the site's footer"),
+)  # fmt: skip
+_BOXES = {"nav": "the site's navigation", "footer": "the site's footer",
+          "aside": "a box beside the article"}  # fmt: skip
+_BOX_WORDS = 150  # a box beside the article is short; a bigger one may hold the article
+_CARD_WORDS = 80  # a teaser: a linked headline, a summary, a byline
+_LONG = 4000  # characters: more than any box or card holds (its words are not counted)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LIST_ITEM = re.compile(r"^(?:- |\d+\. )")
+
+
+class _Page:
+    """A saved page's elements, with their words and the share of them in links, each
+    counted once."""
+
+    def __init__(self, data: bytes, longest: int) -> None:
+        """Parse the page and index its elements of up to longest characters by their
+        folded text."""
+        from lxml import etree
+        from trafilatura.utils import load_html
+
+        self.by_text: dict[str, list[Any]] = {}
+        self.words: dict[Any, int] = {}
+        self.links: dict[Any, float] = {}
+        tree = load_html(data)
+        if tree is None:
+            return
+        etree.strip_elements(tree, "script", "style", "noscript", "template", with_tail=False)
+        for element in tree.iter(etree.Element):
+            text = " ".join(element.text_content().split())
+            self.words[element] = count_words(text) if len(text) <= _LONG else _LONG
+            if len(text) <= longest:
+                self.by_text.setdefault(fold(text), []).append(element)
+
+    def link_share(self, element: Any) -> float:
+        """The share of the element's text in links to other pages (not to a place in the
+        same page: a heading's permalink, a footnote)."""
+        if element not in self.links:
+            text = len(element.text_content().strip())
+            links = sum(
+                len(a.text_content().strip())
+                for a in element.iter("a")
+                if not a.get("href", "#").startswith(("#", "javascript:"))
+            )
+            self.links[element] = min(links / text, 1.0) if text else 0.0
+        return self.links[element]
+
+    def named(self, element: Any, most: int) -> str:
+        """What the element, or the box of at most most words it stands in, is by its tag
+        or its names, or ''. (A bigger box may hold the article: a page's wrapper is named
+        anything.)"""
+        for box in (element, *element.iterancestors()):
+            if self.words.get(box, _LONG) > most:
+                break
+            if box.tag in _BOXES:
+                return _BOXES[box.tag]
+            names = f"{box.get('class', '')} {box.get('id', '')}"
+            for pattern, reason in _NAMED:
+                if pattern.search(names):
+                    return reason
+        return ""
+
+    def in_teaser(self, element: Any) -> bool:
+        """Whether the element stands in a teaser: a small box (a card) with a heading that
+        is a link to another page."""
+        for level, box in enumerate(element.iterancestors()):
+            if level >= 4 or self.words.get(box, _LONG) > _CARD_WORDS:
+                return False
+            headings = (h for h in box.iter(*_HEADINGS) if h is not element)
+            if any(self.link_share(h) >= 0.6 for h in headings):
+                return True
+        return False
+
+    def reason(self, element: Any, line: str, most: int) -> str:
+        """Why the element's text (line) is page furniture, or ''."""
+        if named := self.named(element, most):
+            return named
+        if self.link_share(element) >= 0.6 and not ends_a_sentence(line):
+            return "a link to another page"
+        if self.in_teaser(element):
+            return "a teaser for another article"
+        return ""
+
+
+def clutter(data: bytes, text: str) -> tuple[Furniture, ...]:
+    """The lines of the extracted text that the page's structure shows to be clutter: links
+    to other pages, teasers, boxes named or set as navigation, sign-up, sharing, promotion
+    or footer; each with a reason a reader understands. A line is clutter only if it is
+    wherever the page has its text."""
+    lines = text.split("\n")
+    page = _Page(data, max(map(len, lines), default=0))
+    most = min(count_words(text) // 2, _BOX_WORDS)
+    found, offset, judged = [], 0, {}
+    for line in lines:
+        key = fold(_LIST_ITEM.sub("", line.strip()))
+        if key not in judged:
+            judged[key] = {page.reason(e, line, most) for e in page.by_text.get(key, ())}
+        if (reasons := judged[key]) and "" not in reasons:
+            found.append(Furniture(offset, offset + len(line), min(reasons)))
+        offset += len(line) + 1
+    return tuple(found)
