@@ -29,7 +29,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench import scoring
+from bench import eval_printouts, scoring
 from bench.scoring import sentences
 from briefing.cli import main as cli
 from briefing.diagnostics import Diagnostics
@@ -226,6 +226,7 @@ def main() -> None:
         furniture()
         pdfs()
         flow()
+        eval_printouts.evaluate(show="--show" in sys.argv[1:])
 
 
 if __name__ == "__main__":
