@@ -2,7 +2,7 @@
 
 Run on the corpus beside the repository (../shared/corpus), and prints:
 
-1. Saved web pages (30 news pages): sentence recall and precision of the extracted text
+1. Saved web pages (the corpus's 70 pages): sentence recall and precision of the extracted text
    against the article as Mozilla's Readability extracts it (expected.html), and exact
    title, byline, site and date against expected-metadata.json (on the pages that give
    one).
@@ -13,6 +13,14 @@ Run on the corpus beside the repository (../shared/corpus), and prints:
    poppler's pdftotext, line-end hyphenations left unjoined.
 4. The whole flow: a new project, `add-source` of every page and PDF (the encrypted one
    must give its clean error), a brief citing a passage of each, `check`.
+5. Clutter on the real path: what `add-source` makes of each saved page, against
+   expected.html: clutter left quotable, article sentences made unquotable, shingle F1
+   next to trafilatura alone; on each half of bench/split.json (tuned on / only reported).
+6. Browser printouts: every page printed to PDF by headless Chromium (half with the
+   browser's header and footer), read as add-source reads it and scored like the page;
+   and whether each page and its printout are found as the same document.
+
+`--show` prints the lines behind the figures of 5 and 6.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench import scoring
+from bench import eval_printouts, scoring
 from bench.eval_clutter import clutter
 from bench.scoring import sentences
 from briefing.cli import main as cli
@@ -228,6 +236,7 @@ def main() -> None:
         pdfs()
         flow()
         clutter()
+        eval_printouts.evaluate(show="--show" in sys.argv[1:])
 
 
 if __name__ == "__main__":

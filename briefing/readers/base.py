@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
+from types import ModuleType
 from typing import Any, Literal
 
 from ..cache import code_digest
@@ -101,6 +102,9 @@ class Reader:
     reads_encoding: bool = False  # whether the register's encoding changes what it reads
     # Modules it imports, imported before a child is forked to read, so each starts warm.
     warm: tuple[str, ...] = ()
+    # Other modules of briefing's that read for it (the PDF reader's printouts), whose code
+    # is part of the cache key with its own.
+    helpers: tuple[ModuleType, ...] = ()
 
     @cached_property
     def cache_key(self) -> str:
@@ -109,7 +113,7 @@ class Reader:
         if not self.libraries:
             return ""
         versions = [f"{name} {metadata.version(name)}" for name in self.libraries]
-        return " ".join([self.kind, *versions, code_digest(self.read)])
+        return " ".join([self.kind, *versions, code_digest(self.read, *self.helpers)])
 
     def cache_entry(self, file: SourceFile) -> str:
         """The name of the file's cache entry, a hash of all that the text depends on."""

@@ -5,6 +5,7 @@ breaks a word at a line end (U+FFFE), so the word is rejoined. A damaged file PD
 refuses is read by pdfminer.six, fourteen times slower, whose words hyphenated at a line
 end are rejoined when a lower-case letter follows. Lines repeated at the top or the
 bottom of most pages (running headers and footers) and bare page numbers are furniture.
+A web page a browser printed is read as a web page (briefing.readers.printout).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostics, Location
+from . import printout
 from .base import Extracted, Furniture, SourceFile
 
 _SOFT_HYPHEN = "\ufffe"
@@ -52,7 +54,11 @@ def read_pdf(file: SourceFile, diagnostics: Diagnostics) -> Extracted | None:
             hint="run OCR on it first, e.g. ocrmypdf in.pdf out.pdf, and add the result",
         )
         return None
-    return _assemble(pages, info)
+    extracted = _assemble(pages, info)
+    if printout.is_printout(info, extracted):  # a web page a browser printed
+        links = printout.linked_lines(file.data) if info else []  # info: PDFium read it
+        return printout.read_printout(extracted, info, links)
+    return extracted
 
 
 def _pdfium_pages(data: bytes) -> tuple[list[str], dict[str, str]]:

@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from ..cache import cache_folder, load_cached, store_cached
 from ..diagnostics import Diagnostics, Location
+from . import printout
 from .base import Extracted, Reader, SourceFile, SourceText, checked
 from .budget import read_within_budget
 from .pdf import read_pdf
@@ -24,7 +25,7 @@ READERS: dict[str, Reader] = {
         Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
                "article", warm=("trafilatura",)),
         Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"),
-               warm=("pypdfium2",)),
+               warm=("pypdfium2",), helpers=(printout,)),
         Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",)),
     )
 }  # fmt: skip

@@ -1,0 +1,376 @@
+"""Browser printouts: a web page a browser saved as PDF ("Print -> Save as PDF").
+
+Such a PDF holds the whole page: the site's menus (often twice, for desktop and phone),
+teasers for other articles, comment threads, the footer, and the browser's own header and
+footer (date and time, title, address, "3/12"). It is recognised by the browser named in
+its metadata (Chromium writes "Skia/PDF" and its user agent) or by that header and footer,
+and read as a web page: the article is the longest stretch of prose; what stands before
+and after it, lines that are all link (menus, teasers), lines printed on most pages,
+image file names and HTML tags are marked as furniture, each with its reason. The
+browser's header and footer are furniture too, and give the title, address and print
+date; a date and byline stated at the article's head are taken from the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..words import count_words, ends_a_sentence
+from .base import Extracted, Furniture
+
+# A user agent names several engines; the first of these that it names is the browser's.
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox", "Firefox"), ("Chrom", "Chrome"),
+             ("Safari", "Safari"))  # fmt: skip
+_PRINT_STAMP = re.compile(  # Chromium: 12/6/26, 2:30 PM; Firefox: 06/12/2026, 14:30
+    r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4}),?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]\.?M\.?)?",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(r"\b(?:https?|file)://\S+|\babout:\S+")
+_COUNTER = re.compile(r"(?:^|\s)(\d{1,4})\s*(?:/|of)\s*(\d{1,4})$")
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?$", re.IGNORECASE)
+_TAG = re.compile(r"^<\/?[a-z][^>]*>?$|^<(?:img|a|div|span|iframe|script)\b", re.IGNORECASE)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")  # fmt: skip
+_MONTH = rf"(?:{'|'.join(m[:3] + f'(?:{m[3:]})?' for m in _MONTHS)})\.?"
+_STATED_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})\.?\s+(?P<m2>{_MONTH})\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+([^\W\d_][^,|•·\n]{2,60})", re.IGNORECASE)
+_COMMENTS = re.compile(  # the head of a comment thread, which ends the article
+    r"^(?:\d+\s+)?(?:comments?|reply|add (?:a )?comment|leave a (?:reply|comment)|join the "
+    r"discussion|kommentare|commentaires|comentários|comentarios|reacties)\b",
+    re.IGNORECASE,
+)
+_SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+MIN_PROSE_WORDS = 8  # a line of a wrapped paragraph is longer than a menu item or a label
+MAX_GAP = 8  # lines between two paragraphs of one article: headings, captions, a list
+MIN_STRETCH_WORDS = 80
+_BROWSER_FURNITURE = "the browser's header or footer"
+HEAD_LINES = 12  # lines about the article's start where its headline, byline and date stand
+
+
+@dataclass(frozen=True)
+class _Line:
+    index: int
+    page: int  # from 0
+    start: int
+    end: int
+    text: str
+    link: bool  # all of it a link: a menu item, a teaser, a button
+
+    @property
+    def words(self) -> int:
+        return count_words(self.text)
+
+    @property
+    def prose(self) -> bool:
+        """A line of the article's paragraphs: long enough, not a link."""
+        return not self.link and self.words >= MIN_PROSE_WORDS
+
+
+def browser_name(info: dict[str, str]) -> str:
+    """The browser the PDF's metadata names, or ''."""
+    creator, producer = info.get("Creator", ""), info.get("Producer", "")
+    if "Mozilla/" in creator or "Firefox" in creator or "Safari" in creator:
+        return next((name for token, name in _BROWSERS if token in creator), "a browser")
+    return "Chrome" if producer.startswith("Skia/PDF") and not creator else ""
+
+
+def linked_lines(data: bytes) -> list[set[str]]:
+    """For each page, the lines (stripped) that are wholly inside its link areas."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return [_page_links(page) for page in document]
+    finally:
+        document.close()
+
+
+def _page_links(page: Any) -> set[str]:
+    import pypdfium2.raw as pdfium_c
+
+    areas = []
+    position, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+    while pdfium_c.FPDFLink_Enumerate(page, ctypes.byref(position), ctypes.byref(link)):
+        rect = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDFLink_GetAnnotRect(link, ctypes.byref(rect)):
+            areas.append((rect.left - 1, rect.bottom - 1, rect.right + 1, rect.top + 1))
+    if not areas:
+        return set()
+    textpage = page.get_textpage()
+    text: str = textpage.get_text_range()
+    if len(text) != textpage.count_chars():  # characters beyond the BMP: offsets differ
+        return set()
+    found, start = set(), 0
+    for line in text.split("\r\n"):
+        end = start + len(line)
+        boxes = [textpage.get_charbox(i) for i in range(start, end) if not text[i].isspace()]
+        if boxes and all(_inside(box, areas) for box in boxes):
+            found.add(line.strip())
+        start = end + 2
+    return found
+
+
+def _inside(box: tuple[float, ...], areas: list[tuple[float, float, float, float]]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(left <= x <= right and bottom <= y <= top for left, bottom, right, top in areas)
+
+
+def read_printout(extracted: Extracted, info: dict[str, str], links: list[set[str]]) -> Extracted:
+    """A PDF's extraction read again as a printed web page: its furniture and metadata."""
+    lines = _lines(extracted, links)
+    reasons: dict[int, str] = {}
+    browser = _browser_lines(lines, len(extracted.pages))
+    reasons.update(dict.fromkeys((line.index for line in browser), _BROWSER_FURNITURE))
+    skip = {line.index for line in browser}
+    first, last = _article(lines, skip)
+    head = _head(lines, first, _title(info, browser), skip)
+    for line in lines:
+        if line.index in reasons or line.index in head:
+            continue
+        if reason := _reason(line, lines, first, last):
+            reasons[line.index] = reason
+    reasons.update(_printed_on_most_pages(lines, len(extracted.pages), reasons))
+    furniture = [Furniture(line.start, line.end, _where(reasons[line.index], line))
+                 for line in lines if line.index in reasons]  # fmt: skip
+    known = [f for f in extracted.furniture if not any(f.start == g.start for g in furniture)]
+    metadata = _metadata(extracted.metadata, info, browser, [lines[i] for i in sorted(head)])
+    return replace(extracted, furniture=tuple(sorted(furniture + known, key=lambda f: f.start)),
+                   metadata=metadata)  # fmt: skip
+
+
+def is_printout(info: dict[str, str], extracted: Extracted) -> bool:
+    """Whether the PDF is a web page a browser printed: its metadata names the browser,
+    or its pages carry the browser's header and footer."""
+    if browser_name(info):
+        return True
+    return bool(_browser_lines(_lines(extracted, []), len(extracted.pages)))
+
+
+def _lines(extracted: Extracted, links: list[set[str]]) -> list[_Line]:
+    lines: list[_Line] = []
+    offset = 0
+    for raw in extracted.text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + raw.index(stripped[0])
+            page = max(bisect.bisect_right(extracted.pages, start) - 1, 0)
+            link = page < len(links) and stripped in links[page]
+            lines.append(_Line(len(lines), page, start, start + len(stripped), stripped, link))
+        offset += len(raw) + 1
+    return lines
+
+
+def _browser_lines(lines: list[_Line], pages: int) -> list[_Line]:
+    """The browser's header (print date and time, title) and footer (address, page
+    counter), when most pages have them."""
+    by_page: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        by_page[line.page].append(line)
+    found: list[_Line] = []
+    stamped = 0
+    for page_lines in by_page.values():
+        edges = [*page_lines[:2], *page_lines[-2:]]
+        marks = [line for line in dict.fromkeys(edges) if _browser_mark(line.text)]
+        stamped += bool(marks)
+        found += marks
+    return found if pages and stamped * 2 > pages else []
+
+
+def _browser_mark(text: str) -> bool:
+    return bool(_PRINT_STAMP.match(text) or (_COUNTER.search(text) and _ADDRESS.search(text))
+                or (_ADDRESS.fullmatch(text)))  # fmt: skip
+
+
+def _article(lines: list[_Line], skip: set[int]) -> tuple[int, int]:
+    """The first and last line of the article: from the first stretch of prose (prose lines
+    with at most MAX_GAP other lines between two) to the last, of those that hold a tenth of
+    the longest's words or MIN_STRETCH_WORDS (a promotion's blurb holds fewer)."""
+    stretches: list[list[int]] = []  # first line, last line, words
+    for line in lines:
+        if not line.prose or line.index in skip:
+            continue
+        if stretches and _gap(lines, stretches[-1][1], line.index, skip) <= MAX_GAP:
+            stretches[-1][1:] = [line.index, stretches[-1][2] + line.words]
+        else:
+            stretches.append([line.index, line.index, line.words])
+    if not stretches:
+        return 0, len(lines) - 1
+    most = max(words for _, _, words in stretches)
+    kept = [s for s in stretches if s[2] >= min(most / 10, MIN_STRETCH_WORDS)]
+    comments = next((line.index for line in lines[kept[0][1] :] if _COMMENTS.match(line.text)
+                     and line.words <= 4), len(lines))  # fmt: skip
+    kept = [s for s in kept if s[0] < comments] or kept[:1]
+    first, last = kept[0][0], kept[-1][1]
+    # The article's last paragraph ends on a short line of its own ("...overall.")
+    while last + 1 < len(lines) and not ends_a_sentence(lines[last].text):
+        if lines[last + 1].link or lines[last + 1].index in skip:
+            break
+        last += 1
+    return first, last
+
+
+def _gap(lines: list[_Line], after: int, before: int, skip: set[int]) -> int:
+    """The lines between two, the browser's header and footer aside."""
+    return sum(i not in skip for i in range(after + 1, before))
+
+
+def _head(lines: list[_Line], first: int, title: str, skip: set[int]) -> set[int]:
+    """The article's headline, byline and date about its first paragraph: among the
+    HEAD_LINES lines before it (links aside) and after it."""
+    folded_title = " ".join(title.casefold().split())
+    before = [line for line in lines[:first] if not line.link and line.index not in skip]
+    head = set()
+    for line in before[-HEAD_LINES:] + lines[first : first + HEAD_LINES]:
+        text = " ".join(line.text.casefold().split())
+        if line.link or line.index in skip or (line.prose and ends_a_sentence(line.text)):
+            continue  # a link, the browser's, or the article's own prose
+        headline = bool(folded_title) and len(text) > 8 and text in folded_title
+        dateline = line.words <= 12 and bool(_STATED_DATE.search(line.text))
+        if headline or dateline or _BYLINE.match(line.text):
+            head.add(line.index)
+    return head
+
+
+def _reason(line: _Line, lines: list[_Line], first: int, last: int) -> str:
+    """Why a line is furniture, or ''."""
+    if line.index < first:
+        return "before the article: the site's header and menu"
+    if line.index > last:
+        return "after the article: links to other articles, comments and the site's footer"
+    if _IMAGE_FILE.match(line.text):
+        return "an image's file name"
+    if _TAG.match(line.text):
+        return "an HTML tag printed as text"
+    if line.link and not _inside_paragraph(line, lines):
+        return "a link to another page (a menu item or a teaser for another article)"
+    return ""
+
+
+def _inside_paragraph(line: _Line, lines: list[_Line]) -> bool:
+    """A line that is all link within a paragraph (a long link that fills a line)."""
+    before = lines[line.index - 1] if line.index else None
+    return bool(before and before.prose and not ends_a_sentence(before.text))
+
+
+def _printed_on_most_pages(
+    lines: list[_Line], pages: int, reasons: dict[int, str]
+) -> dict[int, str]:
+    """Lines printed on three pages or more and on most of them: a bar the site fixed to
+    the window, printed on every page."""
+    on_pages: dict[str, set[int]] = defaultdict(set)
+    for line in lines:
+        on_pages[_shape(line.text)].add(line.page)
+    repeated = {s for s, p in on_pages.items() if len(p) >= 3 and len(p) * 2 >= pages}
+    return {
+        line.index: "printed on most pages: a bar of the site's, not the article"
+        for line in lines
+        if line.index not in reasons and _shape(line.text) in repeated
+    }
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
+
+
+def _where(reason: str, line: _Line) -> str:
+    return f"{reason}, printed on page {line.page + 1}"
+
+
+def _title(info: dict[str, str], browser: list[_Line]) -> str:
+    """The page's title: the PDF's, else the browser's header after the print date."""
+    if title := " ".join(info.get("Title", "").split()):
+        return title
+    for line in browser:
+        if match := _PRINT_STAMP.match(line.text):
+            return line.text[match.end() :].strip()
+    return ""
+
+
+def _split_site(title: str) -> tuple[str, str]:
+    """'Headline | Site' as the headline and the site."""
+    parts = _SITE_SEPARATOR.split(title)
+    if len(parts) >= 2 and len(parts[-1]) < len(title) / 2:
+        return title[: title.rfind(parts[-1])].rstrip(" |–—-"), parts[-1]
+    return title, ""
+
+
+def _metadata(
+    found: dict[str, str], info: dict[str, str], browser: list[_Line], head: list[_Line]
+) -> dict[str, str]:
+    metadata = {k: v for k, v in found.items() if k not in ("published", "date_basis")}
+    title, outlet = _split_site(_title(info, browser))
+    metadata.update({k: v for k, v in (("title", title), ("outlet", outlet)) if v})
+    if address := next(iter(_addresses(browser)), ""):
+        metadata["address"] = address
+    printed = _print_date(browser) or found.get("published", "")
+    byline = next((m for line in head if (m := _BYLINE.match(line.text))), None)
+    if byline:
+        metadata["author"] = byline[1].strip()
+    stated = next(((d, line) for line in head if (d := _stated_date(line.text))), None)
+    if stated:
+        metadata["published"] = stated[0]
+        metadata["date_basis"] = f"stated on page {stated[1].page + 1} of the printout" + (
+            f" (printed {printed})" if printed else ""
+        )
+    elif printed:
+        metadata["published"] = printed
+        metadata["date_basis"] = "the day the page was printed, not a stated date"
+    return metadata
+
+
+def _addresses(browser: list[_Line]) -> Iterable[str]:
+    for line in browser:
+        if match := _ADDRESS.search(line.text):
+            yield match.group()
+
+
+def _print_date(browser: list[_Line]) -> str:
+    """The print date of the browser's header: month first, as Chromium prints it in
+    English, unless the first number cannot be a month."""
+    for line in browser:
+        if match := _PRINT_STAMP.match(line.text):
+            first, second, year = (int(g) for g in match.groups())
+            if first > 31:  # 2026/12/06
+                first, second, year = second, year, first
+            year += 2000 if year < 100 else 0
+            month, day = (first, second) if first <= 12 else (second, first)
+            if date := _valid(year, month, day):
+                return date
+    return ""
+
+
+def _stated_date(text: str) -> str:
+    match = _STATED_DATE.search(text)
+    if not match:
+        return ""
+    parts = match.groupdict()
+    for n in "123":
+        if parts[f"y{n}"]:
+            month = parts[f"m{n}"]
+            number = int(month) if month.isdigit() else _month_number(month)
+            return _valid(int(parts[f"y{n}"]), number, int(parts[f"d{n}"]))
+    return ""
+
+
+def _month_number(name: str) -> int:
+    prefix = name.rstrip(".").casefold()[:3]
+    return next((n for n, m in enumerate(_MONTHS, start=1) if m.startswith(prefix)), 0)
+
+
+def _valid(year: int, month: int, day: int) -> str:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""

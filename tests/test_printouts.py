@@ -1,0 +1,124 @@
+"""Browser printouts ("Print -> Save as PDF") read as the web pages they are: fixtures
+printed by headless Chromium, with and without the browser's header and footer."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from briefing.diagnostics import Diagnostics
+from briefing.readers import pdf, printout
+from briefing.readers.base import Extracted, SourceFile
+from briefing.readers.registry import read_source
+
+from .conftest import run
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WITH_HEADER = FIXTURES / "printouts" / "aclu-with-browser-header.pdf"
+PLAIN = FIXTURES / "printouts" / "ars-1.pdf"
+LATEX = FIXTURES / "sources" / "pdflatex-4-pages.pdf"
+ACLU_ADDRESS = (
+    "https://www.aclu.org/blog/privacy-technology/internet-privacy/"
+    "facebook-tracking-me-even-though-im-not-facebook"
+)
+
+
+def project_with(tmp_path: Path, printed: Path, *quotes: str) -> tuple[Path, str]:
+    """A new project with the printout added and a brief quoting it; and its id."""
+    root = tmp_path / "brief"
+    assert run("new", root)[0] == 0
+    status, output = run("add-source", printed, "-p", root)
+    assert status == 0, output
+    (ident,) = re.findall(r"^added (\S+):", output, re.M)
+    brief = root / "brief.md"
+    cites = "".join(f'\nThe printout says so [@{ident} "{quote}"].\n' for quote in quotes)
+    brief.write_text(brief.read_text(encoding="utf-8") + cites, encoding="utf-8")
+    return root, ident
+
+
+def test_a_quote_of_the_menu_or_a_teaser_is_an_error_naming_why(tmp_path: Path) -> None:
+    menu, teaser = "Financial Info and Reports", "Why YouTube Shouldn’t Over-Rely on Artificial"
+    root, ident = project_with(tmp_path, WITH_HEADER, menu, teaser)
+    status, output = run("check", root)
+    assert status == 1
+    errors = [line for line in output.splitlines() if ": error: " in line]
+    assert len(errors) == 2, output
+    assert all(f"quote is page furniture of source '{ident}'" in e for e in errors)
+    menu_reason = "before the article: the site's header and menu, printed on page 2"
+    teaser_reason = "after the article: links to other articles, comments and the site's footer"
+    assert f"found only in: {menu_reason}" in output
+    assert f"found only in: {teaser_reason}, printed on page 7" in output
+
+
+def test_an_article_sentence_verifies_with_its_page(tmp_path: Path) -> None:
+    quote = "Similarly, I'm sure that I'm in some photographs that someone has uploaded to Facebook"
+    root, ident = project_with(tmp_path, WITH_HEADER, quote)
+    status, output = run("check", root)
+    assert status == 0, output
+    assert "citations verified" in output
+    out = tmp_path / "out"
+    assert run("build", root, "--format", "json", "-o", out)[0] == 0
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    (citation,) = [c for c in data["citations"] if c["source"] == ident]
+    assert citation["page"] == 3
+
+
+def test_the_register_entry_says_what_the_printout_states(tmp_path: Path) -> None:
+    root, ident = project_with(tmp_path, WITH_HEADER)
+    entry = yaml.safe_load((root / "seeds" / "sources.yaml").read_text(encoding="utf-8"))
+    entries = entry.get("sources", entry)
+    found = entries[ident]
+    assert found["title"] == "Facebook Is Tracking Me Even Though I’m Not on Facebook"
+    assert found["outlet"] == "American Civil Liberties Union"
+    assert found["author"] == "Daniel Kahn Gillmor"
+    assert found["address"] == ACLU_ADDRESS
+    assert str(found["published"]) == "2018-04-05"  # stated; not the day it was printed
+    assert found["date_basis"].startswith("stated on page 2 of the printout (printed 20")
+
+
+def test_a_printout_without_the_browsers_header_takes_its_date_from_the_text() -> None:
+    read = read_source(SourceFile("ars.pdf", PLAIN.read_bytes()), Diagnostics())
+    assert read is not None
+    meta = read.extracted.metadata
+    assert meta["title"] == "Just-released Minecraft exploit makes it easy to crash game servers"
+    assert meta["outlet"] == "Ars Technica"
+    assert meta["published"] == "2015-04-16"
+    assert "address" not in meta
+    reasons = {f.reason.split(",")[0] for f in read.extracted.furniture}
+    assert "before the article: the site's header and menu" in reasons
+
+
+def test_a_plain_pdf_is_not_taken_for_a_printout() -> None:
+    pages, info = pdf._pdfium_pages(LATEX.read_bytes())
+    assert not printout.is_printout(info, pdf._assemble(pages, info))
+    read = read_source(SourceFile("latex.pdf", LATEX.read_bytes()), Diagnostics())
+    assert read is not None
+    assert {f.reason for f in read.extracted.furniture} == {"page number"}
+
+
+def test_the_browsers_header_and_footer_alone_make_a_printout() -> None:
+    """A browser that names itself nowhere in the metadata (Firefox on some systems)."""
+    page = "12/6/26, 2:42 PM Title of the page\n{}\nhttps://example.org/story {}/3"
+    texts = [page.format("A line of the page's own words, long enough to be prose here.", n)
+             for n in (1, 2, 3)]  # fmt: skip
+    starts = [sum(len(t) + 2 for t in texts[:n]) for n in range(3)]
+    extracted = Extracted("\n\n".join(texts) + "\n", tuple(starts))
+    assert printout.is_printout({"Producer": "cairo 1.18.0"}, extracted)
+    assert not printout.is_printout({"Producer": "cairo 1.18.0"}, Extracted(texts[0][17:]))
+    read = printout.read_printout(extracted, {}, [])
+    assert read.metadata["address"] == "https://example.org/story"
+    assert read.metadata["title"] == "Title of the page"
+    assert read.metadata["published"] == "2026-12-06"
+    assert read.metadata["date_basis"] == "the day the page was printed, not a stated date"
+    browser = [f for f in read.furniture if f.reason.startswith("the browser's header")]
+    assert len(browser) == 6
+
+
+def test_chromium_is_known_by_its_metadata() -> None:
+    _, info = pdf._pdfium_pages(PLAIN.read_bytes())
+    assert info["Producer"].startswith("Skia/PDF")
+    assert printout.browser_name(info) == "Chrome"
+    assert printout.browser_name({"Producer": "pdfTeX-1.40.21", "Creator": "LaTeX"}) == ""
