@@ -168,9 +168,13 @@ def flow() -> None:
         )
         print(f"   encrypted PDF: exit {refused.exit_code}: {refused.output.splitlines()[0]}")
         start = time.perf_counter()
-        added = runner.invoke(cli, ["add-source", "-p", str(project), *map(str, ok)])
+        # The corpus holds one article twice (lifehacker): kept, and linked by 'repeats:'.
+        added = runner.invoke(cli, ["add-source", "--keep-repeat", "-p", str(project),
+                                    *map(str, ok)])  # fmt: skip
+        linked = re.findall(r"^added (\S+):(?:\n  .*)*?\n  repeats: (\S+)", added.output, re.M)
         print(f"   add-source of {len(ok)} files: exit {added.exit_code} "
-              f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
+              f"in {time.perf_counter() - start:.1f} s; kept as repeats: "
+              f"{', '.join(f'{a} of {b}' for a, b in linked) or 'none'}")  # fmt: skip
         if added.exit_code:
             print(added.output)
             return

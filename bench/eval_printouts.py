@@ -31,7 +31,7 @@ from briefing.folding import FoldedText, fold
 from briefing.model import Finding, Source, SourceEntry
 from briefing.readers.base import SourceFile, SourceText
 from briefing.readers.registry import read_source
-from briefing.repeats import NEAR_IDENTICAL, find_repeats
+from briefing.repeats import find_repeats
 from briefing.source_findings import cached_findings
 from briefing.words import count_words
 
@@ -260,7 +260,7 @@ def repeats(pages: dict[str, Source], printed: dict[str, Source], show: bool) ->
         **{f"{n}-pdf": s for n, s in printed.items()},
     }
     found = find_repeats(sources)
-    near = [r for r in found if r.shared >= NEAR_IDENTICAL * max(r.of_first, r.of_second)]
+    near = [r for r in found if r.near_identical]
     same = {r.first for r in near if r.second == f"{r.first}-pdf"}
     false = [r for r in near if r.second != f"{r.first}-pdf"]
     print(f"   repeats: page and printout found as one document {len(same)}/{len(printed)} "

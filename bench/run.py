@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.eval_printouts import printouts
 from bench.loop import find, preview
 from bench.lsp import language_server
 from bench.synthetic import make_project, quote_from
@@ -188,17 +189,20 @@ def sources(work: Path, briefing: list[str]) -> None:
     print("Sources (the corpus in ../shared; extraction cache empty at first)")
     pages = taken(sorted(corpus.glob("web-pages/*/source.html")), work, briefing)
     pdfs = [p for p in sorted(corpus.glob("pdf/*.pdf")) if "password" not in p.name]
-    for kind, files in (("web pages", pages), ("PDFs", pdfs)):
+    printed = taken(list(printouts([p.parent for p in pages]).values()), work, briefing)
+    for kind, files in (("web pages", pages), ("browser printouts", printed), ("PDFs", pdfs)):
         project = work / f"kind-{kind[:3]}"
         run([*briefing, "new", str(project)])
-        seconds, mib = run([*briefing, "add-source", "-p", str(project), *map(str, files)])
+        seconds, mib = run([*briefing, "add-source", "--keep-repeat", "-p", str(project),
+                            *map(str, files)])  # fmt: skip
         size = sum(f.stat().st_size for f in files) / 1e6
         line(f"add-source, {len(files)} {kind} ({size:.1f} MB)", seconds, mib,
              f"{seconds / size:.2f} s per MB, imports included")  # fmt: skip
     shutil.rmtree(cache)
     project = work / "twenty"
     run([*briefing, "new", str(project)])
-    run([*briefing, "add-source", "-p", str(project), *map(str, [*pdfs, *pages[: 20 - len(pdfs)]])])
+    run([*briefing, "add-source", "--keep-repeat", "-p", str(project),
+         *map(str, [*pdfs, *pages[: 20 - len(pdfs)]])])  # fmt: skip
     shutil.rmtree(cache)
     line("check, 20 sources, nothing cached", *run([*briefing, "check", str(project)]))
     line("check again, extraction cached",
@@ -270,11 +274,13 @@ def many_pages(root: Path, count: int, pages: int) -> Path:
 
 
 def taken(files: list[Path], work: Path, briefing: list[str]) -> list[Path]:
-    """The files add-source takes: a saved page without article text (a section front) is
-    refused, and left out of the figures."""
-    probe, cache = work / "probe", work / "cache-probe"
+    """The files add-source takes: a saved page without article text (a section front) or
+    a printout of nothing but menus is refused, and left out of the figures."""
+    probe = Path(tempfile.mkdtemp(dir=work)) / "probe"
+    cache = probe.parent / "cache"
     run([*briefing, "new", str(probe)])
-    result = subprocess.run([*briefing, "add-source", "-p", str(probe), *map(str, files)],
+    result = subprocess.run([*briefing, "add-source", "--keep-repeat", "-p", str(probe),
+                             *map(str, files)],
                             env={**os.environ, "BRIEFING_CACHE": str(cache)},
                             capture_output=True, text=True)  # fmt: skip
     refused = {
@@ -282,7 +288,7 @@ def taken(files: list[Path], work: Path, briefing: list[str]) -> list[Path]:
     }
     shutil.rmtree(cache, ignore_errors=True)
     if refused:
-        print(f"  ({len(refused)} of {len(files)} saved pages refused: no article text in them)")
+        print(f"  ({len(refused)} of {len(files)} files refused: no article text in them)")
     return [f for f in files if str(f) not in refused]
 
 

@@ -35,9 +35,10 @@ from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
 from .files import SOURCES, leads_out, read_inside, read_regular, read_text
 from .model import Repeat
 from .output import project_locked
-from .readers.base import SourceFile
+from .readers.base import SourceFile, SourceText
 from .readers.registry import read_source
-from .repeats import repeated_source
+from .repeats import furniture_of, repeated_source, sentence_keys
+from .source_findings import cached_findings
 from .yamlfile import load_yaml
 
 SEEDS = "seeds"
@@ -84,7 +85,7 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
     if not isinstance(entries, dict):
         raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
     known = _fingerprints(root, entries)
-    texts = _texts(root, entries)
+    registered = _sentence_keys(root, entries)
     diagnostics = Diagnostics()
     new: list[NewSource] = []
     taken_ids, taken_files = set(entries), {p.name for p in (root / SEEDS).iterdir()}
@@ -94,19 +95,19 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
         read = _read(path, diagnostics, known)
         if read is None:
             continue
-        data, fields, reader, text = read
+        data, fields, reader, keys = read
         known[hashlib.sha256(data).hexdigest()] = f"{path}, given twice in this command"
         ident = wanted_id or _unique(_derive_id(fields, path), taken_ids)
         if ident in taken_ids:
             diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
             continue
-        repeat = repeated_source(text, {sid: body for sid, (body, _) in texts.items()})
+        repeat = repeated_source(keys, {sid: theirs for sid, (theirs, _) in registered.items()})
         if repeat and not keep:
-            _refuse_repeat(path, repeat, texts[repeat.first][1], diagnostics)
+            _refuse_repeat(path, repeat, registered[repeat.first][1], diagnostics)
             continue
         if repeat:
             fields["repeats"] = repeat.first
-        texts[ident] = (text, f"{path}, given in this command")
+        registered[ident] = (keys, f"{path}, given in this command")
         wanted_file = re.sub(r"[^\w-]", "-", ident) + path.suffix.lower()
         name = _free_file(root / SEEDS, wanted_file, data, taken_files)
         taken_ids.add(ident)
@@ -122,9 +123,9 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
     return new
 
 
-def _texts(root: Path, entries: Any) -> dict[str, tuple[str, str]]:
-    """The text and file name of each registered source that can be read (the build says
-    why the others cannot)."""
+def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], str]]:
+    """The sentence keys and file name of each registered source that can be read (the
+    build says why the others cannot)."""
     found = {}
     for ident, entry in entries.items():
         name = entry.get("file") if hasattr(entry, "get") else None
@@ -133,7 +134,7 @@ def _texts(root: Path, entries: Any) -> dict[str, tuple[str, str]]:
         if data is not None:
             file = SourceFile(f"{SEEDS}/{name}", data, encoding)
             if read := read_source(file, Diagnostics()):
-                found[str(ident)] = (read.extracted.text, f"{SEEDS}/{name}")
+                found[str(ident)] = (_keys(read), f"{SEEDS}/{name}")
     return found
 
 
@@ -211,7 +212,7 @@ def _fingerprints(root: Path, entries: Any) -> dict[str, str]:
 
 def _read(
     path: Path, diagnostics: Diagnostics, known: dict[str, str]
-) -> tuple[bytes, dict[str, str], str, str] | None:
+) -> tuple[bytes, dict[str, str], str, frozenset[int]] | None:
     where = Location(str(path))
     if not path.exists():
         diagnostics.error(where, "no such file")
@@ -229,7 +230,13 @@ def _read(
     found = {**read.extracted.metadata, "title": read.extracted.metadata.get("title") or path.stem}
     fields = {key: _printable(found[key]) for key in FOUND_FIELDS if found.get(key)}
     fields = {key: value for key, value in fields.items() if value}
-    return data, fields, read.reader, read.extracted.text
+    return data, fields, read.reader, _keys(read)
+
+
+def _keys(read: SourceText) -> frozenset[int]:
+    """The sentence keys of the quotable text, as check finds repeats by them."""
+    text, furniture = read.extracted.text, read.extracted.furniture
+    return sentence_keys(text, furniture_of(cached_findings(text, furniture, read.page_rules)))
 
 
 def _printable(text: str) -> str:

@@ -9,10 +9,14 @@ An analyst who keeps the same document twice on purpose says so in the register
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
+import json
 import sys
 from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from .cache import cache_folder, code_digest, load_cached, store_cached
@@ -21,23 +25,51 @@ from .folding import fold
 from .model import Finding, Repeat, Source, independent
 from .words import SENTENCE, count_words
 
-__all__ = ["check_repeats", "find_repeats", "independent", "repeated_source", "with_shared_text"]
+__all__ = [
+    "check_repeats", "find_repeats", "furniture_of", "independent", "repeated_source",
+    "sentence_keys", "source_keys", "with_shared_text",
+]  # fmt: skip
 
 MIN_WORDS = 8  # a sentence shorter than this is common enough to be shared by chance
+TAIL_WORDS = 12  # a sentence is known by its last words: a headline run into it is not
 _EDGES = " .,;:!?()[]-"
 
 
-def _sentences(line: str) -> list[str]:
-    """The sentences of a line long enough to count, folded, their white space made one.
-    A quotation mark ends a sentence too, and the punctuation at either end is left out:
-    a statement quoted in a report ('The union said: "Our members ... years."') has the
-    same sentences as the statement itself."""
-    found = (
-        " ".join(piece.split()).strip(_EDGES)
-        for sentence in SENTENCE.findall(fold(line))
-        for piece in sentence.split('"')
-    )
-    return [s for s in found if len(s.split()) >= MIN_WORDS or count_words(s) >= MIN_WORDS]
+Span = tuple[int, int]
+
+
+def _lines(text: str, furniture: tuple[Span, ...]) -> list[tuple[Span, int, str]]:
+    """The lines of text that can be quoted (not blank, not page furniture), each with its
+    span and number, folded as quotes are: a printout's menus and teasers are not the
+    page's text."""
+    marked = sorted(furniture)
+    lines, offset = [], 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        start, offset = offset, offset + len(line) + 1
+        first, last = start + len(line) - len(line.lstrip()), start + len(line.rstrip())
+        inside = bisect.bisect_right(marked, (first, len(text)))
+        if first < last and not (inside and marked[inside - 1][1] >= last):
+            lines.append(((first, last), number, fold(line)))
+    return lines
+
+
+def _sentences(text: str, furniture: tuple[Span, ...]) -> Iterator[tuple[int, str]]:
+    """The sentences of the quotable text long enough to count, each with the index of the
+    line it ends on, keyed by its last words. Sentences run over line ends (a PDF wraps
+    its lines), and a line without an end (a headline, a running header) then starts the
+    next one; its last words are the sentence's all the same. A quotation mark ends a
+    sentence too, and the punctuation at either end is left out: a statement quoted in a
+    report ('The union said: "Our members ... years."') has the sentences of the statement."""
+    lines = _lines(text, furniture)
+    joined = " ".join(line for *_, line in lines)
+    ends = list(itertools.accumulate(len(line) + 1 for *_, line in lines))
+    for match in SENTENCE.finditer(joined):
+        index = bisect.bisect_left(ends, match.end() - 1)
+        for piece in match[0].split('"'):
+            words = piece.strip(_EDGES).split()
+            if len(words) >= MIN_WORDS or count_words(piece) >= MIN_WORDS:
+                tail = " ".join(words[-TAIL_WORDS:]).strip(_EDGES)
+                yield index, tail if len(words) > 1 else tail[-2 * TAIL_WORDS :]
 
 
 def _key(sentence: str) -> int:
@@ -45,18 +77,29 @@ def _key(sentence: str) -> int:
     return int.from_bytes(hashlib.blake2b(sentence.encode(), digest_size=8).digest(), "little")
 
 
-def _hash_sentences(text: str) -> frozenset[int]:
-    return frozenset(_key(s) for line in text.split("\n") for s in _sentences(line))
+def _hash_sentences(text: str, furniture: tuple[Span, ...] = ()) -> frozenset[int]:
+    return frozenset(_key(tail) for _, tail in _sentences(text, furniture))
+
+
+def furniture_of(findings: Iterable[Finding]) -> tuple[Span, ...]:
+    """The spans of page furniture among a source's findings."""
+    return tuple(sorted(f.span for f in findings if f.kind == "page-furniture"))
+
+
+def source_keys(source: Source) -> frozenset[int]:
+    """The hash of each sentence of a source's quotable text long enough to count."""
+    return sentence_keys(source.text, furniture_of(source.findings))
 
 
 # The language server checks on every change while its sources stay the same: their keys
 # are worked out once a process (a string's hash is kept on it), and once a text in the
 # cache folder, so that a check of an unchanged project pays only the intersections.
 @functools.lru_cache(maxsize=4096)
-def sentence_keys(text: str) -> frozenset[int]:
-    """The hash of each sentence of text long enough to count."""
+def sentence_keys(text: str, furniture: tuple[Span, ...] = ()) -> frozenset[int]:
+    """The hash of each sentence long enough to count of text outside the furniture."""
     code = code_digest(_hash_sentences, fold, count_words)
-    digest = hashlib.sha256(f"{code}\0".encode() + text.encode("utf-8", "surrogatepass"))
+    marked = json.dumps([code, furniture]).encode()
+    digest = hashlib.sha256(marked + b"\0" + text.encode("utf-8", "surrogatepass"))
     entry = cache_folder() / "sentences" / f"{digest.hexdigest()}.json"
     cached = load_cached(entry)
     if isinstance(cached, str) and len(cached) % 16 == 0:
@@ -68,7 +111,7 @@ def sentence_keys(text: str) -> frozenset[int]:
             if sys.byteorder == "big":
                 keys.byteswap()
             return frozenset(keys)
-    found = _hash_sentences(text)
+    found = _hash_sentences(text, furniture)
     keys = array("Q", sorted(found))
     if sys.byteorder == "big":
         keys.byteswap()
@@ -96,7 +139,7 @@ def find_repeats(sources: dict[str, Source]) -> tuple[Repeat, ...]:
     """Each pair of sources that share a sentence or are declared to repeat each other,
     the earlier registered first, in register order of the later."""
     order = {sid: n for n, sid in enumerate(sources)}
-    keys = {sid: sentence_keys(source.text) for sid, source in sources.items()}
+    keys = {sid: source_keys(source) for sid, source in sources.items()}
     found = {
         pair: Repeat(*pair, count, len(keys[pair[0]]), len(keys[pair[1]]))
         for pair, count in _shared_counts(keys).items()
@@ -154,13 +197,12 @@ def _sentences_n(count: int) -> str:
     return f"{count} sentence{'s' * (count != 1)}"
 
 
-def repeated_source(text: str, earlier: dict[str, str]) -> Repeat | None:
-    """The first of the earlier texts (by source id) that text repeats nearly whole, as
-    a page its printout: what add-source refuses unless told to keep both."""
-    own = sentence_keys(text)
-    for sid, other in earlier.items():
-        theirs = sentence_keys(other)
-        repeat = Repeat(sid, "", len(own & theirs), len(theirs), len(own))
+def repeated_source(keys: frozenset[int], earlier: dict[str, frozenset[int]]) -> Repeat | None:
+    """The first of the earlier sources (their sentence keys by id) that a document of
+    these keys repeats nearly whole, as a page its printout: what add-source refuses
+    unless told to keep both."""
+    for sid, theirs in earlier.items():
+        repeat = Repeat(sid, "", len(keys & theirs), len(theirs), len(keys))
         if repeat.shared and repeat.near_identical:
             return repeat
     return None
@@ -171,9 +213,7 @@ def with_shared_text(sources: dict[str, Source], repeats: tuple[Repeat, ...]) ->
     'shares 12 sentences with S3', at its first line holding one of them."""
     found: dict[str, list[Finding]] = {sid: [] for sid in sources}
     for repeat in repeats:
-        shared = sentence_keys(sources[repeat.first].text) & sentence_keys(
-            sources[repeat.second].text
-        )
+        shared = source_keys(sources[repeat.first]) & source_keys(sources[repeat.second])
         for this, other, of_this in ((repeat.first, repeat.second, repeat.of_first),
                                      (repeat.second, repeat.first, repeat.of_second)):  # fmt: skip
             found[this].append(
@@ -196,10 +236,10 @@ def _finding(
         detail = f"shares {_sentences_n(repeat.shared)} with {other}"
     if repeat.declared and repeat.shared:
         detail += ", kept on purpose; they count as one"
-    offset = 0
-    for number, line in enumerate(source.text.split("\n"), start=1):
-        if shared and any(_key(s) in shared for s in _sentences(line)):
-            span = (offset, offset + len(line))
-            return Finding("shared-text", span, number, detail, line.strip())
-        offset += len(line) + 1
+    furniture = furniture_of(source.findings)
+    lines = _lines(source.text, furniture)
+    for index, tail in _sentences(source.text, furniture):
+        if _key(tail) in shared:
+            span, number, _ = lines[index]
+            return Finding("shared-text", span, number, detail, source.text[span[0] : span[1]])
     return Finding("shared-text", (0, 0), 1, detail, "")

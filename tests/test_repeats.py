@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -268,10 +269,27 @@ def test_wire_copies_are_found_as_partly_shared_text(make_project: MakeProject) 
     linked = sorted((d["code"], d["message"].split(":")[0]) for d in json.loads(output)
                     if d["code"] in ("shared-text", "repeated-source"))  # fmt: skip
     assert linked == [
-        ("shared-text", "source 'grain-ledger' shares 7 sentences with source 'grain-wire'"),
+        ("shared-text", "source 'grain-ledger' shares 8 sentences with source 'grain-wire'"),
         ("shared-text",
          "source 'reservoir-courier' shares 7 sentences with source 'reservoir-herald'"),
         ("shared-text", "source 'strike-tribune' shares 3 sentences with source 'strike-observer'"),
     ]  # fmt: skip
     code, output = run("check", root)
     assert "verified against 10 sources (7 independent)" in output
+
+
+def test_a_printout_wrapped_over_lines_with_a_menu_is_the_page_again() -> None:
+    page = "\n".join(WIRE) + "\n"
+    menu = "Home\nWorld\nBusiness\nSport\n"
+    # The printout wraps each sentence over two lines, prints a menu and a running head
+    # inside the text, and its dateline runs into the first sentence.
+    wrapped = "".join(textwrap.fill(sentence, 40) + "\n" for sentence in WIRE)
+    printout = "PORT ELLIS (Wire) " + wrapped.replace("\n", f"\n{menu}", 1)
+    menu_at = printout.index(menu)
+    furniture = ((menu_at, menu_at + len(menu) - 1),)
+    assert repeats.sentence_keys(printout, furniture) == repeats.sentence_keys(page)
+    assert repeats.sentence_keys(printout) != repeats.sentence_keys(page)  # the menu counts
+    repeat = repeats.repeated_source(
+        repeats.sentence_keys(printout, furniture), {"page": repeats.sentence_keys(page)}
+    )
+    assert repeat is not None and (repeat.first, repeat.shared) == ("page", 3)
