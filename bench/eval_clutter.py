@@ -3,13 +3,17 @@ against the article as Readability extracts it (expected.html), on each half of 
 split in bench/split.json (rules are tuned on 'tune' only; 'report' is only scored).
 
 - clutter left quotable: of the lines of trafilatura's text that are not the article's (the
-  page's headline aside), the share neither dropped nor marked as page furniture;
+  page's headline aside), the share neither dropped nor marked as page furniture. A line is
+  the article's when it is one of expected.html's blocks or a part of four words or more of
+  one, or when at least half of its word 3-grams are in expected.html (a paragraph with
+  citation marks, an item set differently); any other line is clutter;
 - article sentences made unquotable: of the article's sentences in that text, the share
   dropped or marked;
 - extraction F1: word 4-shingles of the quotable text (marked lines left out) against
   expected.html, next to trafilatura alone (trafilatura.extract with its defaults).
 
-`python -m bench.eval_clutter --show` prints the lines behind the first two, page by page.
+`python -m bench.eval_clutter --show` prints the lines behind the figures of the tune half,
+page by page (never the report half's: only its totals are for reading).
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ def score_page(page: Path, half: Half) -> None:
     quotable = []
     lines = [line for line in trafilatura_text.split("\n") if _WORD.search(line)]
     keys = [fold(line) for line in lines]
-    for line, key, article in zip(lines, keys, scoring.article_lines(keys, blocks), strict=True):
+    exact = scoring.article_lines(keys, blocks)
+    articles = [a or m for a, m in zip(exact, scoring.mostly_article(keys, blocks), strict=True)]
+    for line, key, article in zip(lines, keys, articles, strict=True):
         dropped = kept[key] <= 0
         kept[key] -= 1
         number = numbers.get(key, 0)
@@ -120,6 +126,10 @@ def _marked_lines(text: str, findings: tuple[Finding, ...]) -> dict[int, str]:
 def clutter(show: bool = False) -> None:
     """Print the figures of each half of the split (and with show, the lines behind them)."""
     print("5. Clutter on the real path: add-source of each saved page against expected.html")
+    print(
+        "   (a line is the article's when it is a block of expected.html, a part of one, or has"
+        f" at least {scoring.MOSTLY:.0%} of its word 3-grams in it; any other is clutter)"
+    )
     for name in ("tune", "report"):
         half = Half()
         for page_name in SPLIT[name]:
@@ -133,7 +143,7 @@ def clutter(show: bool = False) -> None:
             f" = {half.sentences_lost / max(half.sentences, 1):.2%} (goal <= 0.5%);"
             f" extraction F1 {sum(half.ours) / n:.1%}, trafilatura alone {sum(half.alone) / n:.1%}"
         )
-        if show:
+        if show and name == "tune":
             print("\n".join(half.shown))
 
 

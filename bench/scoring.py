@@ -91,7 +91,8 @@ def article_lines(lines: list[str], blocks: list[str]) -> list[bool]:
     one; a line an extractor broke off a paragraph (with the line before or after, four
     words or more of one); a table row whose cells all are (an extractor sets a row on one
     line, '| cell | cell |', where the article has a block for each cell)."""
-    block_set, joined = set(blocks), "\n".join(blocks)
+    block_set = set(blocks) | {_ITEM.sub("", block) for block in blocks}  # '1. Finland'
+    joined = "\n".join(blocks)
 
     def part(text: str) -> bool:
         return text in block_set or (len(text.split()) >= 4 and text in joined)
@@ -113,6 +114,23 @@ def article_lines(lines: list[str], blocks: list[str]) -> list[bool]:
 
 _ITEM = re.compile(r"^(?:[-*•] |\d+\. )")
 _TOKEN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff]|\w+")
+MOSTLY = 0.5  # a line is the article's when at least this share of its word 3-grams are
+
+
+def mostly_article(lines: list[str], blocks: list[str]) -> list[bool]:
+    """Which lines are mostly the article's: at least half of their word 3-grams are in its
+    blocks (a paragraph the extractor wrote with citation marks '[86]' or a table of
+    contents' numbers, an item set differently). A line of fewer than three words is
+    judged by article_lines alone."""
+    article = set(shingles("\n".join(blocks), 3))
+    found = []
+    for line in lines:
+        grams = shingles(line, 3)
+        total = grams.total()
+        found.append(
+            total > 0 and sum(n for g, n in grams.items() if g in article) >= MOSTLY * total
+        )
+    return found
 
 
 def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:

@@ -38,23 +38,53 @@ _DATE_FIRST = re.compile(rf"^(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_M
 _COOKIE = re.compile(r"\bcookies?\b.*\b(?:consent|privacy|browsing|accept|use)\b|"
                      r"\b(?:privacy policy|your privacy)\b", re.IGNORECASE)  # fmt: skip
 _COMMENTS = re.compile(r"^(?:\d+\s+comments?|comments?\s*[:(]?\s*\d+\)?)$", re.IGNORECASE)
-_CREDIT = re.compile(r"^(?:source|photo|image|credit|photograph)s?\s*:", re.IGNORECASE)
+_CREDIT = re.compile(r"^(?:(?:source|photo|image|credit|photograph)s?\s*:"
+                     r"|(?:photo|image)\s*credit)", re.IGNORECASE)  # fmt: skip
 _CAPTION = re.compile(r"\((?:photo|image|picture)s?\s*:[^)]*\)\s*$", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"^home\b", re.IGNORECASE)
 _PROMPT = re.compile(
     r"\b(?:sign (?:up|in)|log ?in|subscribe|subscription|newsletter|register|create an account"
-    r"|download (?:the|our) app|follow us|advertisement|advertising|sponsored)\b",
+    r"|download (?:the|our) app|follow us)\b",
     re.IGNORECASE,
 )
+_ADVERT = re.compile(r"\b(?:advertisement|advertising|sponsored)\b", re.IGNORECASE)
 _SHARE = re.compile(r"^(?:share|tweet|e-?mail|print|pin it|save|bookmark|whatsapp|facebook"
                     r"|twitter|linkedin|reddit|copy link)\b", re.IGNORECASE)  # fmt: skip
 _TEASER_HEAD = re.compile(r"^(?:related|read more|more from|more on|most (?:popular|read|viewed)"
                           r"|recommended|trending|you (?:may|might) also like|see also|top stories"
-                          r"|latest)\b", re.IGNORECASE)  # fmt: skip
+                          r"|latest|don[’']?t miss|must read)\b", re.IGNORECASE)  # fmt: skip
+_DATE_ONLY = re.compile(rf"{_DATE_FIRST.pattern}\W*$")
+_POSTED = re.compile(rf"^(?:posted|published|updated|last updated)(?: on| at)?\s*:?\s*"
+                     rf"(?:{_MONTH}|\d)", re.IGNORECASE)  # fmt: skip
+_SEE_MORE = re.compile(r"^(?:see more|read more|read also|also read|more|watch|related|lire aussi)"
+                       r"\s*:", re.IGNORECASE)  # fmt: skip
+_TAGGED = re.compile(r"\[[A-Z][A-Z ]{2,}\]$")  # 'China furious at Macron [INSIGHT]'
+_GRAPHIC = re.compile(r"^\((?:graphic|chart|interactive|factbox)s?\b[^)]*\)$", re.IGNORECASE)
+_REPORTING = re.compile(r"^\(?(?:additional )?(?:reporting|writing)(?: and \w+)? by\b"
+                        r".*\bediting by\b|^\(?editing by\b"
+                        r"|\bcontributed (?:reporting|research|to this (?:report|article|story))\b",
+                        re.IGNORECASE)  # fmt: skip
+_FOLLOW = re.compile(r"^follow\b.*\bon (?:facebook|twitter|instagram|linkedin|tiktok|youtube|x)\b",
+                     re.IGNORECASE)  # fmt: skip
+_SIGNED_UP = re.compile(r"^thanks?(?: you)? for (?:signing up|subscribing|registering)", re.I)
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\) \d{4})|\ball rights reserved\b"
+                        r"|^(?:this|the|all) (?:website|site|blog|page|work|content|article"
+                        r"|post)s?\b.*\blicen[sc]ed under\b", re.IGNORECASE)  # fmt: skip
+_FILED = re.compile(r"^(?:filed|posted) (?:under|in)\s*:|^(?:tags|categories|topics)\s*:", re.I)
+_READING_TIME = re.compile(r"^(?:reading time\s*:?\s*)?\d+\s*(?:min(?:ute)?s?|m)(?: read)?$", re.I)
+_AFFILIATE = re.compile(r"\b(?:earn|receive|get) (?:a )?(?:small )?(?:commission|share of "
+                        r"(?:the )?(?:sales|revenue))|\baffiliate (?:links?|commissions?)\b",
+                        re.IGNORECASE)  # fmt: skip
+_ORIGINALLY = re.compile(r"^(?:this (?:article|post|story) was )?originally (?:published|posted)"
+                         r"\b", re.IGNORECASE)  # fmt: skip
+_COMMENT_PROMPT = re.compile(r"^(?:submit|leave|post|add|write|send) (?:a |your )?"
+                             r"(?:comments?|reply|replies)\b", re.IGNORECASE)  # fmt: skip
+_SECTION = re.compile(r"^from the section\b", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"^(?:\d{1,2}[:.h]\d{2}\b|\d{1,2}[./-]\w{2,4}[./-]\d{2,4}\b)")
 _MENU_SEPARATORS = re.compile(r"[|▪•·]")
 _TABLE_ROW = re.compile(r"^\|.*\|$")  # '| cell | cell |': a table as an extractor writes it
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'-]*")
+_ITEM = re.compile(r"^(?:[-*•]\s+|\d+\.\s+)")
 MIN_REPEAT_WORDS = 8
 
 
@@ -73,6 +103,11 @@ class _Line:
     def paragraph(self) -> bool:
         """A punctuated line of fifteen words or more: the article's own prose."""
         return self.words >= 15 and self.punctuated
+
+    @cached_property
+    def bare(self) -> str:
+        """The text without a list item's mark ('- ', '1. ')."""
+        return _ITEM.sub("", self.text)
 
     @cached_property
     def punctuated(self) -> bool:
@@ -295,10 +330,28 @@ _SAYS: tuple[tuple[str, Callable[[_Line], object]], ...] = (
     ("menu", lambda line: not line.punctuated and len(_MENU_SEPARATORS.findall(line.text)) >= 2
      and not _TABLE_ROW.match(line.text)),
     ("subscription, sign-in or advertising prompt",
-     lambda line: line.words <= 15 and _PROMPT.search(line.text)),
+     lambda line: (line.words <= 15 and _PROMPT.search(line.text))
+     or (_short_label(line, 8) and _ADVERT.search(line.text))),
     ("share button", lambda line: _short_label(line, 6) and _SHARE.match(line.text)),
+    ("newsletter sign-up box", lambda line: line.words <= 15 and _SIGNED_UP.match(line.bare)),
+    ("follow prompt", lambda line: line.words <= 25 and _FOLLOW.match(line.bare)),
+    ("link to another article", lambda line: line.words <= 30 and _SEE_MORE.match(line.bare)),
+    ("teaser for another article",
+     lambda line: _short_label(line, 25) and _TAGGED.search(line.bare)),
+    ("link to a graphic", lambda line: line.words <= 30 and _GRAPHIC.match(line.bare)),
+    ("reporting credits", lambda line: line.words <= 40 and _REPORTING.search(line.bare)),
+    ("copyright or licence notice", lambda line: line.words <= 40 and _COPYRIGHT.search(line.bare)),
+    ("the site's categories", lambda line: line.words <= 30 and _FILED.match(line.bare)),
+    ("reading time", lambda line: line.words <= 5 and _READING_TIME.match(line.bare)),
+    ("affiliate note", lambda line: line.words <= 60 and _AFFILIATE.search(line.bare)),
+    ("note of where the article first appeared",
+     lambda line: line.words <= 60 and _ORIGINALLY.match(line.bare)),
+    ("comment prompt", lambda line: line.words <= 15 and _COMMENT_PROMPT.match(line.bare)),
+    ("the article's section", lambda line: _short_label(line, 8) and _SECTION.match(line.bare)),
+    ("timestamp", lambda line: line.words <= 12 and (_POSTED.match(line.bare)
+                                                    or _DATE_ONLY.match(line.bare))),
     ("heading of a list of other articles",
-     lambda line: _short_label(line, 6) and _TEASER_HEAD.match(line.text)),
+     lambda line: _short_label(line, 6) and _TEASER_HEAD.match(line.bare)),
 )  # fmt: skip
 
 
