@@ -100,9 +100,9 @@ def score_page(page: Path, half: Half) -> None:
             half.clutter_before += number not in before
             if not lost:
                 half.shown.append(f"  {page.name}: clutter left quotable: {line}")
-    article = "\n".join(blocks)
-    ours = scoring.shingle_overlap("\n".join(quotable), article)
-    alone = scoring.shingle_overlap(trafilatura.extract(data) or "", article)
+    expected_text = "\n".join(blocks)
+    ours = scoring.shingle_overlap("\n".join(quotable), expected_text)
+    alone = scoring.shingle_overlap(trafilatura.extract(data) or "", expected_text)
     half.ours.append(ours.f1)
     half.alone.append(alone.f1)
     if ours.f1 < alone.f1:

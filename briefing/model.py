@@ -20,7 +20,7 @@ Precision = Literal["year", "month", "day"]
 Paper = Literal["A4", "letter"]
 PAPERS: tuple[str, ...] = get_args(Paper)
 B = TypeVar("B", bound="Block")
-NEAR_IDENTICAL = 0.8  # of the longer source's sentences shared: the same document twice
+NEAR_IDENTICAL = 0.8  # most of a document, to be the same document twice
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -325,12 +325,17 @@ class Repeat:
     of_first: int  # sentences each has that are long enough to count
     of_second: int
     declared: bool = False  # by `repeats:` in the register: kept on purpose
+    same_page: bool = False  # one title or one address: they say they are the same page
 
     @property
     def near_identical(self) -> bool:
-        """Whether they are the same document twice (a page and its printout): most of
-        the longer one's sentences shared."""
-        return self.shared >= NEAR_IDENTICAL * max(self.of_first, self.of_second, 1)
+        """Whether they are the same document twice (a page and its printout): most of the
+        shorter one's sentences shared, and it most of the longer, or the two the same page
+        by title or address (a printout keeps teasers and comments that the page's text
+        does not; a press release a report quotes whole is only a part of the report)."""
+        shorter, longer = sorted((self.of_first, self.of_second))
+        contained = self.shared >= NEAR_IDENTICAL * max(shorter, 1)
+        return contained and (shorter >= NEAR_IDENTICAL * longer or self.same_page)
 
 
 def independent(sources: list[str], repeats: tuple[Repeat, ...]) -> int:

@@ -37,7 +37,7 @@ from .model import Repeat
 from .output import project_locked
 from .readers.base import SourceFile, SourceText
 from .readers.registry import read_source
-from .repeats import furniture_of, repeated_source, sentence_keys
+from .repeats import Page, furniture_of, repeated_source, sentence_keys
 from .source_findings import cached_findings
 from .yamlfile import load_yaml
 
@@ -101,13 +101,14 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
         if ident in taken_ids:
             diagnostics.error(Location(str(path)), f"source id '{ident}' is taken already")
             continue
-        repeat = repeated_source(keys, {sid: theirs for sid, (theirs, _) in registered.items()})
+        page = Page.of(fields.get("title", ""), fields.get("address", ""))
+        repeat = repeated_source(keys, page, {sid: (k, p) for sid, (k, p, _) in registered.items()})
         if repeat and not keep:
-            _refuse_repeat(path, repeat, registered[repeat.first][1], diagnostics)
+            _refuse_repeat(path, repeat, registered[repeat.first][2], diagnostics)
             continue
         if repeat:
             fields["repeats"] = repeat.first
-        registered[ident] = (keys, f"{path}, given in this command")
+        registered[ident] = (keys, page, f"{path}, given in this command")
         wanted_file = re.sub(r"[^\w-]", "-", ident) + path.suffix.lower()
         name = _free_file(root / SEEDS, wanted_file, data, taken_files)
         taken_ids.add(ident)
@@ -123,9 +124,9 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
     return new
 
 
-def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], str]]:
-    """The sentence keys and file name of each registered source that can be read (the
-    build says why the others cannot)."""
+def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], Page, str]]:
+    """The sentence keys, page and file name of each registered source that can be read
+    (the build says why the others cannot)."""
     found = {}
     for ident, entry in entries.items():
         name = entry.get("file") if hasattr(entry, "get") else None
@@ -134,7 +135,8 @@ def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], 
         if data is not None:
             file = SourceFile(f"{SEEDS}/{name}", data, encoding)
             if read := read_source(file, Diagnostics()):
-                found[str(ident)] = (_keys(read), f"{SEEDS}/{name}")
+                page = Page.of(str(entry.get("title", "")), str(entry.get("address", "")))
+                found[str(ident)] = (_keys(read), page, f"{SEEDS}/{name}")
     return found
 
 

@@ -14,10 +14,11 @@ import functools
 import hashlib
 import itertools
 import json
+import re
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .cache import cache_folder, code_digest, load_cached, store_cached
 from .diagnostics import Diagnostics
@@ -67,9 +68,10 @@ def _sentences(text: str, furniture: tuple[Span, ...]) -> Iterator[tuple[int, st
         index = bisect.bisect_left(ends, match.end() - 1)
         for piece in match[0].split('"'):
             words = piece.strip(_EDGES).split()
-            if len(words) >= MIN_WORDS or count_words(piece) >= MIN_WORDS:
-                tail = " ".join(words[-TAIL_WORDS:]).strip(_EDGES)
-                yield index, tail if len(words) > 1 else tail[-2 * TAIL_WORDS :]
+            if len(words) >= MIN_WORDS:
+                yield index, " ".join(words[-TAIL_WORDS:]).strip(_EDGES)
+            elif count_words(piece) >= MIN_WORDS:  # a script without spaces: a printout's
+                yield index, "".join(words)[-2 * TAIL_WORDS :]  # wraps add some
 
 
 def _key(sentence: str) -> int:
@@ -140,9 +142,14 @@ def find_repeats(sources: dict[str, Source]) -> tuple[Repeat, ...]:
     the earlier registered first, in register order of the later."""
     order = {sid: n for n, sid in enumerate(sources)}
     keys = {sid: source_keys(source) for sid, source in sources.items()}
+    pages = {
+        sid: Page.of(source.entry.title, source.entry.address) for sid, source in sources.items()
+    }
     found = {
-        pair: Repeat(*pair, count, len(keys[pair[0]]), len(keys[pair[1]]))
-        for pair, count in _shared_counts(keys).items()
+        (a, b): Repeat(
+            a, b, count, len(keys[a]), len(keys[b]), same_page=pages[a].same_as(pages[b])
+        )
+        for (a, b), count in _shared_counts(keys).items()
     }
     for sid, source in sources.items():
         other = source.entry.repeats
@@ -153,6 +160,30 @@ def find_repeats(sources: dict[str, Source]) -> tuple[Repeat, ...]:
             )
             found[first, second] = replace(link, declared=True)
     return tuple(sorted(found.values(), key=lambda r: (order[r.second], order[r.first])))
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a document says of the page it is: its title's words and its address, either
+    of which, the same in two documents, makes them the same page (a printout's title adds
+    the site's name, and only a printout with the browser's footer has an address)."""
+
+    words: str
+    address: str
+
+    @classmethod
+    def of(cls, title: str, address: str) -> Page:
+        words = " ".join(re.findall(r"\w+", title.casefold()))
+        where = re.sub(r"^https?://(www\.)?|[?#].*$|/+$", "", address.strip().casefold())
+        return cls(words, where)
+
+    def same_as(self, other: Page) -> bool:
+        """Whether the two have one address, or one title has the other's three words or
+        more in a row."""
+        if self.address and self.address == other.address:
+            return True
+        shorter, longer = sorted((self.words, other.words), key=len)
+        return len(shorter.split()) >= 3 and f" {shorter} " in f" {longer} "
 
 
 def check_repeats(sources: dict[str, Source], diagnostics: Diagnostics) -> tuple[Repeat, ...]:
@@ -197,13 +228,16 @@ def _sentences_n(count: int) -> str:
     return f"{count} sentence{'s' * (count != 1)}"
 
 
-def repeated_source(keys: frozenset[int], earlier: dict[str, frozenset[int]]) -> Repeat | None:
-    """The first of the earlier sources (their sentence keys by id) that a document of
-    these keys repeats nearly whole, as a page its printout: what add-source refuses
-    unless told to keep both."""
-    for sid, theirs in earlier.items():
-        repeat = Repeat(sid, "", len(keys & theirs), len(theirs), len(keys))
-        if repeat.shared and repeat.near_identical:
+def repeated_source(
+    keys: frozenset[int], page: Page, earlier: dict[str, tuple[frozenset[int], Page]]
+) -> Repeat | None:
+    """The first of the earlier sources (by id, their sentence keys and page) that a
+    document of these keys repeats nearly whole, as a page its printout: what add-source
+    refuses unless told to keep both."""
+    for sid, (theirs, their_page) in earlier.items():
+        shared = len(keys & theirs)
+        repeat = Repeat(sid, "", shared, len(theirs), len(keys), same_page=page.same_as(their_page))
+        if shared and repeat.near_identical:
             return repeat
     return None
 

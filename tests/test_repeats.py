@@ -289,7 +289,38 @@ def test_a_printout_wrapped_over_lines_with_a_menu_is_the_page_again() -> None:
     furniture = ((menu_at, menu_at + len(menu) - 1),)
     assert repeats.sentence_keys(printout, furniture) == repeats.sentence_keys(page)
     assert repeats.sentence_keys(printout) != repeats.sentence_keys(page)  # the menu counts
-    repeat = repeats.repeated_source(
-        repeats.sentence_keys(printout, furniture), {"page": repeats.sentence_keys(page)}
-    )
+    # Printed with comments the page's text lacks: the same page by its title.
+    comments = "".join(f"Reader {n} wrote that the talks were long overdue for the port.\n"
+                       for n in range(5))  # fmt: skip
+    keys = repeats.sentence_keys(printout + comments, furniture)
+    titled = repeats.Page.of("Port talks to resume | The Wire", "")
+    earlier = {"page": (repeats.sentence_keys(page), repeats.Page.of("Port talks to resume", ""))}
+    repeat = repeats.repeated_source(keys, titled, earlier)
     assert repeat is not None and (repeat.first, repeat.shared) == ("page", 3)
+    assert repeats.repeated_source(keys, repeats.Page.of("Other", ""), earlier) is None
+
+
+def test_a_sentence_without_spaces_wrapped_by_a_printout_is_the_same() -> None:
+    sentence = "完善的、与国际接轨的知识产权保护法能够很好地促进国民经济的发展。"
+    wrapped = sentence[:14] + "\n" + sentence[14:]  # a PDF's line end, read as a space
+    assert repeats.sentence_keys(wrapped) == repeats.sentence_keys(sentence)
+    assert repeats.sentence_keys(sentence)
+
+
+def test_a_saved_page_and_its_browser_printout_are_one_document(make_project: MakeProject) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    page, printout = fixtures / "sources" / "ars-1.html", fixtures / "printouts" / "ars-1.pdf"
+    root = make_project()
+    assert add(root, page)[0] == 0
+    code, output = add(root, printout)
+    assert code == 1
+    refusal = (
+        f"{printout}: error: repeats source 'ars-technica-2015' (seeds/ars-technica-2015.html)"
+    )
+    assert refusal in output and "the same document twice" in output
+    code, output = run("add-source", "--keep-repeat", "-p", str(root), str(printout))
+    assert code == 0, output
+    assert "  repeats: ars-technica-2015" in output
+    code, output = run("check", str(root))
+    assert "repeated-source" not in run("check", str(root), "--json")[1]
+    assert "verified against 4 sources (3 independent)" in output
