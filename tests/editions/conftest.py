@@ -107,8 +107,8 @@ Council notice on the harbour strike
 
 Port Ellis Town Council, 8 March 2024
 
-The council will ask the regional government to mediate if no agreement is reached by the
-end of March. Container traffic remains halted at the harbour.
+Should the parties fail to agree by the end of March, the council will seek mediation by the
+regional government. Container traffic remains halted at the harbour.
 """
 COUNCIL_ENTRY = """\
   council-2024:
