@@ -164,9 +164,10 @@ class Score:
     left: list[str] = field(default_factory=list)
     unprinted: list[str] = field(default_factory=list)
 
-    def add(self, name: str, source: Source, blocks: list[str]) -> None:
+    def add(self, name: str, source: Source, blocks: list[str], title: str = "") -> None:
         """Score one printout against its article's blocks (a sentence is taken within a
-        block: a table's cells or a list's items may print in another order)."""
+        block: a table's cells or a list's items may print in another order); its lines are
+        classed as the page's are (bench.eval_clutter), the page's headline aside."""
         folded = FoldedText(source.text)
         found = [(s, folded.find_all(s)) for block in blocks for s in sentences(block)]
         if sum(bool(spans) for _, spans in found) * 2 < len(found):
@@ -180,18 +181,16 @@ class Score:
                 self.lost.append(f"{name}: {'marked' if spans else 'missing'}: {sentence}")
         joined = "\n".join(blocks)
         furniture = [f.span for f in source.findings if f.kind == "page-furniture"]
+        lines = [(start, line) for start, line in _numbered(source.text) if fold(line)]
+        keys = [fold(line) for _, line in lines]
+        exact = scoring.article_lines(keys, blocks)
+        mostly = scoring.mostly_article(keys, blocks)
         previous_article = False
-        offset = 0
-        for line in source.text.split("\n"):
-            start, offset = offset, offset + len(line) + 1
-            key = fold(line)
-            if not key:
-                continue
-            article = key in blocks or (
-                key in joined and (len(key.split()) >= 4 or previous_article)
-            )
+        for (start, line), key, *known in zip(lines, keys, exact, mostly, strict=True):
+            # a short line a printout broke off a paragraph, after its article line
+            article = any(known) or (key in joined and previous_article)
             previous_article = article
-            if article:
+            if article or key in title:
                 continue
             marked = any(a <= start + len(line) - len(line.lstrip()) < b for a, b in furniture)
             self.clutter += 1
@@ -206,6 +205,15 @@ class Score:
             f"quotable {self.clutter_quotable}/{self.clutter} = "
             f"{self.clutter_quotable / max(self.clutter, 1):.1%} (goal <= 10%)"
         )
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    """The text's lines with where each starts."""
+    found, offset = [], 0
+    for line in text.split("\n"):
+        found.append((offset, line))
+        offset += len(line) + 1
+    return found
 
 
 def as_source(name: str, file: str, data: bytes) -> tuple[Source | None, float]:
@@ -248,7 +256,8 @@ def evaluate(show: bool = False) -> None:
             continue
         printed[page.name], pages[page.name] = source, web
         blocks = scoring.article_blocks((page / "expected.html").read_text(encoding="utf-8"))
-        halves[half_of[page.name]].add(page.name, source, blocks)
+        title = json.loads((page / "expected-metadata.json").read_text(encoding="utf-8"))["title"]
+        halves[half_of[page.name]].add(page.name, source, blocks, fold(title or ""))
     if failed:
         print(f"   not read: {', '.join(failed)}")
     for half, score in halves.items():

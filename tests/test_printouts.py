@@ -122,3 +122,66 @@ def test_chromium_is_known_by_its_metadata() -> None:
     assert info["Producer"].startswith("Skia/PDF")
     assert printout.browser_name(info) == "Chrome"
     assert printout.browser_name({"Producer": "pdfTeX-1.40.21", "Creator": "LaTeX"}) == ""
+
+
+ARTICLE = [  # a paragraph as a printout wraps it: full lines, the last one short
+    "The council voted on Tuesday to close the old bridge to cars from the spring onward,",
+    "after engineers found cracks in two of its piers during the winter inspection rounds.",
+    "Traffic will move to the new crossing.",
+]
+
+
+def printed(*lines: str) -> tuple[Extracted, list[str]]:
+    """A one-page printout of these lines (the browser named in its metadata)."""
+    return Extracted("\n".join(lines) + "\n", (0,)), list(lines)
+
+
+def reasons_of(lines: list[str], *quoted: str) -> dict[str, str]:
+    """Each line quoted, with the reason the printout reader marks it furniture, or ''."""
+    extracted, _ = printed(*lines)
+    read = printout.read_printout(extracted, {"Producer": "Skia/PDF m120"}, [])
+    text = read.text
+    found = {}
+    for line in quoted:
+        start = text.index(line)
+        found[line] = next((f.reason for f in read.furniture if f.start <= start < f.end), "")
+    return found
+
+
+def test_a_comment_thread_ends_the_article_even_run_into_its_prose() -> None:
+    """The comment form's help is prose too, so the article and the thread were one
+    stretch; the thread's head, in the stretch's last half, ends the article."""
+    comment = "I have lived near that bridge for thirty years and never saw it this bad before."
+    lines = [*ARTICLE * 4, "View comments (2)", "Web page addresses and e-mail addresses turn into",
+             "links automatically.", "Anonymous", comment, "reply"]  # fmt: skip
+    found = reasons_of(lines, ARTICLE[1], "View comments (2)", comment)
+    assert found[ARTICLE[1]] == ""
+    assert found["View comments (2)"].startswith("after the article: links to other articles")
+    assert found[comment].startswith("after the article")
+
+
+def test_a_reply_line_early_in_the_article_does_not_end_it() -> None:
+    lines = [*ARTICLE, "Reply", *ARTICLE * 4]
+    found = reasons_of(lines, "Reply", ARTICLE[2])
+    assert found[ARTICLE[2]] == ""
+    assert not found["Reply"].startswith("after the article")
+
+
+def test_a_note_pointing_to_other_articles_is_furniture() -> None:
+    note = "Main articles: Economy of New Zealand and Tourism in New Zealand"
+    found = reasons_of([*ARTICLE * 2, note, *ARTICLE * 2], note, ARTICLE[0])
+    assert found[note].startswith("a note pointing to other articles, printed on page 1")
+    assert found[ARTICLE[0]] == ""
+
+
+def test_the_text_rules_judge_whole_lines_not_a_wrapped_paragraphs_last_line() -> None:
+    """A credit between paragraphs is marked as the page's text rules mark it; the last
+    line of a wrapped paragraph is not judged alone (it would read as a sign-up prompt)."""
+    credit = "Photo: Jane Doe / Reuters"
+    wrapped = [
+        "Readers told the paper they would pay for fewer trackers and better",
+        "advertising experiences, and subscription services.",
+    ]
+    found = reasons_of([*ARTICLE * 2, credit, *ARTICLE, *wrapped, *ARTICLE * 2], credit, wrapped[1])
+    assert found[credit].startswith("credit line, printed on page 1")
+    assert found[wrapped[1]] == ""

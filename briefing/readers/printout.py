@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .. import source_findings
 from ..words import count_words, ends_a_sentence
 from .base import Extracted, Furniture
 
@@ -47,8 +48,15 @@ _STATED_DATE = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+([^\W\d_][^,|•·\n]{2,60})", re.IGNORECASE)
 _COMMENTS = re.compile(  # the head of a comment thread, which ends the article
-    r"^(?:\d+\s+)?(?:comments?|reply|add (?:a )?comment|leave a (?:reply|comment)|join the "
-    r"discussion|kommentare|commentaires|comentários|comentarios|reacties)\b",
+    r"^(?:\d+\s+)?(?:(?:view|show|read|see|expand|load)\s+(?:all\s+)?(?:\d+\s+)?)?"
+    r"(?:comments?|reply|add (?:a )?comment|leave a (?:reply|comment)|join the discussion"
+    r"|kommentare|commentaires|comentários|comentarios|reacties)\b",
+    re.IGNORECASE,
+)
+# A note that points to other articles: "Main article: Economy of New Zealand".
+_POINTER = re.compile(
+    r"^(?:main articles?|see also|further information|voir aussi|article (?:détaillé|connexe)"
+    r"|hauptartikel|siehe auch)\s*:",
     re.IGNORECASE,
 )
 _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
@@ -136,10 +144,11 @@ def read_printout(extracted: Extracted, info: dict[str, str], links: list[set[st
     skip = {line.index for line in browser}
     first, last = _article(lines, skip)
     head = _head(lines, first, _title(info, browser), skip)
+    said = _said(extracted.text, lines)
     for line in lines:
         if line.index in reasons or line.index in head:
             continue
-        if reason := _reason(line, lines, first, last):
+        if reason := _reason(line, lines, first, last) or said.get(line.index, ""):
             reasons[line.index] = reason
     reasons.update(_printed_on_most_pages(lines, len(extracted.pages), reasons))
     furniture = [Furniture(line.start, line.end, _where(reasons[line.index], line))
@@ -209,16 +218,29 @@ def _article(lines: list[_Line], skip: set[int]) -> tuple[int, int]:
         return 0, len(lines) - 1
     most = max(words for _, _, words in stretches)
     kept = [s for s in stretches if s[2] >= min(most / 10, MIN_STRETCH_WORDS)]
-    comments = next((line.index for line in lines[kept[0][1] :] if _COMMENTS.match(line.text)
-                     and line.words <= 4), len(lines))  # fmt: skip
+    comments = _comments(lines[kept[0][0] : kept[-1][1] + 1]) or len(lines)
     kept = [s for s in kept if s[0] < comments] or kept[:1]
-    first, last = kept[0][0], kept[-1][1]
+    first, last = kept[0][0], min(kept[-1][1], comments - 1)
     # The article's last paragraph ends on a short line of its own ("...overall.")
-    while last + 1 < len(lines) and not ends_a_sentence(lines[last].text):
+    while last + 1 < min(len(lines), comments) and not ends_a_sentence(lines[last].text):
         if lines[last + 1].link or lines[last + 1].index in skip:
             break
         last += 1
     return first, last
+
+
+def _comments(stretch: list[_Line]) -> int:
+    """The head of a comment thread ("View comments (27)", "Add comment") in the article's
+    stretch: the first such short line with more of the stretch's prose before it than
+    after (a thread is shorter than the article it follows; a line "Reply" early in the
+    article is not its end), or 0."""
+    total = sum(line.words for line in stretch if line.prose)
+    before = 0
+    for line in stretch:
+        if before * 2 >= total and line.words <= 4 and _COMMENTS.match(line.text):
+            return line.index
+        before += line.words if line.prose else 0
+    return 0
 
 
 def _gap(lines: list[_Line], after: int, before: int, skip: set[int]) -> int:
@@ -253,9 +275,41 @@ def _reason(line: _Line, lines: list[_Line], first: int, last: int) -> str:
         return "an image's file name"
     if _TAG.match(line.text):
         return "an HTML tag printed as text"
+    if _POINTER.match(line.text) and line.words <= 25 and not ends_a_sentence(line.text):
+        return "a note pointing to other articles"
     if line.link and not _inside_paragraph(line, lines):
         return "a link to another page (a menu item or a teaser for another article)"
     return ""
+
+
+def _said(text: str, lines: list[_Line]) -> dict[int, str]:
+    """The lines that the text's rules for a web page's article find furniture by what
+    they say (a credit, a share button, an advertisement, a copyright notice), among the
+    lines that are whole paragraphs: a line of a paragraph the printout wrapped is not
+    judged alone ("...advertising experiences, and subscription services.")."""
+    starts = {line.start: line for line in lines}
+    found = {}
+    for finding in source_findings.find_findings(text, (), "article"):
+        if finding.kind != "page-furniture":
+            continue
+        reason = re.sub(r" \(lines? [\d-]+\)$", "", finding.detail)
+        for line in lines[bisect.bisect_left(lines, finding.span[0], key=_start) :]:
+            if line.start >= finding.span[1]:
+                break
+            if line.start in starts and _whole_paragraph(line, lines):
+                found[line.index] = reason
+    return found
+
+
+def _start(line: _Line) -> int:
+    return line.start
+
+
+def _whole_paragraph(line: _Line, lines: list[_Line]) -> bool:
+    """Neither the line before runs on into it nor it into the line after."""
+    before = lines[line.index - 1] if line.index else None
+    runs_on = line.prose and not ends_a_sentence(line.text)
+    return not runs_on and not (before and before.prose and not ends_a_sentence(before.text))
 
 
 def _inside_paragraph(line: _Line, lines: list[_Line]) -> bool:

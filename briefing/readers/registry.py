@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import asdict
 from pathlib import PurePath
 
+from .. import source_findings
 from ..cache import cache_folder, load_cached, store_cached
 from ..diagnostics import Diagnostics, Location
 from . import printout
@@ -25,7 +26,7 @@ READERS: dict[str, Reader] = {
         Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
                "article", warm=("trafilatura",)),
         Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"),
-               warm=("pypdfium2",), helpers=(printout,)),
+               warm=("pypdfium2",), helpers=(printout, source_findings)),
         Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",)),
     )
 }  # fmt: skip
