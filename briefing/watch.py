@@ -46,7 +46,17 @@ def end_with_parent(link: Connection) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.unraisablehook = _exit_unraisable
     threading.Thread(target=wait, daemon=True).start()
+
+
+def _exit_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Stop at once when the stop arrived in code that cannot raise (a weak reference's
+    callback, a finaliser): Python would print 'Exception ignored' and build on. The
+    temporary files left are swept by the next command."""
+    if isinstance(unraisable.exc_value, SystemExit):
+        os._exit(143)
+    sys.__unraisablehook__(unraisable)
 
 
 def _build_in_child(root: Path, options: Options, link: Connection) -> None:

@@ -102,3 +102,21 @@ def test_watch_says_one_line_a_cycle_and_stops_cleanly_on_ctrl_c(
             process.kill()
     assert process.returncode == 0
     assert rest == "stopped watching\n"
+
+
+def test_a_stop_that_arrives_in_a_finaliser_ends_the_build_quietly() -> None:
+    # SIGTERM's handler raises SystemExit wherever the build is; in a finaliser or a weak
+    # reference's callback Python would print "Exception ignored" and build on.
+    script = """
+import multiprocessing, sys
+from briefing.watch import end_with_parent
+parent, child = multiprocessing.Pipe()
+end_with_parent(child)
+class Stopped:
+    def __del__(self):
+        raise SystemExit(143)
+Stopped()
+print("built on")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (143, "", "")
