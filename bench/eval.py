@@ -171,7 +171,7 @@ def flow() -> None:
         # The corpus holds one article twice (lifehacker): kept, and linked by 'repeats:'.
         added = runner.invoke(cli, ["add-source", "--keep-repeat", "-p", str(project),
                                     *map(str, ok)])  # fmt: skip
-        linked = re.findall(r"^added (\S+):(?:\n  .*)*?\n  repeats: (\S+)", added.output, re.M)
+        linked = re.findall(r"^added (\S+):.*(?:\n  .*)*?\n  repeats: (\S+)", added.output, re.M)
         print(f"   add-source of {len(ok)} files: exit {added.exit_code} "
               f"in {time.perf_counter() - start:.1f} s; kept as repeats: "
               f"{', '.join(f'{a} of {b}' for a, b in linked) or 'none'}")  # fmt: skip
