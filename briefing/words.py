@@ -15,6 +15,7 @@ _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
 # A sentence: up to its end mark and any closing quotes or brackets, or the line's end.
 SENTENCE = re.compile(r"[^.!?。！？]+(?:[.!?。！？]+[\"”’)」』]*|$)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?:\s|$)|[。！？][」』]*")
 
 
 def count_words(text: str) -> int:
@@ -27,3 +28,9 @@ def count_words(text: str) -> int:
 def ends_a_sentence(text: str) -> bool:
     """Whether text ends as a sentence does, closing quotes and brackets aside."""
     return text.rstrip('"”’)」』').endswith(SENTENCE_ENDS)
+
+
+def has_paragraph(text: str) -> bool:
+    """Whether the text has a sentence of ten words or more: what a page of nothing but
+    menus and footers lacks (trafilatura falls back to whatever text a page has)."""
+    return any(count_words(sentence) >= 10 for sentence in _SENTENCE_END.split(text)[:-1])

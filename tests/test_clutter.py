@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.readers.web import clutter
+from briefing.readers.clutter import find_clutter
 from briefing.source_findings import find_findings
 from tests.conftest import run
 
@@ -81,7 +81,7 @@ def page(body: str) -> bytes:
 
 def reasons(data: bytes, text: str) -> dict[str, str]:
     """Each marked line of text, with its reason."""
-    return {text[f.start : f.end]: f.reason for f in clutter(data, text)}
+    return {text[f.start : f.end]: f.reason for f in find_clutter(data, text)}
 
 
 def test_boxes_named_for_sign_up_sharing_and_related_articles() -> None:
