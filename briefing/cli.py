@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sized
 from pathlib import Path
@@ -24,9 +26,45 @@ from .schemas import SCHEMAS
 # The pipeline's modules are imported inside the commands: a build with nothing to do
 # answers before they would have loaded.
 
-project_argument = click.argument(
-    "project", default=".", type=click.Path(file_okay=False, path_type=Path)
+PROJECT_FOLDER = click.Path(file_okay=False, path_type=Path)
+project_option = click.option(
+    "-p",
+    "--project",
+    "project_option",
+    type=PROJECT_FOLDER,
+    help="The brief project (default: the current folder).",
 )
+
+
+def takes_project(operand: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The project as every command takes it: -p/--project, or (with operand) a PROJECT
+    operand where it stands; the command gets it as `project` (default: the current
+    folder). Given both, they must name the same folder."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)  # click's parameters, declared below, carried over
+        def merged(
+            *args: Any, project_option: Path | None, project_operand: Path | None = None, **kw: Any
+        ) -> None:
+            command(*args, project=one_project(project_operand, project_option), **kw)
+
+        with_option = project_option(merged)
+        if not operand:
+            return with_option
+        return click.argument(
+            "project_operand", required=False, metavar="[PROJECT]", type=PROJECT_FOLDER
+        )(with_option)
+
+    return decorate
+
+
+def one_project(operand: Path | None, option: Path | None) -> Path:
+    """The project named by the operand or -p (the current folder when neither)."""
+    if operand and option and os.path.realpath(operand) != os.path.realpath(option):
+        raise click.UsageError(f"two projects given, {operand} and -p {option}: give one")
+    return option or operand or Path(".")
+
+
 outdir_option = click.option(
     "-o",
     "--outdir",
@@ -78,7 +116,9 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except BriefingError as error:
-            message = explain(error, ctx.invoked_subcommand or "", ctx.meta.get(QUIET, False))
+            group = f"{ctx.info_name} " if ctx.parent else ""  # "sources remove"
+            action = group + (ctx.invoked_subcommand or "")
+            message = explain(error, action, ctx.meta.get(QUIET, False))
             lines = message.split("\n")
             raise click.ClickException("\n".join(map(printable, lines))) from None
 
@@ -90,7 +130,7 @@ def main() -> None:
 
 
 @main.command("build")
-@project_argument
+@takes_project()
 @outdir_option
 @formats_option
 @click.option("--paper", type=click.Choice(PAPERS), help="Override the paper size.")
@@ -172,7 +212,7 @@ def _copies(
 
 
 @main.command("watch")
-@project_argument
+@takes_project()
 @outdir_option
 @formats_option
 def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) -> None:
@@ -186,7 +226,7 @@ def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) 
 
 
 @main.command("preview")
-@project_argument
+@takes_project()
 @outdir_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Serve on another address.")
@@ -216,7 +256,7 @@ def preview_command(
 
 
 @main.command("check")
-@project_argument
+@takes_project()
 @click.option("--findings", is_flag=True, help="List each source's findings with their lines.")
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the diagnostics as JSON on stdout, alone."
@@ -283,7 +323,7 @@ def _count(items: Sized, noun: str) -> str:
 
 
 @main.command("release")
-@project_argument
+@takes_project()
 @outdir_option
 def release_command(project: Path, outdir: Path | None) -> None:
     """Freeze PROJECT's current edition: copy the built brief.json and brief.pdf, with
@@ -339,13 +379,7 @@ class _NamingSourceKinds(click.Command):
 
 @main.command("add-source", cls=_NamingSourceKinds)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-p",
-    "--project",
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The brief project (default: the current folder).",
-)
+@takes_project(operand=False)
 @click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
 @click.option(
     "--keep-repeat",
@@ -376,15 +410,23 @@ def add_source_command(
 @click.option("--source", "only", multiple=True, metavar="ID", help="Search only this source.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
-def find_command(args: tuple[str, ...], only: tuple[str, ...], limit: int, as_json: bool) -> None:
+@project_option
+def find_command(
+    args: tuple[str, ...],
+    only: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+    project_option: Path | None,
+) -> None:
     """Find passages of the sources, each with a citation to paste into brief.md.
 
     Matches the words as a phrase, ignoring case, quote styles and line breaks; when no
     source has the phrase, the most similar sentences. PROJECT (default: the current
-    folder) may come first."""
+    folder) may come first, or be given with -p."""
     from .search import find_passages, passage_json, passage_lines
 
-    project, words = _project_and_words(args)
+    operand, words = _project_and_words(args)
+    project = one_project(operand, project_option)
     sources = _readable_sources(project, only)
     passages = find_passages(sources, " ".join(words), limit)
     if as_json:
@@ -405,14 +447,14 @@ def _marker() -> Callable[[str], str]:
     return lambda words: f"**{words}**"
 
 
-def _project_and_words(args: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
+def _project_and_words(args: tuple[str, ...]) -> tuple[Path | None, tuple[str, ...]]:
     """PROJECT is the first argument if more follow and it is a brief project's folder."""
     from .files import BRIEF, SOURCES
 
     first = Path(args[0])
     if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):
         return first, args[1:]
-    return Path("."), args
+    return None, args
 
 
 def _readable_sources(project: Path, only: tuple[str, ...]) -> list[Source]:
@@ -438,32 +480,85 @@ def _named(sources: dict[str, Source], only: tuple[str, ...]) -> None:
             raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
 
 
-@main.group("sources")
+@main.group("sources", cls=_Commands)
 def sources_group() -> None:
-    """Look at the sources as the brief sees them."""
+    """List, look at and remove the sources as the brief sees them."""
+
+
+@sources_group.command("list")
+@takes_project()
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+def sources_list(project: Path, as_json: bool) -> None:
+    """List PROJECT's sources that can be read: label, id, kind, title, outlet, date,
+    grade, and how many times brief.md and the timeline cite each (the errors of the
+    others printed on stderr)."""
+    import dataclasses
+
+    from .diagnostics import Diagnostics
+    from .output import project_locked
+    from .register import citing_places, read_citations
+    from .sources import Row, table
+
+    diagnostics = Diagnostics()
+    with project_locked(project):
+        read = read_citations(project, diagnostics, sources=True)
+    report(diagnostics, quiet=True)
+    places = citing_places(read)
+    rows = [Row.of(s, len(places.get(s.id, ()))) for s in read.sources.values()]
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    elif rows:
+        click.echo("\n".join(table(rows)))
+
+
+@sources_group.command("remove")
+@click.argument("ident", metavar="ID")
+@takes_project()
+def sources_remove(ident: str, project: Path) -> None:
+    """Remove source ID: its entry in seeds/sources.yaml and its file in seeds/, together.
+
+    A source that brief.md or the timeline cites, or that another entry repeats, is
+    refused, naming each place. The register keeps its comments and layout."""
+    from .register import remove_source
+
+    def waiting() -> None:
+        click.echo(f"waiting for another briefing command on {project} to finish", err=True)
+
+    removed = remove_source(project, ident, waiting)
+    file = f"seeds/{removed.file}" if removed.file else f"no file ({removed.kept})"
+    click.echo(printable(f"removed {removed.id}: its entry in seeds/sources.yaml and {file}"))
 
 
 @sources_group.command("show")
 @click.argument("ident", metavar="ID")
-@project_argument
-def sources_show(ident: str, project: Path) -> None:
+@takes_project()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the text, where its pages start, the entry's fields and the findings as JSON.",
+)
+def sources_show(ident: str, project: Path, as_json: bool) -> None:
     """Print the text of source ID that quotes are matched against, with line numbers."""
     from .repeats import find_repeats, with_shared_text
-    from .sources import listing
+    from .sources import listing, source_json
 
     sources = {s.id: s for s in _readable_sources(project, ())}
     _named(sources, (ident,))
     sources = with_shared_text(sources, find_repeats(sources))
-    click.echo("\n".join(listing(sources[ident])))
+    if as_json:
+        click.echo(json.dumps(source_json(sources[ident]), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(listing(sources[ident])))
 
 
-@main.group("layouts")
+@main.group("layouts", cls=_Commands)
 def layouts_group() -> None:
     """List the shipped layouts, or copy one into a project to edit it."""
 
 
 @layouts_group.command("list")
-@project_argument
+@takes_project()
 def layouts_list(project: Path) -> None:
     """Show the shipped layouts and templates, and which PROJECT overrides."""
     from .layouts import is_shipped, layout_of, template_files
@@ -489,7 +584,7 @@ def layouts_list(project: Path) -> None:
 
 @layouts_group.command("eject")
 @click.argument("name")
-@project_argument
+@takes_project()
 @click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
 def layouts_eject(name: str, project: Path, force: bool) -> None:
     """Copy the shipped template NAME into PROJECT/layouts/ for editing."""

@@ -22,24 +22,28 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import Staged
+from .atomic import Staged, write_atomically
+from .checking import Read, read_project
 from .citations import SOURCE_ID
-from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location
-from .files import SOURCES, leads_out, read_inside, read_regular, read_text
-from .model import Repeat
+from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location, suggest
+from .files import BRIEF, SOURCES, TIMELINE, leads_out, read_inside, read_regular, read_text
+from .model import Project, Repeat
 from .output import project_locked
+from .project import load_project
 from .readers.base import SourceFile, SourceText
 from .readers.registry import read_source
 from .repeats import Page, furniture_of, repeated_source, sentence_keys
 from .source_findings import cached_findings
-from .yamlfile import load_yaml
+from .yamlfile import YamlMap, load_yaml
 
 SEEDS = "seeds"
 # Fields a reader may find, in the order they are written.
@@ -66,10 +70,7 @@ def add_sources(
     """Register each file in the project at root; raise BuildFailed (nothing written) if
     any of them cannot be. `waiting` is called should another command hold the project.
     With keep_repeat, a file that repeats a registered source is kept and linked to it."""
-    if not (root / SOURCES).is_file():
-        raise BriefingError(
-            f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
-        )
+    _require_register(root)
     if wanted_id is not None and len(paths) != 1:
         raise BriefingError("--id names one source: give one file with it")
     if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
@@ -81,9 +82,7 @@ def add_sources(
 
 def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> list[NewSource]:
     yaml, document = _load_register(root)
-    entries = document.get("sources") if isinstance(document, dict) else None
-    if not isinstance(entries, dict):
-        raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
+    entries = _entries(document)
     known = _fingerprints(root, entries)
     registered = _sentence_keys(root, entries)
     diagnostics = Diagnostics()
@@ -122,6 +121,14 @@ def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> li
         }
     _write(root, new, yaml, document)
     return new
+
+
+def _entries(document: Any) -> Any:
+    """The register's mapping of source ids to entries."""
+    entries = document.get("sources") if isinstance(document, dict) else None
+    if not isinstance(entries, dict):
+        raise BriefingError(f"{SOURCES}: expected a mapping 'sources:' of source ids to entries")
+    return entries
 
 
 def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], Page, str]]:
@@ -181,14 +188,24 @@ def _as_written(text: str) -> str:
 
 
 def _load_register(root: Path) -> tuple[Any, Any]:
+    return _parse_register(_register_text(root))
+
+
+def _register_text(root: Path, kept: dict[str, bytes] | None = None) -> str:
+    """The register's text (kept, if given, receives its bytes)."""
+    diagnostics = Diagnostics()
+    text = read_text(root, SOURCES, diagnostics, kept)  # as the build reads it: no pipe, no giant
+    if text is None:
+        raise BuildFailed(diagnostics)
+    return text
+
+
+def _parse_register(text: str) -> tuple[Any, Any]:
+    """The register read for round-trip editing: the YAML library and the document."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    diagnostics = Diagnostics()
-    text = read_text(root, SOURCES, diagnostics)  # as the build reads it: no pipe, no giant
-    if text is None:
-        raise BuildFailed(diagnostics)
     yaml = YAML()
     yaml.preserve_quotes = True  # "No" stays a string, "2024-03" stays quoted
     yaml.width = 4096  # never re-wrap the analyst's lines
@@ -315,3 +332,221 @@ def _check_reads_back(text: str, new: list[NewSource]) -> None:
         got = entries.get(source.id) if isinstance(entries, dict) else None
         if got != meant:
             raise BriefingError(f"{SOURCES}: entry '{source.id}' would not read back as written")
+
+
+# --- sources remove ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A source removed: its id and its file in seeds/; or "" and why the file stays."""
+
+    id: str
+    file: str
+    kept: str = ""
+
+
+def remove_source(root: Path, ident: str, waiting: Callable[[], object] = lambda: None) -> Removed:
+    """Remove source ident's entry from the register and its file from seeds/, under the
+    project's lock; refuse (nothing changed) a source that is cited or that another
+    entry `repeats:`.
+
+    The new register is placed first, then the file removed: a command killed in between
+    leaves the document in seeds/, unlisted (check warns; nothing is lost, and adding it
+    again works). The reverse order, the file moved aside first, would leave in that
+    moment an entry without its file, which fails the build, and the file under a
+    temporary name that the next command's sweep deletes. Should the file not be
+    removable, the old register is put back."""
+    _require_register(root)
+    with project_locked(root, exclusive=True, waiting=waiting):
+        _refuse_links(root)
+        original: dict[str, bytes] = {}
+        text = _register_text(root, original)
+        yaml, document = _parse_register(text)
+        entries, as_built = _entries(document), _as_built(text)
+        if ident not in entries or ident not in as_built["sources"]:
+            hint = suggest(ident, list(as_built["sources"]), "sources")
+            raise BriefingError(f"no source '{ident}' in {SOURCES}" + (f"; {hint}" if hint else ""))
+        _refuse_named(root, ident, as_built["sources"])
+        file, kept = _own_file(root, ident, entries)
+        new_text = _register_without(text, yaml, document, ident, as_built)
+        _replace_then_delete(root, original[SOURCES], new_text, file)
+    return Removed(ident, file, kept)
+
+
+def _require_register(root: Path) -> None:
+    if not (root / SOURCES).is_file():
+        raise BriefingError(
+            f"{root}: not a brief project (no {SOURCES}); create one with 'briefing new DIR'"
+        )
+
+
+def citing_places(read: Read) -> dict[str, list[Location]]:
+    """Where each source is cited, as the check resolves citations: brief.md, then the
+    timeline."""
+    refs = (read.text.citations if read.text else ()) + read.timeline.citations
+    places: dict[str, list[Location]] = {}
+    for ref in refs:
+        places.setdefault(ref.source, []).append(ref.location)
+    return places
+
+
+def unread_citations(read: Read, project: Project, diagnostics: Diagnostics) -> list[str]:
+    """The files whose citations could not be read (errors in diagnostics say why)."""
+    unread = [BRIEF] if read.text is None and project.brief.strip() else []
+    timeline_failed = any(d.location.path == TIMELINE for d in diagnostics.errors)
+    if project.timeline_yaml and not read.timeline.events and timeline_failed:
+        unread.append(TIMELINE)
+    return unread
+
+
+def read_citations(root: Path, diagnostics: Diagnostics, sources: bool = False) -> Read:
+    """The project read as the check reads it, to the citations (and, with sources, the
+    sources), not verified."""
+    project = load_project(root, diagnostics)
+    read = read_project(root, project, diagnostics, None if sources else {}, previous=False)
+    if unread := unread_citations(read, project, diagnostics):
+        diagnostics.error(
+            Location(unread[0]),
+            "cannot be read, so its citations are not known",
+            hint="see the errors above; 'briefing check' tells the same",
+        )
+    return read
+
+
+def _as_built(text: str) -> YamlMap:
+    """The register as the build reads it."""
+    register = load_yaml(text, SOURCES, Diagnostics())
+    if not isinstance(register, YamlMap) or not isinstance(register.get("sources"), YamlMap):
+        raise BriefingError(f"{SOURCES} cannot be read; 'briefing check' says why")
+    return register
+
+
+def _refuse_named(root: Path, ident: str, entries: YamlMap) -> None:
+    """Refuse a source that is cited, or that another entry says it repeats, naming each
+    place."""
+    diagnostics = Diagnostics()
+    read = read_citations(root, diagnostics)
+    named = Diagnostics()
+    for error in diagnostics.errors:
+        named.error(error.location, error.message, error.hint)
+    citing = citing_places(read).get(ident, [])
+    for n, where in enumerate(citing, start=1):
+        last = n == len(citing)  # the hint once, under the last place
+        named.error(where, f"cites source '{ident}'", "remove the citations first" * last)
+    for other, entry in entries.items():
+        if isinstance(entry, YamlMap) and entry.get("repeats") == ident:
+            named.error(
+                entry.where("repeats"),
+                f"source '{other}' repeats '{ident}' (the two count as one)",
+                hint=f"remove '{other}' first, or its 'repeats:' line to keep it alone",
+            )
+    if named.errors:
+        raise BuildFailed(named)
+
+
+def _own_file(root: Path, ident: str, entries: Any) -> tuple[str, str]:
+    """The file in seeds/ that goes with the entry, or "" and why it stays."""
+    name = _file_of(entries[ident])
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name or name[0] == ".":
+        return "", "the entry names no file directly in seeds/"
+    others = [str(o) for o, e in entries.items() if o != ident and _file_of(e) == name]
+    if others:
+        return "", f"source '{others[0]}' names it too"
+    path = root / SEEDS / name
+    if not os.path.lexists(path):
+        return "", "it was missing"
+    if stat.S_ISDIR(path.lstat().st_mode):
+        return "", "it is a folder"
+    return name, ""
+
+
+def _file_of(entry: Any) -> object:
+    return entry.get("file") if hasattr(entry, "get") else None
+
+
+def _register_without(text: str, yaml: Any, document: Any, ident: str, as_built: YamlMap) -> str:
+    """The register's text without entry ident, everything else as it was; checked to
+    read back, for the build, as the register without that entry."""
+    meant = {**as_built, "sources": {k: v for k, v in as_built["sources"].items() if k != ident}}
+    new_text = _lines_without(text, document, ident)
+    if new_text is None or load_yaml(new_text, SOURCES, Diagnostics()) != meant:
+        del document["sources"][ident]  # a layout the lines cannot be cut from: rewrite it
+        buffer = io.StringIO()
+        yaml.dump(document, buffer)
+        new_text = buffer.getvalue()
+    if load_yaml(new_text, SOURCES, Diagnostics()) != meant:
+        raise BriefingError(f"{SOURCES}: the register without '{ident}' would not read back")
+    return new_text
+
+
+def _lines_without(text: str, document: Any, ident: str) -> str | None:
+    """The text with the entry's lines cut out: its key's line to the next entry's, with
+    the comments right above it (at its indentation); the comments and blank lines that
+    end it at the entries' indentation or less introduce what follows, and stay. (A
+    round-trip library attaches those to the entry before, and would drop them with it.)
+    None for a register in flow style ({...})."""
+    entries = document["sources"]
+    keys, top = list(entries), list(document)
+    start, column = entries.lc.key(ident)
+    first = document.lc.key("sources")[0] + 1  # the first line an entry can take
+    if entries.fa.flow_style() or start < first:
+        return None
+    lines = text.splitlines(keepends=True)
+    after_entry = keys[keys.index(ident) + 1 :]
+    after_register = top[top.index("sources") + 1 :]
+    end = (
+        entries.lc.key(after_entry[0])[0]
+        if after_entry
+        else document.lc.key(after_register[0])[0]
+        if after_register
+        else len(lines)
+    )
+    while end > start + 1 and _introduces(lines[end - 1], column):
+        end -= 1
+    while start > first and _comment_at(lines[start - 1], column):
+        start -= 1
+    before, rest = lines[:start], lines[end:]
+    if start == first or (before and not before[-1].strip()):
+        while rest and not rest[0].strip():
+            rest.pop(0)  # no blank line doubled, none left right under 'sources:'
+    return "".join(before + rest)
+
+
+def _introduces(line: str, column: int) -> bool:
+    """A blank line, or a comment at the entries' indentation or less."""
+    stripped = line.lstrip()
+    return not stripped or (stripped[0] == "#" and len(line) - len(stripped) <= column)
+
+
+def _comment_at(line: str, column: int) -> bool:
+    stripped = line.lstrip()
+    return stripped.startswith("#") and len(line) - len(stripped) == column
+
+
+def _replace_then_delete(root: Path, old: bytes, new: str, file: str) -> None:
+    """Place the new register, then delete the file; put the old register back should the
+    file stay."""
+    register = root / SOURCES
+    mode = register.stat().st_mode & 0o777
+    try:
+        write_atomically(register, new.encode("utf-8"), mode)
+    except OSError as error:
+        raise BriefingError(
+            f"cannot write {SOURCES} ({error.strerror}); nothing was removed"
+        ) from error
+    if not file:
+        return
+    try:
+        (root / SEEDS / file).unlink()
+    except OSError as error:
+        try:
+            write_atomically(register, old, mode)
+        except OSError:
+            raise BriefingError(
+                f"cannot remove {SEEDS}/{file} ({error.strerror}), and the entry is "
+                f"removed already: delete the file by hand"
+            ) from error
+        raise BriefingError(
+            f"cannot remove {SEEDS}/{file} ({error.strerror}); nothing was removed"
+        ) from error

@@ -7,9 +7,11 @@ for the file's kind makes of them (see briefing.readers).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 from .citations import SOURCE_ID
-from .diagnostics import Diagnostics, Location, suggest
+from .diagnostics import Diagnostics, Location, printable, suggest
 from .files import SOURCES
 from .model import PartialDate, Project, Source, SourceEntry
 from .readers.base import SourceFile
@@ -216,3 +218,94 @@ def listing(source: Source) -> list[str]:
         lines.append(f"{number:>{width}}  {line}{note}")
         offset += len(line) + 1
     return lines
+
+
+def source_metadata(entry: SourceEntry) -> dict[str, Any]:
+    """The register entry's fields as read: text fields "" when not given, credibility
+    and published None."""
+    fields: dict[str, Any] = {key: getattr(entry, key) for key in SOURCE_KEYS}
+    fields["published"] = str(entry.published) if entry.published else None
+    fields["credibility"] = entry.credibility or None
+    return fields
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    """`sources show --json`: the text quotes are matched against, where its pages start,
+    the register entry's fields and every finding, as the check sees them."""
+    return {
+        "id": source.id,
+        "label": source.entry.label,
+        "kind": source.kind,
+        "file": f"seeds/{source.entry.file}",
+        "sha256": source.sha256,
+        "word_count": source.word_count,
+        "metadata": source_metadata(source.entry),
+        "text": source.text,
+        "pages": list(source.pages),
+        "findings": [
+            {
+                "kind": f.kind,
+                "span": list(f.span),
+                "line": f.line,
+                "page": source.page_of(f.span[0]),
+                "detail": f.detail,
+                "excerpt": f.excerpt,
+            }
+            for f in source.findings
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """A source as `sources list` shows it."""
+
+    label: str
+    id: str
+    kind: str
+    title: str
+    outlet: str
+    published: str | None
+    grade: str | None  # None: not graded
+    cited: int  # times cited in brief.md and the timeline
+    file: str
+    address: str
+
+    @classmethod
+    def of(cls, source: Source, cited: int) -> Row:
+        entry = source.entry
+        published = str(entry.published) if entry.published else None
+        grade = entry.grade if entry.graded else None
+        return cls(entry.label, source.id, source.kind, entry.title, entry.outlet, published,
+                   grade, cited, f"seeds/{entry.file}", entry.address)  # fmt: skip
+
+    def cells(self) -> list[str]:
+        """The row as `sources list` prints it, under HEADINGS."""
+        return [self.label, self.id, self.kind, self.title, self.outlet, self.published or "",
+                self.grade or "not graded", str(self.cited)]  # fmt: skip
+
+
+HEADINGS = ("label", "id", "kind", "title", "outlet", "date", "grade", "cited")
+CUT_AT = {"title": 44, "outlet": 24}  # a longer cell is cut with an ellipsis
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The rows as aligned columns under a heading, long cells cut with an ellipsis, the
+    counts aligned right."""
+    cut = [CUT_AT.get(heading, 0) for heading in HEADINGS]
+    cells = [list(HEADINGS)] + [
+        [_cut(printable(cell), width) for cell, width in zip(row.cells(), cut, strict=True)]
+        for row in rows
+    ]
+    widths = [max(len(line[n]) for line in cells) for n in range(len(HEADINGS))]
+    return [
+        "  ".join(
+            cell.rjust(width) if n == len(HEADINGS) - 1 else cell.ljust(width)
+            for n, (cell, width) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in cells
+    ]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if not width or len(text) <= width else text[: width - 1].rstrip() + "…"
