@@ -378,9 +378,9 @@ class _NamingSourceKinds(click.Command):
 
 
 @main.command("add-source", cls=_NamingSourceKinds)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True)
 @takes_project(operand=False)
-@click.option("--id", "ident", help="The source id (with one file; default: outlet and year).")
+@click.option("--id", "ident", help="The source id (with one source; default: outlet and year).")
 @click.option(
     "--keep-repeat",
     is_flag=True,
@@ -388,17 +388,23 @@ class _NamingSourceKinds(click.Command):
     "to it by 'repeats:' in its entry: the two count as one source.",
 )
 def add_source_command(
-    files: tuple[Path, ...], project: Path, ident: str | None, keep_repeat: bool
+    files: tuple[str, ...], project: Path, ident: str | None, keep_repeat: bool
 ) -> None:
     """Copy FILES into PROJECT/seeds/ and register them in seeds/sources.yaml: the register
     gets every field the document gives. Grade each source before issuing. A document
-    that repeats a registered one nearly whole is refused, unless --keep-repeat."""
+    that repeats a registered one nearly whole is refused, unless --keep-repeat.
+
+    A file given as an http or https address is fetched (a web page or a PDF, at most
+    20 MiB, within a minute) and saved as it arrived; its entry says where and when it
+    was retrieved."""
+    from .fetch import is_address
     from .register import add_sources
 
     def waiting() -> None:
         click.echo(f"waiting for another briefing command on {project} to finish", err=True)
 
-    for source in add_sources(project, list(files), ident, waiting, keep_repeat):
+    given = [file if is_address(file) else Path(file) for file in files]
+    for source in add_sources(project, given, ident, waiting, keep_repeat):
         click.echo(printable(f"added {source.id}: seeds/{source.file} ({source.reader})"))
         for key, value in source.fields.items():
             click.echo(printable(f"  {key}: {value}"))

@@ -254,6 +254,8 @@ class SourceEntry:
     descriptor: str
     location: Location
     address: str = ""
+    requested: str = ""  # the address given to add-source, when it led elsewhere
+    retrieved: str = ""  # when add-source fetched it (ISO 8601, UTC)
     encoding: str = ""  # of a text file that is not UTF-8
     repeats: str = ""  # the source this one is declared to repeat, kept on purpose
 

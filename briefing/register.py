@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from .atomic import Staged, write_atomically
 from .checking import Read, read_project
 from .citations import SOURCE_ID
 from .diagnostics import BriefingError, BuildFailed, Diagnostics, Location, suggest
+from .fetch import Fetched, fetch_all
 from .files import BRIEF, SOURCES, TIMELINE, leads_out, read_inside, read_regular, read_text
 from .model import Project, Repeat
 from .output import project_locked
@@ -46,9 +47,10 @@ from .source_findings import cached_findings
 from .yamlfile import YamlMap, load_yaml
 
 SEEDS = "seeds"
-# Fields a reader may find, in the order they are written.
-FOUND_FIELDS = ("title", "outlet", "author", "published", "date_basis", "address", "type",
-                "encoding")  # fmt: skip
+# Fields a reader may find, and for a page fetched where and when, in the order written.
+FOUND_FIELDS = ("title", "outlet", "author", "published", "date_basis", "address", "requested",
+                "retrieved", "type", "encoding")  # fmt: skip
+Given = Path | Fetched  # a file, or a page fetched from the web
 
 
 @dataclass(frozen=True)
@@ -62,25 +64,29 @@ class NewSource:
 
 def add_sources(
     root: Path,
-    paths: list[Path],
+    paths: Sequence[Path | str],
     wanted_id: str | None = None,
     waiting: Callable[[], object] = lambda: None,
     keep_repeat: bool = False,
 ) -> list[NewSource]:
-    """Register each file in the project at root; raise BuildFailed (nothing written) if
-    any of them cannot be. `waiting` is called should another command hold the project.
-    With keep_repeat, a file that repeats a registered source is kept and linked to it."""
+    """Register each file (a str: a web address, fetched first) in the project at root;
+    raise BuildFailed (nothing written) if any of them cannot be. `waiting` is called should
+    another command hold the project. With keep_repeat, a file that repeats a registered
+    source is kept and linked to it."""
     _require_register(root)
     if wanted_id is not None and len(paths) != 1:
         raise BriefingError("--id names one source: give one file with it")
     if wanted_id is not None and not SOURCE_ID.fullmatch(wanted_id):
         raise BriefingError(f"source id '{wanted_id}' must be letters, digits, '.', '-', '_'")
+    # Fetched before the project is locked: a slow server holds up no other command.
+    fetched = fetch_all([p for p in paths if isinstance(p, str)])
+    given = [fetched[p] if isinstance(p, str) else p for p in paths]
     with project_locked(root, exclusive=True, waiting=waiting):
         _refuse_links(root)
-        return _add(root, paths, wanted_id, keep_repeat)
+        return _add(root, given, wanted_id, keep_repeat)
 
 
-def _add(root: Path, paths: list[Path], wanted_id: str | None, keep: bool) -> list[NewSource]:
+def _add(root: Path, paths: list[Given], wanted_id: str | None, keep: bool) -> list[NewSource]:
     yaml, document = _load_register(root)
     entries = _entries(document)
     known = _fingerprints(root, entries)
@@ -147,7 +153,7 @@ def _sentence_keys(root: Path, entries: Any) -> dict[str, tuple[frozenset[int], 
     return found
 
 
-def _refuse_repeat(path: Path, repeat: Repeat, file: str, diagnostics: Diagnostics) -> None:
+def _refuse_repeat(path: Given, repeat: Repeat, file: str, diagnostics: Diagnostics) -> None:
     diagnostics.error(
         Location(str(path)),
         f"repeats source '{repeat.first}' ({file}): {repeat.shared} of its "
@@ -230,26 +236,55 @@ def _fingerprints(root: Path, entries: Any) -> dict[str, str]:
 
 
 def _read(
-    path: Path, diagnostics: Diagnostics, known: dict[str, str]
+    path: Given, diagnostics: Diagnostics, known: dict[str, str]
 ) -> tuple[bytes, dict[str, str], str, frozenset[int]] | None:
     where = Location(str(path))
+    data = path.data if isinstance(path, Fetched) else _file_data(path, where, diagnostics)
+    if data is None:
+        return None
+    if (digest := hashlib.sha256(data).hexdigest()) in known:
+        diagnostics.error(where, f"already registered, as {known[digest]}")
+        return None
+    read = _text_of(path, data, diagnostics)
+    if read is None:
+        return None
+    found = {**read.extracted.metadata, "title": read.extracted.metadata.get("title") or path.stem}
+    if isinstance(path, Fetched):
+        found |= _where_and_when(path, found.get("address"))
+    fields = {key: _printable(found[key]) for key in FOUND_FIELDS if found.get(key)}
+    fields = {key: value for key, value in fields.items() if value}
+    return data, fields, read.reader, _keys(read)
+
+
+def _file_data(path: Path, where: Location, diagnostics: Diagnostics) -> bytes | None:
     if not path.exists():
         diagnostics.error(where, "no such file")
         return None
     data, problem = read_regular(path.resolve())  # a named pipe is refused, never waited on
     if data is None:
         diagnostics.error(where, problem)
-        return None
-    if (digest := hashlib.sha256(data).hexdigest()) in known:
-        diagnostics.error(where, f"already registered, as {known[digest]}")
-        return None
-    read = read_source(SourceFile(str(path), data), diagnostics)
-    if read is None:
-        return None
-    found = {**read.extracted.metadata, "title": read.extracted.metadata.get("title") or path.stem}
-    fields = {key: _printable(found[key]) for key in FOUND_FIELDS if found.get(key)}
-    fields = {key: value for key, value in fields.items() if value}
-    return data, fields, read.reader, _keys(read)
+    return data
+
+
+def _text_of(path: Given, data: bytes, diagnostics: Diagnostics) -> SourceText | None:
+    """The file's text; a fetched page's read as the file it will be, its diagnostics
+    naming its address."""
+    if isinstance(path, Path):
+        return read_source(SourceFile(str(path), data), diagnostics)
+    found = Diagnostics()
+    read = read_source(SourceFile(f"fetched{path.suffix}", data), found)
+    for problem in found:
+        report = diagnostics.error if problem.severity == "error" else diagnostics.warning
+        report(Location(path.requested), problem.message, problem.hint, problem.code)
+    return read
+
+
+def _where_and_when(page: Fetched, stated: str | None) -> dict[str, str]:
+    """address (the page's own, else where it was found), where it was asked for when not
+    there, and when it was retrieved."""
+    address = stated or page.address
+    requested = {"requested": page.requested} if page.requested != address else {}
+    return {"address": address, **requested, "retrieved": page.retrieved}
 
 
 def _keys(read: SourceText) -> frozenset[int]:
@@ -270,7 +305,7 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
-def _derive_id(fields: dict[str, str], path: Path) -> str:
+def _derive_id(fields: dict[str, str], path: Given) -> str:
     """The outlet (or the site of its address, or the file's name), and the year."""
     site = re.sub(r"^www\.", "", re.sub(r"^\w+://([^/]+).*$", r"\1", fields.get("address", "")))
     base = _slug(fields.get("outlet", "")) or _slug(site.rsplit(".", 1)[0]) or _slug(path.stem)

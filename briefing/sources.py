@@ -22,9 +22,9 @@ from .words import count_words
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 SOURCE_KEYS = (
-    "file", "title", "outlet", "author", "published", "date_basis", "address", "type",
-    "encoding", "reliability", "reliability_reason", "credibility", "credibility_reason",
-    "descriptor", "repeats",
+    "file", "title", "outlet", "author", "published", "date_basis", "address", "requested",
+    "retrieved", "type", "encoding", "reliability", "reliability_reason", "credibility",
+    "credibility_reason", "descriptor", "repeats",
 )  # fmt: skip
 GRADES = ("reliability", "credibility")  # wanted before issuing: a warning until given
 DESCRIBED = ("outlet", "author", "type")  # printed as 'not stated' when missing: a warning
@@ -123,6 +123,8 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
         published=published,
         date_basis=text("date_basis"),
         address=text("address"),
+        requested=text("requested"),
+        retrieved=text("retrieved"),
         type=text("type"),
         encoding=text("encoding"),
         reliability=reliability,
