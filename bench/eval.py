@@ -16,11 +16,11 @@ Run on the corpus beside the repository (../shared/corpus), and prints:
 5. Clutter on the real path: what `add-source` makes of each saved page, against
    expected.html: clutter left quotable, article sentences made unquotable, shingle F1
    next to trafilatura alone; on each half of bench/split.json (tuned on / only reported).
-7. Register fields: title, outlet, author, published and type of each saved page against
-   bench/metadata-truth.json, the share right on each half (bench/eval_metadata.py).
 6. Browser printouts: every page printed to PDF by headless Chromium (half with the
    browser's header and footer), read as add-source reads it and scored like the page;
    and whether each page and its printout are found as the same document.
+7. Register fields: title, outlet, author, published and type of each saved page against
+   bench/metadata-truth.json, the share right on each half (bench/eval_metadata.py).
 
 `--show` prints the lines behind the figures of 5 and 6.
 """

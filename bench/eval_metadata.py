@@ -45,6 +45,9 @@ def evaluate(pages_folder: Path, show: bool = False) -> None:
     print(f"   {'half':<8}" + "".join(f"{f:>11}" for f in FIELDS) + "   opinion/editorial typed")
     for half in ("tune", "report"):
         names = [n for n in split[half] if n in truth]
+        if not names:
+            print(f"   {half:<8}no pages of this half in the truth table yet")
+            continue
         counts = dict.fromkeys(FIELDS, 0)
         opinions = typed = 0
         for name in names:
