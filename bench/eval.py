@@ -19,6 +19,8 @@ Run on the corpus beside the repository (../shared/corpus), and prints:
 6. Browser printouts: every page printed to PDF by headless Chromium (half with the
    browser's header and footer), read as add-source reads it and scored like the page;
    and whether each page and its printout are found as the same document.
+7. Register fields: title, outlet, author, published and type of each saved page against
+   bench/metadata-truth.json, the share right on each half (bench/eval_metadata.py).
 
 `--show` prints the lines behind the figures of 5 and 6.
 """
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench import eval_printouts, scoring
+from bench import eval_metadata, eval_printouts, scoring
 from bench.eval_clutter import clutter
 from bench.scoring import sentences
 from briefing.cli import main as cli
@@ -241,6 +243,7 @@ def main() -> None:
         flow()
         clutter()
         eval_printouts.evaluate(show="--show" in sys.argv[1:])
+        eval_metadata.evaluate(CORPUS / "web-pages")
 
 
 if __name__ == "__main__":

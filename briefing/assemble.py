@@ -64,7 +64,7 @@ def _summary(
     ]
     dated = sorted(e.published for e in entries if e.published)
     if dated:
-        inferred = sum(bool(e.date_basis) for e in entries)
+        inferred = sum(bool(e.published) and not e.date_stated for e in entries)
         sentences.append(
             f"They were published between {dated[0].display} and {dated[-1].display}; "
             f"{inferred} of the dates {'is' if inferred == 1 else 'are'} inferred"

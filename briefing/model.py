@@ -260,6 +260,12 @@ class SourceEntry:
     repeats: str = ""  # the source this one is declared to repeat, kept on purpose
 
     @property
+    def date_stated(self) -> bool:
+        """Whether the document states its date: no basis given, or one that says where
+        ('stated in the page's metadata', 'stated on page 3'); any other is an inference."""
+        return not self.date_basis or self.date_basis.casefold().startswith("stated")
+
+    @property
     def graded(self) -> bool:
         return bool(self.reliability and self.credibility)
 

@@ -23,6 +23,7 @@ _SOFT_HYPHEN = "\ufffe"
 _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[a-z])")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _PDF_DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
+CREATION_DATE = "the {document}'s creation date (file metadata), not a stated date"
 MIN_CHARS_PER_PAGE = 20  # fewer, on average, and the PDF has no text layer to speak of
 
 
@@ -120,7 +121,8 @@ def _assemble(pages: list[str], info: dict[str, str]) -> Extracted:
         starts.append(offset)
         offset += len(text) + 2
     text = "\n\n".join(texts) + "\n"
-    return Extracted(text, tuple(starts), tuple(_furniture(texts, starts)), _metadata(info))
+    metadata = _metadata(info, texts[0] if texts else "")
+    return Extracted(text, tuple(starts), tuple(_furniture(texts, starts)), metadata)
 
 
 def _edge_lines(page: str) -> Iterable[tuple[int, str]]:
@@ -154,12 +156,15 @@ def _furniture(texts: list[str], starts: list[int]) -> list[Furniture]:
     return found
 
 
-def _metadata(info: dict[str, str]) -> dict[str, str]:
+def _metadata(info: dict[str, str], first_page: str) -> dict[str, str]:
+    """The document's own metadata (title, author), then what its first page states (a
+    byline, a date), then its creation date."""
     named = {"title": info.get("Title", ""), "author": info.get("Author", "")}
     found = {key: " ".join(value.split()) for key, value in named.items() if value.strip()}
-    if date := _date(info.get("CreationDate", "")):
+    found = printout.first_page_statements(first_page) | found
+    if "published" not in found and (date := _date(info.get("CreationDate", ""))):
         found["published"] = date
-        found["date_basis"] = "the PDF's creation date (file metadata), not a stated date"
+        found["date_basis"] = CREATION_DATE.format(document="PDF")
     return found
 
 

@@ -46,7 +46,7 @@ _STATED_DATE = re.compile(
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+([^\W\d_][^,|•·\n]{2,60})", re.IGNORECASE)
+BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+([^\W\d_][^,|•·\n]{2,60})", re.IGNORECASE)
 _COMMENTS = re.compile(  # the head of a comment thread, which ends the article
     r"^(?:\d+\s+)?(?:(?:view|show|read|see|expand|load)\s+(?:all\s+)?(?:\d+\s+)?)?"
     r"(?:comments?|reply|add (?:a )?comment|leave a (?:reply|comment)|join the discussion"
@@ -260,7 +260,7 @@ def _head(lines: list[_Line], first: int, title: str, skip: set[int]) -> set[int
             continue  # a link, the browser's, or the article's own prose
         headline = bool(folded_title) and len(text) > 8 and text in folded_title
         dateline = line.words <= 12 and bool(_STATED_DATE.search(line.text))
-        if headline or dateline or _BYLINE.match(line.text):
+        if headline or dateline or BYLINE.match(line.text):
             head.add(line.index)
     return head
 
@@ -369,10 +369,10 @@ def _metadata(
     if address := next(iter(_addresses(browser)), ""):
         metadata["address"] = address
     printed = _print_date(browser) or found.get("published", "")
-    byline = next((m for line in head if (m := _BYLINE.match(line.text))), None)
+    byline = next((m for line in head if (m := BYLINE.match(line.text))), None)
     if byline:
         metadata["author"] = byline[1].strip()
-    stated = next(((d, line) for line in head if (d := _stated_date(line.text))), None)
+    stated = next(((d, line) for line in head if (d := stated_date(line.text))), None)
     if stated:
         metadata["published"] = stated[0]
         metadata["date_basis"] = f"stated on page {stated[1].page + 1} of the printout" + (
@@ -405,7 +405,8 @@ def _print_date(browser: list[_Line]) -> str:
     return ""
 
 
-def _stated_date(text: str) -> str:
+def stated_date(text: str) -> str:
+    """The first date the text states (YYYY-MM-DD), or ''."""
     match = _STATED_DATE.search(text)
     if not match:
         return ""
@@ -428,3 +429,15 @@ def _valid(year: int, month: int, day: int) -> str:
         return dt.date(year, month, day).isoformat()
     except ValueError:
         return ""
+
+
+def first_page_statements(page: str, where: str = "on page 1") -> dict[str, str]:
+    """The byline and the date a document's first page states (its first 40 lines), with
+    a date_basis that says where."""
+    lines = [" ".join(line.split()) for line in page.split("\n") if line.strip()][:40]
+    found = {}
+    if byline := next((m for line in lines if (m := BYLINE.match(line))), None):
+        found["author"] = byline.group(1).strip()
+    if date := next((d for line in lines if (d := stated_date(line))), ""):
+        found |= {"published": date, "date_basis": f"stated {where}"}
+    return found

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from .. import source_findings
 from ..cache import cache_folder, load_cached, store_cached
 from ..diagnostics import Diagnostics, Location
-from . import clutter, printout
+from . import clutter, printout, web_metadata
 from .base import Extracted, Reader, SourceFile, SourceText, checked
 from .budget import read_within_budget
 from .pdf import read_pdf
@@ -24,10 +24,11 @@ READERS: dict[str, Reader] = {
         Reader("text", (".txt", ".text", ".md", ""), read_text, ("charset-normalizer",),
                "pasted", reads_encoding=True),
         Reader("web page", (".html", ".htm"), read_web_page, ("trafilatura", "htmldate"),
-               "article", warm=("trafilatura",), helpers=(clutter,)),
+               "article", warm=("trafilatura",), helpers=(clutter, web_metadata)),
         Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"),
                warm=("pypdfium2",), helpers=(printout, source_findings)),
-        Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",)),
+        Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",),
+               helpers=(printout,)),
     )
 }  # fmt: skip
 

@@ -9,7 +9,9 @@ import io
 import zipfile
 
 from ..diagnostics import Diagnostics, Location
+from . import printout
 from .base import Extracted, SourceFile
+from .pdf import CREATION_DATE
 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200  # unpacked / packed; Word's XML compresses ten to twenty times
@@ -48,11 +50,13 @@ def _read(data: bytes) -> Extracted:
             paragraphs.append(block.text)
     text = "\n".join(p.strip() for p in paragraphs if p.strip()) + "\n"
     core = document.core_properties
-    found = {"title": core.title or "", "author": core.author or ""}
-    if core.created:
+    named = {"title": core.title or "", "author": core.author or ""}
+    found = {k: " ".join(v.split()) for k, v in named.items() if v.strip()}
+    found = printout.first_page_statements(text, "in its opening lines") | found
+    if "published" not in found and core.created:
         found["published"] = core.created.date().isoformat()
-        found["date_basis"] = "the document's creation date (file metadata), not a stated date"
-    return Extracted(text, metadata={k: " ".join(v.split()) for k, v in found.items() if v})
+        found["date_basis"] = CREATION_DATE.format(document="document")
+    return Extracted(text, metadata=found)
 
 
 def _archive_problem(data: bytes) -> str:
