@@ -19,8 +19,11 @@ Run on the corpus beside the repository (../shared/corpus), and prints:
 6. Browser printouts: every page printed to PDF by headless Chromium (half with the
    browser's header and footer), read as add-source reads it and scored like the page;
    and whether each page and its printout are found as the same document.
+7. Citations `find` offers, over every sentence of the pages and PDFs: those that end or
+   begin at an abbreviation or run a heading into a sentence, for find's segmenter, the
+   splitter it had before and two others; each one's speed per MB (bench/eval_sentences.py).
 
-`--show` prints the lines behind the figures of 5 and 6.
+`--show` prints the lines behind the figures of 5, 6 and 7.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench import eval_printouts, scoring
+from bench import eval_printouts, eval_sentences, scoring
 from bench.eval_clutter import clutter
 from bench.scoring import sentences
 from briefing.cli import main as cli
@@ -241,6 +244,7 @@ def main() -> None:
         flow()
         clutter()
         eval_printouts.evaluate(show="--show" in sys.argv[1:])
+        eval_sentences.evaluate(show="--show" in sys.argv[1:])
 
 
 if __name__ == "__main__":
