@@ -24,7 +24,9 @@ Splitter = Callable[[str], list[Span]]
 WRAPPED_KINDS = frozenset({"PDF", "text"})  # kinds whose lines may be wrapped paragraphs
 _WRAP_SHARE = 0.8  # a line this share of the text's width or more was wrapped, when the
 # next line's first word would not have fitted on it
-_LIST_ITEM = re.compile(r"[ \t]*(?:[•◦▪·*+–—-]|\(?\w{1,3}[.)])\s")
+_NARROWEST_WRAP = 40  # narrower lines are headings and items, never a column of text
+_FEWEST_WRAPPED_LINES = 4  # fewer lines of that width tell nothing of a text's width
+_LIST_ITEM = re.compile(r"[ \t]*(?:[•◦▪·*+–—-]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)])\s")
 # Where the segmenter may still end a sentence wrongly: before a name after a title ("Dr. No"),
 # before a number after "No.", "Vol." or a month, before a word in lower case.
 _TITLE_ENDS = re.compile(
@@ -74,9 +76,10 @@ def _lines(text: str, start: int, end: int) -> list[Span]:
 
 
 def _width(lines: list[Span]) -> int:
-    """How wide the text's wrapped lines are: the length three quarters of its lines reach."""
-    lengths = sorted(b - a for a, b in lines if b > a)
-    return lengths[(len(lengths) - 1) * 3 // 4] if lengths else 0
+    """How wide the text's wrapped lines are: the length three quarters of its lines of
+    some length reach; 0 when too few lines are that long to tell."""
+    lengths = sorted(b - a for a, b in lines if b - a >= _NARROWEST_WRAP)
+    return lengths[(len(lengths) - 1) * 3 // 4] if len(lengths) >= _FEWEST_WRAPPED_LINES else 0
 
 
 def _joined(line: str, following: str, width: int) -> bool:
@@ -85,8 +88,16 @@ def _joined(line: str, following: str, width: int) -> bool:
         return False
     if _CONTINUES.match(following) and not ends_a_sentence(line.rstrip()):
         return True
+    if width < _NARROWEST_WRAP or _title_case(line):
+        return False
     first_word = following.split(maxsplit=1)[0]
-    return bool(width) and len(line.rstrip()) + 1 + len(first_word) >= _WRAP_SHARE * width
+    return len(line.rstrip()) + 1 + len(first_word) >= _WRAP_SHARE * width
+
+
+def _title_case(line: str) -> bool:
+    """Whether most of line's words are capitalised, as a headline's or a byline's are."""
+    words = line.split()
+    return len(words) >= 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _mended(block: str, spans: list[Span]) -> list[Span]:
