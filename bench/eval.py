@@ -21,8 +21,11 @@ Run on the corpus beside the repository (../shared/corpus), and prints:
    and whether each page and its printout are found as the same document.
 7. Register fields: title, outlet, author, published and type of each saved page against
    bench/metadata-truth.json, the share right on each half (bench/eval_metadata.py).
+8. Citations `find` offers, over every sentence of the pages and PDFs: those that end or
+   begin at an abbreviation or run a heading into a sentence, for find's segmenter, the
+   splitter it had before and two others; each one's speed per MB (bench/eval_sentences.py).
 
-`--show` prints the lines behind the figures of 5 and 6.
+`--show` prints the lines behind the figures of 5, 6 and 8.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench import eval_metadata, eval_printouts, scoring
+from bench import eval_metadata, eval_printouts, eval_sentences, scoring
 from bench.eval_clutter import clutter
 from bench.scoring import sentences
 from briefing.cli import main as cli
@@ -244,6 +247,7 @@ def main() -> None:
         clutter()
         eval_printouts.evaluate(show="--show" in sys.argv[1:])
         eval_metadata.evaluate(CORPUS / "web-pages")
+        eval_sentences.evaluate(show="--show" in sys.argv[1:])
 
 
 if __name__ == "__main__":

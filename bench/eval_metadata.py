@@ -41,7 +41,7 @@ def found_metadata(page: Path) -> dict[str, str]:
 def evaluate(pages_folder: Path, show: bool = False) -> None:
     truth = json.loads((BENCH / "metadata-truth.json").read_text(encoding="utf-8"))["pages"]
     split = json.loads((BENCH / "split.json").read_text(encoding="utf-8"))
-    print("\n7. Register fields of saved pages (bench/metadata-truth.json), share right")
+    print("7. Register fields of saved pages (bench/metadata-truth.json), share right")
     print(f"   {'half':<8}" + "".join(f"{f:>11}" for f in FIELDS) + "   opinion/editorial typed")
     for half in ("tune", "report"):
         names = [n for n in split[half] if n in truth]

@@ -287,7 +287,7 @@ def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:
             kind=lsp.CompletionItemKind.Text,
         )
         for passage in found
-        if not passage.furniture
+        if not passage.unquotable
     ]
 
 

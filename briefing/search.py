@@ -9,6 +9,7 @@ it (rapidfuzz).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,17 +20,23 @@ from rapidfuzz import fuzz, process
 from .citations import MIN_QUOTE_CHARS, MIN_QUOTE_WORDS
 from .folding import fold, folding_pattern
 from .model import Source
+from .sentences import WRAPPED_KINDS, Span, sentences
+from .words import ends_a_sentence
 
 LIKE_CUTOFF = 80  # rapidfuzz's ratio of two words, 0-100: below it they are not alike
 SIMILAR_CUTOFF = 50  # the share of the words (by length) a similar sentence must hold
 LONG_SENTENCE_WORDS = 30  # a longer sentence is cited by the clause around the match
 SHORTEST_CLAUSE_WORDS = 6
 
-# A sentence ends after its stop, or at the end of its line unless the next line goes on in
-# lower case (text wrapped by hand, or in a PDF).
-_SENTENCE_END = re.compile(r"""(?P<stop>[.!?…]+["'”’)\]]*(?=\s|\Z))|\n(?![ \t]*[a-z0-9(])""")
 _NEARBY = 3000  # characters either side of a match that may hold its sentence
-_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[-–—]\s+")
+# Where a long sentence may be cut: semicolons, colons and dashes first, then commas.
+_STRONG_BREAK = re.compile(r"[;:]\s+|\s+(?:--|[-–—])\s+|(?<=\w)(?:--|—)(?=\w)")
+_COMMA_BREAK = re.compile(r",\s+")
+_NOT_A_CLAUSE = re.compile(r"\d,\s+\d|,\s+(?:[A-Z]\.){2,}|,\s+(?:Jr|Sr|Inc|Ltd)\b")
+SHORTEST_PIECE_WORDS = 3  # a comma's piece shorter than this is a list item or an aside
+# Sentence ends for ranking similar sentences over a whole text, which the segmenter would
+# take too long for: a stop, or a line end unless the next line goes on in lower case.
+_ROUGH_SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s|\Z)|\n(?![ \t]*[a-z0-9(])""")
 _WORD = re.compile(r"\w+")
 _QUOTES = "\"'“”‘’«»"
 _DROPPED = frozenset(" \t\n•◦▪·*+-–—,;:")
@@ -72,6 +79,15 @@ class Passage:
     @property
     def citation(self) -> str:
         return f'[@{self.source.id} "{self.quote}"]'
+
+    @property
+    def unquotable(self) -> str | None:
+        """Why the passage cannot be cited, if it cannot."""
+        if self.furniture:
+            return f"page furniture, {self.furniture}: cannot be quoted alone"
+        if not _long_enough(self.quote):
+            return "a heading or an item too short to quote alone, and not a sentence"
+        return None
 
 
 def find_passages(sources: list[Source], words: str, limit: int = 10) -> list[Passage]:
@@ -117,9 +133,8 @@ def passage_lines(passage: Passage, mark: Callable[[str], str]) -> list[str]:
         pieces += [text[start:mark_start], mark(text[mark_start:mark_end])]
         start = mark_end
     shown = " ".join(("".join(pieces) + text[start:end]).split())
-    if passage.furniture:
-        note = f"page furniture, {passage.furniture}: cannot be quoted alone"
-        return [f"{where(passage)}: {note}", f"    {shown}"]
+    if passage.unquotable:
+        return [f"{where(passage)}: {passage.unquotable}", f"    {shown}"]
     score = "" if passage.exact else f" (similar, {passage.score:.0f}%)"
     return [f"{where(passage)}{score}: {shown}", f"    {passage.citation}"]
 
@@ -134,7 +149,7 @@ def passage_json(passage: Passage) -> dict[str, Any]:
         "match": source.text[slice(*passage.span)],
         "exact": passage.exact,
         "passage": " ".join(source.text[slice(*passage.quote_span)].split()),
-        "citation": None if passage.furniture else passage.citation,
+        "citation": None if passage.unquotable else passage.citation,
         "similarity": round(passage.score, 1),
         "furniture": passage.furniture,
     }
@@ -154,7 +169,7 @@ def _similar(source: Source, needle: str, limit: int) -> list[Hit]:
     if not found:
         return []
     alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
-    ends = [match.end() for match in _SENTENCE_END.finditer(source.text)]  # case tells
+    ends = [match.end() for match in _ROUGH_SENTENCE_END.finditer(source.text)]
     # Each word found, with what it scores for each of the words wanted (by length).
     scores = {v: [len(w) * likeness[w].get(v, 0.0) for w in wanted] for v in found}
     best: dict[int, list[float]] = {}  # by sentence: the best score of each word wanted
@@ -194,38 +209,22 @@ def _passage(hit: Hit, exact: bool) -> Passage:
     source, span = hit.source, hit.span
     furniture = source.furniture_only(span)
     text = source.text
-    nearby = _sentences(
-        text, text.rfind("\n", 0, max(span[0] - _NEARBY, 0)) + 1, min(span[1] + _NEARBY, len(text))
+    nearby = sentences(
+        text,
+        text.rfind("\n", 0, max(span[0] - _NEARBY, 0)) + 1,
+        min(span[1] + _NEARBY, len(text)),
+        wrapped=source.kind in WRAPPED_KINDS,
     )
     return Passage(
         source=source,
         marks=hit.marks,
-        quote_span=_quote_around(text, nearby, span),
+        quote_span=quote_around(text, nearby, span),
         line=text.count("\n", 0, span[0]) + 1,
         page=source.page_of(span[0]),
         exact=exact,
         score=hit.score,
         furniture=furniture.detail if furniture else None,
     )
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The sentences of text[start:end], without the white space around them."""
-    spans = []
-    for match in _SENTENCE_END.finditer(text, start, end):
-        stop = match.end() if match["stop"] else match.start()
-        spans.append(_stripped(text, start, stop))
-        start = match.end()
-    spans.append(_stripped(text, start, end))
-    return [(a, b) for a, b in spans if a < b]
-
-
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _whole_words(pattern: str) -> str:
@@ -242,11 +241,10 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _quote_around(
-    text: str, sentences: list[tuple[int, int]], span: tuple[int, int]
-) -> tuple[int, int]:
+def quote_around(text: str, sentences: list[Span], span: Span) -> Span:
     """The sentence around span, or its clause if the sentence is long; widened over
-    neighbouring sentences until it is long enough to verify."""
+    neighbouring sentences until it is long enough to verify, but never over a line that
+    is not a sentence (a headline, a byline, an item): a quote is whole sentences."""
     starts = [s for s, _ in sentences]
     first = max(bisect.bisect_right(starts, span[0]) - 1, 0)
     last = max(bisect.bisect_left(starts, span[1]) - 1, first)
@@ -254,20 +252,52 @@ def _quote_around(
     if len(_WORD.findall(text, start, end)) > LONG_SENTENCE_WORDS:
         start, end = _clause(text, (start, end), span)
     start, end = _trim(text, (start, end), span)
-    while not _long_enough(text[start:end]) and (first > 0 or last < len(sentences) - 1):
-        if last < len(sentences) - 1:
+    whole = [ends_a_sentence(text[a:b]) for a, b in sentences]
+    while not _long_enough(text[start:end]):
+        if last < len(sentences) - 1 and whole[last] and whole[last + 1]:
             last += 1
             end = sentences[last][1]
-        else:
+        elif first > 0 and whole[first - 1] and whole[last]:
             first -= 1
             start = sentences[first][0]
+        else:
+            break
         start, end = _trim(text, (start, end), span)
     return start, end
 
 
-def _clause(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
-    """The clauses of sentence that hold span, widened to at least SHORTEST_CLAUSE_WORDS."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, *sentence)]
+def _clause(text: str, sentence: Span, span: Span) -> Span:
+    """The clauses of sentence that hold span, widened to at least SHORTEST_CLAUSE_WORDS:
+    cut at semicolons, colons and dashes, and at commas only when that is not enough."""
+    clause = _clause_between(text, sentence, span, _breaks(text, sentence, commas=False))
+    if len(_WORD.findall(text, *clause)) > LONG_SENTENCE_WORDS:
+        clause = _clause_between(text, sentence, span, _breaks(text, sentence, commas=True))
+    return clause
+
+
+def _breaks(text: str, sentence: Span, commas: bool) -> list[int]:
+    """Where sentence may be cut: after a semicolon, colon or dash; and after a comma that
+    does not stand in a number or a date ("12, 2019"), before "Jr." or "D.C.", or beside
+    a piece too short to be a clause (a list's item, an aside: "Parata, 75, has")."""
+    breaks = [m.end() for m in _STRONG_BREAK.finditer(text, *sentence)]
+    if commas:
+        at_commas = [
+            m.end()
+            for m in _COMMA_BREAK.finditer(text, *sentence)
+            if not _NOT_A_CLAUSE.match(text, m.start() - 1)
+        ]
+        bounds = sorted({sentence[0], *breaks, *at_commas, sentence[1]})
+        short = {
+            bound
+            for a, b in itertools.pairwise(bounds)
+            if len(_WORD.findall(text, a, b)) < SHORTEST_PIECE_WORDS
+            for bound in (a, b)
+        }
+        breaks = sorted(set(breaks) | (set(at_commas) - short))
+    return breaks
+
+
+def _clause_between(text: str, sentence: Span, span: Span, breaks: list[int]) -> Span:
     bounds = [sentence[0], *breaks, sentence[1]]
     first = max(bisect.bisect_right(bounds, span[0]) - 1, 0)
     last = min(bisect.bisect_left(bounds, span[1]), len(bounds) - 1)
