@@ -32,7 +32,7 @@ from briefing.folding import FoldedText, fold
 from briefing.readers.base import SourceFile
 from briefing.readers.registry import read_source
 from briefing.search import quote_around
-from briefing.sentences import Span, Splitter, pieces_of, sentences, sentencex_split
+from briefing.sentences import Span, Splitter, pieces_of, sentences, sentencex_split, stripped
 from briefing.words import ends_a_sentence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,7 +72,7 @@ def old_split(text: str) -> list[Span]:
         spans.append((start, match.end() if match["stop"] else match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    return [_stripped(text, a, b) for a, b in spans if text[a:b].strip()]
+    return [stripped(text, a, b) for a, b in spans if text[a:b].strip()]
 
 
 def pysbd_split(block: str) -> list[Span]:
@@ -104,14 +104,6 @@ SPLITTERS: dict[str, Splitter | None] = {
     "pySBD": pysbd_split,
     "syntok": syntok_split,
 }
-
-
-def _stripped(text: str, start: int, end: int) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _wrong_break(text: str, at: int, web: bool) -> bool:

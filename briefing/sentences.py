@@ -48,7 +48,7 @@ def sentences(
     for block_start, block_end in blocks(text, start, end, wrapped):
         block = text[block_start:block_end].replace("\n", " ")
         for a, b in _mended(block, split(block)):
-            found.append(_stripped(text, block_start + a, block_start + b))
+            found.append(stripped(text, block_start + a, block_start + b))
     return [(a, b) for a, b in found if a < b]
 
 
@@ -117,7 +117,8 @@ def _goes_on(sentence: str, following: str) -> bool:
     return following[:1].isdigit() and bool(_BEFORE_NUMBER_ENDS.search(sentence))
 
 
-def _stripped(text: str, start: int, end: int) -> Span:
+def stripped(text: str, start: int, end: int) -> Span:
+    """The span without the white space at its ends."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
