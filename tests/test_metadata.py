@@ -112,6 +112,15 @@ def test_a_desk_in_the_byline_is_not_an_author() -> None:
     assert found["type"] == "news"
 
 
+def test_the_title_is_the_headline_not_the_outlets_name() -> None:
+    ld = json_ld(**{"@type": "WebPage"}, headline="Port Ellis Gazette",
+                 publisher={"@type": "Organization", "name": "Port Ellis Gazette"})  # fmt: skip
+    head = ld + '<meta property="og:title" content="Crane stays closed for winter">'
+    assert metadata_of(page(head, title="Port Ellis Gazette"))["title"] == (
+        "Crane stays closed for winter"
+    )
+
+
 def test_add_source_writes_the_stated_fields_and_the_appendix_says_stated(
     make_project: MakeProject, tmp_path: Path
 ) -> None:

@@ -82,10 +82,10 @@ def page_metadata(tree: Any, found: dict[str, str]) -> dict[str, str]:
     else:
         byline = _split_byline(_meta_author(meta) or found.get("author", ""))
     persons = [a for a in byline if _is_person(a, outlet)]
-    title = _headline(article, title_tag) or meta.get("og:title") or title_tag
     section = _text(article.get("articleSection")) or meta.get("article:section", "")
+    title = _title(article, meta, title_tag, found.get("title", ""), (outlet, section, persons))
     result = {
-        "title": _clean_title(title, outlet, section, persons),
+        "title": title,
         "outlet": outlet,
         "author": "; ".join(dict.fromkeys(persons)),
         "address": address,
@@ -94,7 +94,7 @@ def page_metadata(tree: Any, found: dict[str, str]) -> dict[str, str]:
         result |= {"published": date, "date_basis": STATED_IN_METADATA}
     elif found.get("published"):
         result |= {"published": found["published"], "date_basis": FOUND_BY_HTMLDATE}
-    where = (address, title_tag or title, outlet, section)
+    where = (address, title_tag or title, outlet, section)  # a title tag says '| Opinion'
     result["type"] = _type(article, meta, byline, persons, where, "published" in result)
     return {key: value for key, value in result.items() if value}
 
@@ -233,6 +233,26 @@ def _outlet(article: dict[str, Any], nodes: list[dict[str, Any]], meta: dict[str
     if squeezed and squeezed in tail_squeezed and len(tail.split()) <= len(name.split()) + 1:
         return tail  # 'HeraldSun' -> 'Herald Sun', 'Washington Post' -> 'The Washington Post'
     return name
+
+
+def _title(article: dict[str, Any], meta: dict[str, str], title_tag: str, extracted: str,
+           named: tuple[str, str, list[str]]) -> str:  # fmt: skip
+    """The headline the page states, without a trailing site, section or author name (named:
+    the outlet, the section and the authors). Not the outlet's own name; and where
+    trafilatura's reading of the page is the same title with a trailing part fewer, that."""
+    outlet, section, persons = named
+    stated = (_headline(article, title_tag), meta.get("og:title", ""), title_tag, extracted)
+    squeezed = re.sub(r"\W", "", outlet).casefold()
+    for candidate in stated:
+        title = _clean_title(candidate, outlet, section, persons)
+        if title and re.sub(r"\W", "", title).casefold() != squeezed:
+            break
+    else:
+        return ""
+    shorter = " ".join(extracted.split())
+    if shorter and title.startswith(shorter) and _SEPARATORS.match(title[len(shorter) :]):
+        return shorter
+    return title
 
 
 def _title_tail(title: str) -> str:
