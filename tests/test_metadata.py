@@ -150,3 +150,9 @@ def test_add_source_writes_the_stated_fields_and_the_appendix_says_stated(
     examiner = examiner[: examiner.index("</article>")]
     assert "18 November 2019 (stated in the page’s metadata)" in examiner
     assert "inferred" not in examiner
+
+
+def test_a_copyright_year_is_no_date_of_publication() -> None:
+    footer = "<footer>© 2017 Port Ellis Gazette. All rights reserved.</footer>"
+    html = page("").decode().replace("</body>", f"{footer}</body>")
+    assert "published" not in metadata_of(html.encode())

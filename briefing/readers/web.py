@@ -15,9 +15,10 @@ from .base import Extracted, SourceFile
 from .clutter import find_clutter
 from .web_metadata import page_metadata
 
-# htmldate's settings, with a latest date that is not today: the same page must give the
-# same date whatever the clock says.
-_DATES = {"original_date": True, "extensive_search": True, "max_date": "2099-12-31"}
+# htmldate's settings: dates the page's markup gives, not a year guessed from its text (a
+# copyright line is no date of publication); and a latest date that is not today, so the
+# same page gives the same date whatever the clock says.
+_DATES = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
 # trafilatura's fields, and the register's names for them.
 _FIELDS = {"title": "title", "author": "author", "sitename": "outlet", "url": "address"}
 
