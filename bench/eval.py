@@ -137,7 +137,7 @@ def pdfs() -> None:
         for name, pages_of in readers.items():
             start = time.perf_counter()
             try:
-                pages, _ = pages_of(pdf.read_bytes())
+                pages, *_ = pages_of(pdf.read_bytes())
             except Exception:
                 continue
             results[name][pdf.name] = (time.perf_counter() - start, pages)

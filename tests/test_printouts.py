@@ -92,8 +92,8 @@ def test_a_printout_without_the_browsers_header_takes_its_date_from_the_text() -
 
 
 def test_a_plain_pdf_is_not_taken_for_a_printout() -> None:
-    pages, info = pdf._pdfium_pages(LATEX.read_bytes())
-    assert not printout.is_printout(info, pdf._assemble(pages, info))
+    pages, info, headline = pdf._pdfium_pages(LATEX.read_bytes())
+    assert not printout.is_printout(info, pdf._assemble(pages, info, headline))
     read = read_source(SourceFile("latex.pdf", LATEX.read_bytes()), Diagnostics())
     assert read is not None
     assert {f.reason for f in read.extracted.furniture} == {"page number"}
@@ -118,7 +118,7 @@ def test_the_browsers_header_and_footer_alone_make_a_printout() -> None:
 
 
 def test_chromium_is_known_by_its_metadata() -> None:
-    _, info = pdf._pdfium_pages(PLAIN.read_bytes())
+    _, info, _ = pdf._pdfium_pages(PLAIN.read_bytes())
     assert info["Producer"].startswith("Skia/PDF")
     assert printout.browser_name(info) == "Chrome"
     assert printout.browser_name({"Producer": "pdfTeX-1.40.21", "Creator": "LaTeX"}) == ""

@@ -440,12 +440,12 @@ def test_a_word_hyphenated_at_a_line_end_is_quoted_whole(make_project: MakeProje
 
 
 def test_pdfminer_reads_pages_and_rejoins_words_hyphenated_at_line_ends() -> None:
-    pages, _ = _pdfminer_pages(FOUR_PAGES.read_bytes())
+    pages, *_ = _pdfminer_pages(FOUR_PAGES.read_bytes())
     assert len(pages) == 4
     assert pages[0].startswith("Hello, here is some text without a meaning.")
     assert pages[2].startswith("you information about the selected font")
 
-    pages, _ = _pdfminer_pages(MULTICOLUMN.read_bytes())
+    pages, *_ = _pdfminer_pages(MULTICOLUMN.read_bytes())
     assert len(pages) == 3
     first = " ".join(pages[0].split())
     # pdfminer gives "con-\nsectetuer", "Cur-\nabitur", "Maece-\nnas" here.

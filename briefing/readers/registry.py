@@ -10,7 +10,7 @@ from pathlib import PurePath
 from .. import source_findings
 from ..cache import cache_folder, load_cached, store_cached
 from ..diagnostics import Diagnostics, Location
-from . import clutter, printout, web_metadata
+from . import clutter, pdf, printout, web_metadata
 from .base import Extracted, Reader, SourceFile, SourceText, checked
 from .budget import read_within_budget
 from .pdf import read_pdf
@@ -28,7 +28,7 @@ READERS: dict[str, Reader] = {
         Reader("PDF", (".pdf",), read_pdf, ("pypdfium2", "pdfminer.six"),
                warm=("pypdfium2",), helpers=(printout, source_findings)),
         Reader("Word document", (".docx",), read_word, ("python-docx",), warm=("docx",),
-               helpers=(printout,)),
+               helpers=(pdf, printout)),  # word.py reads titles as pdf.py does
     )
 }  # fmt: skip
 
