@@ -496,8 +496,8 @@ def sources_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
 def sources_list(project: Path, as_json: bool) -> None:
     """List PROJECT's sources that can be read: label, id, kind, title, outlet, date,
-    grade, and how many times brief.md and the timeline cite each (the errors of the
-    others printed on stderr)."""
+    grade, and how many times brief.md and the timeline cite each. The errors of the
+    others are printed on stderr, and then the command fails."""
     import dataclasses
 
     from .diagnostics import Diagnostics
@@ -515,6 +515,12 @@ def sources_list(project: Path, as_json: bool) -> None:
         click.echo(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, indent=2))
     elif rows:
         click.echo("\n".join(table(rows)))
+    unread = [d for d in diagnostics.errors if d.location.path.startswith("seeds/")]
+    if unread:
+        raise click.ClickException(
+            f"{_count(unread, 'error')} in the sources (see above): what cannot be read is "
+            "not listed"
+        )
 
 
 @sources_group.command("remove")

@@ -170,6 +170,8 @@ def _kind(declared: str, data: bytes) -> str:
         return ".pdf"  # (a PDF reader looks for its header in the first 1024 bytes)
     if declared == ".pdf":
         raise FetchFailed("served as a PDF, but its bytes are not one")
+    if declared and b"\0" in data[:1024] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FetchFailed("served as a web page, but its bytes are not text")  # an image?
     if declared or _HTML_START.match(data):
         return ".html"
     raise FetchFailed("not a web page or a PDF (no Content-Type, and its bytes are neither)")

@@ -79,6 +79,15 @@ def test_list_shows_each_source_graded_or_not_and_how_often_it_is_cited(project:
     assert len({len(row) for row in rows if row.endswith(("5", "2", "0"))}) == 1
 
 
+def test_list_fails_naming_a_source_it_cannot_read(project: Path) -> None:
+    (project / "seeds" / "notes.txt").unlink()
+    code, output = run("sources", "list", "--json", project)
+    assert code == 1
+    assert "seeds/sources.yaml" in output and "no file seeds/notes.txt" in output
+    assert "1 error in the sources (see above): what cannot be read is not listed" in output
+    assert '"id": "closing"' in output  # the others are listed all the same
+
+
 def test_list_as_json_gives_every_field_with_file_and_address(project: Path) -> None:
     code, output = run("sources", "list", "--json", project)
     assert code == 0, output
