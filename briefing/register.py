@@ -220,6 +220,9 @@ def _parse_register(text: str) -> tuple[Any, Any]:
         yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=sequence_dash or 0)
         document = yaml.load(text)
     except YAMLError as error:
+        diagnostics = Diagnostics()  # the register's own reader says where, as check does
+        if load_yaml(text, SOURCES, diagnostics) is None and diagnostics.errors:
+            raise BuildFailed(diagnostics) from None
         raise BriefingError(f"{SOURCES}: invalid YAML ({error}); fix it first") from None
     return yaml, document
 

@@ -140,6 +140,17 @@ def test_remove_refuses_a_source_another_entry_repeats(project: Path) -> None:
     assert files_of(project) == before
 
 
+def test_remove_from_a_register_that_is_no_yaml_says_where(project: Path) -> None:
+    register = project / SOURCES
+    register.write_text(register.read_text("utf-8").replace(
+        "title: Background notes", 'title: Background notes: "open'), "utf-8")  # fmt: skip
+    before = files_of(project)
+    code, output = run("sources", "remove", "notes", project)
+    assert code == 1
+    assert re.search(r"^seeds/sources\.yaml:\d+:\d+: error: invalid YAML", output, re.M), output
+    assert "unicode string" not in output and files_of(project) == before
+
+
 def test_remove_of_an_unknown_id_suggests_the_one_meant(project: Path) -> None:
     before = files_of(project)
     code, output = run("sources", "remove", "note", project)
