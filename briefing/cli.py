@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
-from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable
+from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable, suggest
 from .formats import FORMATS
 from .model import PAPERS, Brief, Paper, Source, independent
 from .options import Options
@@ -482,8 +482,8 @@ def _named(sources: dict[str, Source], only: tuple[str, ...]) -> None:
     """Each source named is among the sources."""
     for ident in only:
         if ident not in sources:
-            known = ", ".join(sources)
-            raise click.ClickException(f"no readable source '{ident}' (sources: {known})")
+            hint = suggest(ident, list(sources), "sources")
+            raise click.ClickException(f"no readable source '{ident}' ({hint})")
 
 
 @main.group("sources", cls=_Commands)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -113,13 +114,19 @@ class Diagnostics:
 # How alike two names must be for one to be suggested for the other: a typo ('harbor' for
 # 'harbour', 0.92; 'titel' for 'title', 0.8), not two ids that share a year ('gazette-2024'
 # and 'aljazeera-2023', 0.62).
+_YEAR = re.compile(r"-\d{4}(?:-\d+)?$")  # a source id's year: 'gazette-2024'
 SIMILAR = 0.75
 
 
 def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
-    """The choice close enough to word to be what was meant, if one is."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=SIMILAR)
-    return close[0] if close else None
+    """The choice close enough to word to be what was meant, if one is: a source id is
+    compared without its year too ('gazete' for 'gazette-2024')."""
+    named = {choice: choice for choice in choices}
+    named |= {
+        _YEAR.sub("", c): c for c in choices if _YEAR.search(c) and _YEAR.sub("", c) not in named
+    }
+    close = difflib.get_close_matches(word, list(named), n=1, cutoff=SIMILAR)
+    return named[close[0]] if close else None
 
 
 def suggest(word: str, choices: tuple[str, ...] | list[str], listed: str = "") -> str:

@@ -343,3 +343,11 @@ def test_remove_from_a_register_in_flow_style(make_project: MakeProject) -> None
     assert not (root / "seeds/notes.txt").exists()
     code, output = run("sources", "list", "--json", root)
     assert [source["id"] for source in json.loads(output)] == ["harbour", "cranes"]
+
+
+def test_a_source_id_mistyped_without_its_year_gets_a_did_you_mean(tmp_path: Path) -> None:
+    root = tmp_path / "brief"
+    assert run("new", root)[0] == 0  # its sources: gazette-2024
+    for command in (("sources", "remove"), ("sources", "show")):
+        code, output = run(*command, "gazete", root)
+        assert code == 1 and "did you mean 'gazette-2024'?" in output, output
