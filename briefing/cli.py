@@ -454,11 +454,13 @@ def _marker() -> Callable[[str], str]:
 
 
 def _project_and_words(args: tuple[str, ...]) -> tuple[Path | None, tuple[str, ...]]:
-    """PROJECT is the first argument if more follow and it is a brief project's folder."""
+    """PROJECT is the first argument if it is a brief project's folder; words must follow."""
     from .files import BRIEF, SOURCES
 
     first = Path(args[0])
-    if len(args) > 1 and ((first / BRIEF).is_file() or (first / SOURCES).is_file()):
+    if (first / BRIEF).is_file() or (first / SOURCES).is_file():
+        if len(args) == 1:
+            raise click.UsageError(f"give the words to find in {first}'s sources after it")
         return first, args[1:]
     return None, args
 

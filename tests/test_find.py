@@ -598,3 +598,10 @@ def test_the_quotes_of_the_conftest_brief_are_found_again(
         printed = find(str(root), quote)
         assert printed[0].source == "harbour" and printed[0].similar is None
         assert quote in printed[0].quote
+
+
+def test_a_project_with_no_words_after_it_asks_for_them(make_project: MakeProject) -> None:
+    root = make_project()
+    code, _, errors = run("find", str(root))
+    assert code == 2
+    assert f"give the words to find in {root}'s sources after it" in errors
