@@ -185,3 +185,76 @@ def test_the_text_rules_judge_whole_lines_not_a_wrapped_paragraphs_last_line() -
     found = reasons_of([*ARTICLE * 2, credit, *ARTICLE, *wrapped, *ARTICLE * 2], credit, wrapped[1])
     assert found[credit].startswith("credit line, printed on page 1")
     assert found[wrapped[1]] == ""
+
+
+def printed_page(title: str, address: str, *lines: str) -> dict[str, str]:
+    """The metadata of a one-page printout with the browser's header (print date, title)
+    and footer (address, counter) around these lines and an article after them."""
+    text = "\n".join([f"12/6/26, 2:42 PM {title}", *lines, *ARTICLE * 4, f"{address} 1/1"])
+    return printout.read_printout(Extracted(text + "\n", (0,)), {}, []).metadata
+
+
+STORY = "https://example.org/environment/2019/jan/03/whales"
+
+
+def test_the_date_a_dateline_states_is_taken_before_other_dates_and_the_print_date() -> None:
+    """A dateline longer than a short line ('Thu 3 Jan 2019 ... Last modified on ...') is
+    the article's date; a caption's date in the head is not, nor the day of printing."""
+    caption = "Whale expert Hori Parata on the beach where the pod stranded on 12 December 2018,"
+    dateline = "Thu 3 Jan 2019 02.00 EST Last modified on Wed 16 Jan 2019 06.16 EST"
+    meta = printed_page("Whales beach | The Site", STORY, "Whales beach", caption, dateline)
+    assert meta["published"] == "2019-01-03"
+    assert meta["date_basis"] == "stated on page 1 of the printout (printed 2026-12-06)"
+    without = printed_page("Whales beach | The Site", STORY, "Whales beach", caption)
+    assert without["published"] == "2018-12-12"  # a date the head states, before the print date
+
+
+def test_the_authors_are_the_persons_who_wrote_it_without_a_date_or_other_credits() -> None:
+    persons = printout.byline_persons
+    credits = "by Eleanor Ainge Roy (reporting) and Adrian Malloch (photography)"
+    assert persons(credits) == ["Eleanor Ainge Roy"]
+    assert persons("by Eleanor Ainge Roy (reporting) and Adrian Malloch (photogr") == [
+        "Eleanor Ainge Roy"
+    ]
+    assert persons("By Ann Lee (graphics), Jan Smith and Bo Chen (video)") == ["Jan Smith"]
+    assert persons("By JEFFREY GETTLEMAN JAN. 13, 2017") == ["JEFFREY GETTLEMAN"]
+    assert persons("By Ahiza Garcia @ahiza_garcia February 1, 2018") == ["Ahiza Garcia"]
+    assert persons("by Alissa Wilkinson Updated Jul 24, 2018") == ["Alissa Wilkinson"]
+    meta = printed_page("Whales beach | The Site", STORY, "Whales beach", credits)
+    assert meta["author"] == "Eleanor Ainge Roy"
+    pdf_page = "A Report on Sudan\nBy JEFFREY GETTLEMAN JAN. 13, 2017\nLONDON — Officials said."
+    stated = printout.first_page_statements(pdf_page)
+    assert stated["author"] == "JEFFREY GETTLEMAN"
+    assert stated["published"] == "2017-01-13"
+
+
+def test_the_title_loses_a_trailing_author_section_and_site() -> None:
+    """The headline the article's head prints cuts the title before an author and a section
+    the title names after it; a section word and the site go without it too."""
+    title = "Whales beach on the coast | Eleanor Ainge Roy | Environment | The Site"
+    headline = ("Whales beach on the", "coast")  # as the printout wraps it
+    meta = printed_page(title, STORY, *headline, "by Eleanor Ainge Roy")
+    assert meta["title"] == "Whales beach on the coast"
+    assert meta["outlet"] == "The Site"
+    meta = printed_page("Whales beach on the coast | Eleanor Ainge Roy | The Site", STORY)
+    assert meta["title"] == "Whales beach on the coast | Eleanor Ainge Roy"  # named by no byline
+    meta = printed_page("Whales beach | World | The Site", STORY)
+    assert meta["title"] == "Whales beach"
+    label = ("Opinion", "Why whales beach on coasts")  # a label before the headline
+    meta = printed_page("Opinion | Why whales beach on coasts | The Site", STORY, *label)
+    assert meta["title"] == "Opinion | Why whales beach on coasts"
+
+
+def test_the_type_is_what_the_printed_page_states() -> None:
+    opinion = "https://example.org/commentisfree/2019/jan/03/whales"
+    assert printed_page("Whales | The Site", opinion)["type"] == "opinion"
+    assert printed_page("Why whales beach | Opinion | The Site", STORY)["type"] == "opinion"
+    dated = ("Whales", "by Jane Doe", "3 January 2019")
+    assert printed_page("Whales | The Site", STORY, *dated)["type"] == "news"
+    assert "type" not in printed_page("Whales | The Site", STORY, *dated[::2])  # no byline
+    assert "type" not in printed_page("Whales | The Site", STORY, *dated[:2])  # printed only
+    local = "file:///home/me/opinion/whales.html"  # the printing machine's path says nothing
+    assert "type" not in printed_page("Whales | The Site", local)
+    read = read_source(SourceFile("aclu.pdf", WITH_HEADER.read_bytes()), Diagnostics())
+    assert read is not None
+    assert read.extracted.metadata["type"] == "blog"  # its address: aclu.org/blog/...

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from typing import Any
 
 from .. import source_findings
 from ..words import count_words, ends_a_sentence
+from . import web_metadata
 from .base import Extracted, Furniture
 
 # A user agent names several engines; the first of these that it names is the browser's.
@@ -46,7 +48,13 @@ _STATED_DATE = re.compile(
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2}))\b",
     re.IGNORECASE,
 )
-BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+([^\W\d_][^,|•·\n]{2,60})", re.IGNORECASE)
+# What may stand before a dateline's date: 'Published on Thu', 'Updated:'.
+_DATELINE_LEAD = re.compile(
+    r"^(?:(?:first\s+)?(?:published|posted|updated)(?:\s+on)?\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?$",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+[^\W\d_][^,|•·\n]{2}", re.IGNORECASE)
 _COMMENTS = re.compile(  # the head of a comment thread, which ends the article
     r"^(?:\d+\s+)?(?:(?:view|show|read|see|expand|load)\s+(?:all\s+)?(?:\d+\s+)?)?"
     r"(?:comments?|reply|add (?:a )?comment|leave a (?:reply|comment)|join the discussion"
@@ -64,6 +72,7 @@ MIN_PROSE_WORDS = 8  # a line of a wrapped paragraph is longer than a menu item 
 MAX_GAP = 8  # lines between two paragraphs of one article: headings, captions, a list
 MIN_STRETCH_WORDS = 80
 _BROWSER_FURNITURE = "the browser's header or footer"
+MAX_NAME_WORDS = 5  # a byline's part longer than this is a sentence about its author
 HEAD_LINES = 12  # lines about the article's start where its headline, byline and date stand
 
 
@@ -143,7 +152,8 @@ def read_printout(extracted: Extracted, info: dict[str, str], links: list[set[st
     reasons.update(dict.fromkeys((line.index for line in browser), _BROWSER_FURNITURE))
     skip = {line.index for line in browser}
     first, last = _article(lines, skip)
-    head = _head(lines, first, _title(info, browser), skip)
+    window = _head_window(lines, first, skip)
+    head = _head(window, _title(info, browser))
     said = _said(extracted.text, lines)
     for line in lines:
         if line.index in reasons or line.index in head:
@@ -154,7 +164,7 @@ def read_printout(extracted: Extracted, info: dict[str, str], links: list[set[st
     furniture = [Furniture(line.start, line.end, _where(reasons[line.index], line))
                  for line in lines if line.index in reasons]  # fmt: skip
     known = [f for f in extracted.furniture if not any(f.start == g.start for g in furniture)]
-    metadata = _metadata(extracted.metadata, info, browser, [lines[i] for i in sorted(head)])
+    metadata = _metadata(extracted.metadata, info, browser, window)
     return replace(extracted, furniture=tuple(sorted(furniture + known, key=lambda f: f.start)),
                    metadata=metadata)  # fmt: skip
 
@@ -248,21 +258,36 @@ def _gap(lines: list[_Line], after: int, before: int, skip: set[int]) -> int:
     return sum(i not in skip for i in range(after + 1, before))
 
 
-def _head(lines: list[_Line], first: int, title: str, skip: set[int]) -> set[int]:
-    """The article's headline, byline and date about its first paragraph: among the
-    HEAD_LINES lines before it (links aside) and after it."""
-    folded_title = " ".join(title.casefold().split())
+def _head_window(lines: list[_Line], first: int, skip: set[int]) -> list[_Line]:
+    """The lines about the article's first paragraph where its headline, byline and date
+    stand, on whatever page it starts: HEAD_LINES before it (links aside) and HEAD_LINES
+    from it on, without links, the browser's header and footer and the article's sentences."""
     before = [line for line in lines[:first] if not line.link and line.index not in skip]
+    return [
+        line
+        for line in before[-HEAD_LINES:] + lines[first : first + HEAD_LINES]
+        if not (line.link or line.index in skip or (line.prose and ends_a_sentence(line.text)))
+    ]
+
+
+def _head(window: list[_Line], title: str) -> set[int]:
+    """The article's headline, byline and datelines among the lines of its head."""
+    folded_title = " ".join(title.casefold().split())
     head = set()
-    for line in before[-HEAD_LINES:] + lines[first : first + HEAD_LINES]:
+    for line in window:
         text = " ".join(line.text.casefold().split())
-        if line.link or line.index in skip or (line.prose and ends_a_sentence(line.text)):
-            continue  # a link, the browser's, or the article's own prose
         headline = bool(folded_title) and len(text) > 8 and text in folded_title
-        dateline = line.words <= 12 and bool(_STATED_DATE.search(line.text))
-        if headline or dateline or BYLINE.match(line.text):
+        if headline or _dateline(line) or BYLINE.match(line.text):
             head.add(line.index)
     return head
+
+
+def _dateline(line: _Line) -> bool:
+    """A line that states a date: a short one, or one that begins with its date
+    ('Thu 3 Jan 2019 02.00 EST Last modified on Wed 16 Jan 2019 06.16 EST')."""
+    if not (match := _STATED_DATE.search(line.text)):
+        return False
+    return line.words <= 12 or bool(_DATELINE_LEAD.match(line.text[: match.start()]))
 
 
 def _reason(line: _Line, lines: list[_Line], first: int, last: int) -> str:
@@ -361,27 +386,83 @@ def _split_site(title: str) -> tuple[str, str]:
 
 
 def _metadata(
-    found: dict[str, str], info: dict[str, str], browser: list[_Line], head: list[_Line]
+    found: dict[str, str], info: dict[str, str], browser: list[_Line], window: list[_Line]
 ) -> dict[str, str]:
+    """What the printout states: the page's title (its headline, outlet and address in the
+    browser's header and footer) and the article's byline and date."""
     metadata = {k: v for k, v in found.items() if k not in ("published", "date_basis")}
-    title, outlet = _split_site(_title(info, browser))
-    metadata.update({k: v for k, v in (("title", title), ("outlet", outlet)) if v})
-    if address := next(iter(_addresses(browser)), ""):
-        metadata["address"] = address
-    printed = _print_date(browser) or found.get("published", "")
-    byline = next((m for line in head if (m := BYLINE.match(line.text))), None)
-    if byline:
-        metadata["author"] = byline[1].strip()
-    stated = next(((d, line) for line in head if (d := stated_date(line.text))), None)
-    if stated:
-        metadata["published"] = stated[0]
-        metadata["date_basis"] = f"stated on page {stated[1].page + 1} of the printout" + (
-            f" (printed {printed})" if printed else ""
-        )
-    elif printed:
-        metadata["published"] = printed
-        metadata["date_basis"] = "the day the page was printed, not a stated date"
+    page_title = _title(info, browser)
+    title, outlet = _split_site(page_title)
+    byline = next((line.text for line in window if BYLINE.match(line.text)), "")
+    persons = byline_persons(byline, outlet)
+    title = _printed_headline(web_metadata.clean_title(title, outlet, "", persons), window)
+    address = next(iter(_addresses(browser)), "")
+    stated = (("title", title), ("outlet", outlet), ("author", "; ".join(persons)),
+              ("address", address))  # fmt: skip
+    metadata.update({key: value for key, value in stated if value})
+    metadata |= _date(window, _print_date(browser) or found.get("published", ""))
+    dated = metadata.get("date_basis", "").startswith("stated")
+    if kind := _type(address, page_title, bool(persons) and dated):
+        metadata["type"] = kind
     return metadata
+
+
+def byline_persons(byline: str, outlet: str = "") -> list[str]:
+    """The persons who wrote what a byline line credits, as it writes them, without a date
+    or a credit for another role ('By A (reporting) and B (photography) | 3 Jan' -> [A]):
+    its names up to the first that is no person's (a role, a desk: 'A, Senior Writer, Org')."""
+    names = web_metadata.split_byline(re.split(r"[|•·]", byline)[0])
+    persons = itertools.takewhile(
+        lambda name: len(name.split()) <= MAX_NAME_WORDS and web_metadata.is_person(name, outlet),
+        names,
+    )
+    return list(dict.fromkeys(persons))
+
+
+def _printed_headline(title: str, window: list[_Line]) -> str:
+    """The title cut to the headline the article's head prints, where the title goes on
+    after it with trailing parts shorter than it ('Headline | Author | Section'; not
+    'Opinion | Headline'); else the title."""
+    folded = title.casefold()
+    for n, line in enumerate(window):
+        printed = " ".join(line.text.split())
+        for after in window[n + 1 :]:
+            longer = f"{printed} {' '.join(after.text.split())}"
+            if not folded.startswith(longer.casefold()):
+                break
+            printed = longer
+        rest = title[len(printed) :]
+        if folded.startswith(printed.casefold()) and _SITE_SEPARATOR.match(rest):
+            parts = _SITE_SEPARATOR.split(rest)[1:]
+            longest = max(count_words(part) for part in parts)
+            return title[: len(printed)] if count_words(printed) > longest else title
+    return title
+
+
+def _date(window: list[_Line], printed: str) -> dict[str, str]:
+    """The date the article's head states, a dateline's or a byline's before any other
+    line's; else the day the page was printed."""
+    ranked = sorted(window, key=lambda line: not (_dateline(line) or BYLINE.match(line.text)))
+    stated = next(((date, line) for line in ranked if (date := stated_date(line.text))), None)
+    if stated:
+        basis = f"stated on page {stated[1].page + 1} of the printout"
+        return {"published": stated[0],
+                "date_basis": basis + (f" (printed {printed})" if printed else "")}  # fmt: skip
+    if printed:
+        return {"published": printed,
+                "date_basis": "the day the page was printed, not a stated date"}  # fmt: skip
+    return {}
+
+
+def _type(address: str, page_title: str, byline_and_date: bool) -> str:
+    """The kind of article the printed page states: by its title ('| Opinion') or its web
+    address's path (a file's path on the printing machine says nothing); else news where
+    the article's head has a byline and a stated date."""
+    said = web_metadata.title_says(page_title)
+    by_path = web_metadata.path_says(address, "") if address.startswith("http") else ""
+    if said == "editorial":
+        return said
+    return by_path or said or ("news" if byline_and_date else "")
 
 
 def _addresses(browser: list[_Line]) -> Iterable[str]:
@@ -436,8 +517,9 @@ def first_page_statements(page: str, where: str = "on page 1") -> dict[str, str]
     a date_basis that says where."""
     lines = [" ".join(line.split()) for line in page.split("\n") if line.strip()][:40]
     found = {}
-    if byline := next((m for line in lines if (m := BYLINE.match(line))), None):
-        found["author"] = byline.group(1).strip()
+    byline = next((line for line in lines if BYLINE.match(line)), "")
+    if persons := byline_persons(byline):
+        found["author"] = "; ".join(persons)
     if date := next((d for line in lines if (d := stated_date(line))), ""):
         found |= {"published": date, "date_basis": f"stated {where}"}
     return found

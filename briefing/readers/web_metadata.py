@@ -49,10 +49,15 @@ _SECTION_WORDS = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED_SITE = re.compile(r"\s*[＜《【]([^＜《【]+)[＞》】]\s*$")  # '見出し　＜サイト＞'
-# Where a byline's names end: a day, a month, a number ('Joe Wee Monday, February 29').
+# Where a byline's names end: a day, a month, a number, a handle, 'Updated' ('Joe Wee Monday,
+# February 29', 'JEFFREY GETTLEMAN JAN. 13, 2017'; a short month only before a day: 'Jan Smith').
 _BYLINE_END = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february"
                          r"|march|april|june|july|august|september|october|november|december)\b"
-                         r"|\d", re.IGNORECASE)  # fmt: skip
+                         r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)\.?\s+\d"
+                         r"|\d|@\w|\b(?:updated|published|posted)\b", re.IGNORECASE)  # fmt: skip
+# A credit in brackets after a name: 'Name (reporting)', 'Name (photography' (cut short).
+_CREDIT = re.compile(r"\s*\(([^()]*)(?:\)|$)")
+_WRITING = re.compile(r"\b(?:report\w*|writ\w*|words|text|story|author)\b", re.IGNORECASE)
 _ROLE = re.compile(
     r"(?:\s+\w+)?\s+(?:editor|reporter|correspondent|writer|columnist"
     r"|contributor|technologist)\b.*$",
@@ -80,8 +85,8 @@ def page_metadata(tree: Any, found: dict[str, str]) -> dict[str, str]:
     if article and "author" in article:  # the page names its author: a person or not
         byline = _author_names(article["author"], nodes)
     else:
-        byline = _split_byline(_meta_author(meta) or found.get("author", ""))
-    persons = [a for a in byline if _is_person(a, outlet)]
+        byline = split_byline(_meta_author(meta) or found.get("author", ""))
+    persons = [a for a in byline if is_person(a, outlet)]
     section = _text(article.get("articleSection")) or meta.get("article:section", "")
     title = _title(article, meta, title_tag, found.get("title", ""), (outlet, section, persons))
     result = {
@@ -186,16 +191,25 @@ def _meta_author(meta: dict[str, str]) -> str:
     return ""
 
 
-def _split_byline(byline: str) -> list[str]:
-    """A byline's names: 'By A and B; Desk' -> ['A', 'B', 'Desk'] (desks go later)."""
-    byline = re.sub(r"^(?:by|par|von|por|di)\b:?\s*", "", byline.strip(), flags=re.IGNORECASE)
+def split_byline(byline: str) -> list[str]:
+    """A byline's names: 'By A and B; Desk' -> ['A', 'B', 'Desk'] (desks go later); a name
+    credited in brackets for another role than writing ('B (photography)') left out."""
+    byline = re.sub(r"^(?:by|par|von|por|di|door)\b:?\s*", "", byline.strip(), flags=re.IGNORECASE)
     byline = re.sub(r"\s*\(https?:[^)]*\)", "", byline)  # 'Name (http://site/)'
     byline = _BYLINE_END.split(byline)[0]
     parts = re.split(r"\s*(?:;|,|\band\b|\bet\b|\bund\b|\by\b|&)\s*", byline)
-    return [_ROLE.sub("", p.strip()) for p in parts if p.strip()]
+    return [_ROLE.sub("", name) for p in parts if (name := _writer(p))]
 
 
-def _is_person(name: str, outlet: str) -> bool:
+def _writer(part: str) -> str:
+    """A byline's part without its credit in brackets; '' if the credit is not for writing."""
+    credit = _CREDIT.search(part)
+    if credit and credit[1].strip() and not _WRITING.search(credit[1]):
+        return ""
+    return _CREDIT.sub("", part).strip()
+
+
+def is_person(name: str, outlet: str) -> bool:
     """Whether a byline's part names a person: not the outlet, a desk, an agency or a
     user name ('devindra')."""
     if _NOT_PERSON.search(name) or _WIRES.fullmatch(name):
@@ -244,7 +258,7 @@ def _title(article: dict[str, Any], meta: dict[str, str], title_tag: str, extrac
     stated = (_headline(article, title_tag), meta.get("og:title", ""), title_tag, extracted)
     squeezed = re.sub(r"\W", "", outlet).casefold()
     for candidate in stated:
-        title = _clean_title(candidate, outlet, section, persons)
+        title = clean_title(candidate, outlet, section, persons)
         if title and re.sub(r"\W", "", title).casefold() != squeezed:
             break
     else:
@@ -263,7 +277,7 @@ def _title_tail(title: str) -> str:
     return parts[-1].strip() if len(parts) > 1 else ""
 
 
-def _clean_title(title: str, outlet: str, section: str, persons: list[str]) -> str:
+def clean_title(title: str, outlet: str, section: str, persons: list[str]) -> str:
     """The title without trailing parts that name the site, a section, an author or the
     date ('Headline | Editorial | The Guardian' -> 'Headline')."""
     title = _BRACKETED_SITE.sub("", title) if _BRACKETED_SITE.search(title) else title
@@ -284,7 +298,7 @@ def _clean_title(title: str, outlet: str, section: str, persons: list[str]) -> s
     return title
 
 
-def _title_says(title: str) -> str:
+def title_says(title: str) -> str:
     """The type a title's trailing words say ('... | Editorial', 'The Guardian view on')."""
     if re.search(r"[|–—-]\s*(?:Editorial|Leader)\b|^The \w+ view on\b", title, re.IGNORECASE):
         return "editorial"
@@ -293,7 +307,7 @@ def _title_says(title: str) -> str:
     return "guide" if re.match(r"How to\b", title) else ""
 
 
-def _path_says(address: str, section: str) -> str:
+def path_says(address: str, section: str) -> str:
     """The type the address's path or the section says."""
     host, _, path = re.sub(r"^\w+://", "", address).partition("/")
     words = [w.lower() for w in re.split(r"[/?#]", path) if w] + [section.lower()]
@@ -310,10 +324,10 @@ def _type(article: dict[str, Any], meta: dict[str, str], byline: list[str], pers
     """The kind of document, from the most specific statement the page makes of it; where
     is the address, the title, the outlet and the section."""
     address, title, outlet, section = where
-    said = _title_says(title)
+    said = title_says(title)
     if said == "editorial" or any("editorial" in name.lower() for name in byline):
         return "editorial"
-    by_path = _path_says(address, section)
+    by_path = path_says(address, section)
     if by_path in ("editorial", "opinion"):
         return by_path
     if ld_type := next((_LD_TYPES[t] for t in _types(article) if t in _LD_TYPES), ""):
