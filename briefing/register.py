@@ -312,7 +312,9 @@ def _derive_id(fields: dict[str, str], path: Given) -> str:
     """The outlet (or the site of its address, or the file's name), and the year."""
     site = re.sub(r"^www\.", "", re.sub(r"^\w+://([^/]+).*$", r"\1", fields.get("address", "")))
     base = _slug(fields.get("outlet", "")) or _slug(site.rsplit(".", 1)[0]) or _slug(path.stem)
-    base = "-".join(base.split("-")[:3]) or "source"
+    words = base.split("-")
+    words = words[1:] if len(words) > 1 and words[0] == "the" else words
+    base = "-".join(words[:3]) or "source"  # 'The New York Times': new-york-times
     year = fields.get("published", "")[:4]
     return f"{base}-{year}" if year else base
 

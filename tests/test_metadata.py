@@ -156,3 +156,16 @@ def test_a_copyright_year_is_no_date_of_publication() -> None:
     footer = "<footer>© 2017 Port Ellis Gazette. All rights reserved.</footer>"
     html = page("").decode().replace("</body>", f"{footer}</body>")
     assert "published" not in metadata_of(html.encode())
+
+
+def test_the_id_is_the_outlets_name_without_its_article(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    ld = json_ld(**{"@type": "NewsArticle"}, headline="Crane stays closed",
+                 publisher={"@type": "Organization", "name": "The New York Times"},
+                 datePublished="2017-01-13")  # fmt: skip
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(page(ld))
+    code, output = run("add-source", str(saved), "-p", str(make_project()))
+    assert code == 0, output
+    assert "added new-york-times-2017: seeds/new-york-times-2017.html" in output
