@@ -8,8 +8,18 @@ from .changes import Changes
 from .directives.judgement import Judgement
 from .directives.timeline import TimelineSlot
 from .folding import fold
-from .model import Brief, BriefText, Citation, Figure, Passage, Repeat, Source, Timeline
-from .repeats import independent, with_shared_text
+from .model import (
+    Brief,
+    BriefText,
+    Citation,
+    Figure,
+    Passage,
+    Repeat,
+    Source,
+    Timeline,
+    independent,
+)
+from .repeats import with_shared_text
 
 
 def assemble(

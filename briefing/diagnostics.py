@@ -121,10 +121,8 @@ SIMILAR = 0.75
 def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
     """The choice close enough to word to be what was meant, if one is: a source id is
     compared without its year too ('gazete' for 'gazette-2024')."""
-    named = {choice: choice for choice in choices}
-    named |= {
-        _YEAR.sub("", c): c for c in choices if _YEAR.search(c) and _YEAR.sub("", c) not in named
-    }
+    named = {_YEAR.sub("", choice): choice for choice in choices}
+    named |= {choice: choice for choice in choices}
     close = difflib.get_close_matches(word, list(named), n=1, cutoff=SIMILAR)
     return named[close[0]] if close else None
 

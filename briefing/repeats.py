@@ -23,13 +23,8 @@ from dataclasses import dataclass, replace
 from .cache import cache_folder, code_digest, load_cached, store_cached
 from .diagnostics import Diagnostics
 from .folding import fold
-from .model import Finding, Repeat, Source, independent
+from .model import Finding, Repeat, Source
 from .words import SENTENCE, count_words
-
-__all__ = [
-    "check_repeats", "find_repeats", "furniture_of", "independent", "repeated_source",
-    "sentence_keys", "source_keys", "with_shared_text",
-]  # fmt: skip
 
 MIN_WORDS = 8  # a sentence shorter than this is common enough to be shared by chance
 TAIL_WORDS = 12  # a sentence is known by its last words: a headline run into it is not

@@ -183,9 +183,7 @@ def findings_summary(source: Source) -> str:
     names = {"page-furniture": ("page furniture", "page furniture"),
              "repeated-passage": ("repeated passage", "repeated passages"),
              "shared-text": ("source sharing text", "sources sharing text")}  # fmt: skip
-    found = ", ".join(
-        f"{n} {names.get(kind, (kind, kind))[n != 1]}" for kind, n in sorted(counts.items())
-    )
+    found = ", ".join(f"{n} {names[kind][n != 1]}" for kind, n in sorted(counts.items()))
     found = found or "no findings"
     count = len(source.pages)
     pages = f", {count} page{'s' * (count != 1)}" if source.pages else ""

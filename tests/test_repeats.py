@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import repeats
-from briefing.model import Repeat
-from briefing.repeats import independent
+from briefing.model import Repeat, independent
 
 from .conftest import BRIEF, SOURCES_YAML, MakeProject, run
 
