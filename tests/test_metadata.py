@@ -158,6 +158,16 @@ def test_a_copyright_year_is_no_date_of_publication() -> None:
     assert "published" not in metadata_of(html.encode())
 
 
+def test_a_us_date_read_day_first_is_turned_round_by_the_pages_iso_date_or_language() -> None:
+    head = '<meta name="publish_date" content="05/08/2014 07:01:00">'
+    script = '<script>var stamp = {"date": "2014-05-08T16:40:56"};</script>'
+    html = page(head).decode().replace("</body>", f"{script}</body>")
+    assert metadata_of(html.encode())["published"] == "2014-05-08"
+    assert metadata_of(page(head))["published"] == "2014-08-05"  # day first, as in most places
+    american = page(head).replace(b"<html>", b"<html lang='en-US'>")
+    assert metadata_of(american)["published"] == "2014-05-08"
+
+
 def test_the_id_is_the_outlets_name_without_its_article(
     make_project: MakeProject, tmp_path: Path
 ) -> None:

@@ -61,5 +61,6 @@ def read_web_page(file: SourceFile, diagnostics: Diagnostics) -> Extracted | Non
     if document.date:
         found["published"] = str(document.date)
     tree = load_html(file.data)
-    metadata = page_metadata(tree, found) if tree is not None else found
+    markup = file.data.decode("utf-8", "replace")
+    metadata = page_metadata(tree, markup, found) if tree is not None else found
     return Extracted(text + "\n", furniture=find_clutter(file.data, text), metadata=metadata)

@@ -73,10 +73,12 @@ _BLOG_HOSTS = re.compile(
 _DATE_TAGS = ("article:published_time", "datepublished", "parsely-pub-date", "dc.date.issued",
               "publishdate")  # fmt: skip
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_US_ENGLISH = re.compile(r"<html[^>]*\blang=[\"']?en[-_]us\b", re.IGNORECASE)
 
 
-def page_metadata(tree: Any, found: dict[str, str]) -> dict[str, str]:
-    """The page's metadata from its parsed tree, over what trafilatura found (found)."""
+def page_metadata(tree: Any, page: str, found: dict[str, str]) -> dict[str, str]:
+    """The page's metadata from its parsed tree and its markup (page), over what
+    trafilatura found (found)."""
     meta = _meta_tags(tree)
     article, nodes = _json_ld(tree)
     title_tag = " ".join(tree.findtext(".//title", "").split())
@@ -98,7 +100,8 @@ def page_metadata(tree: Any, found: dict[str, str]) -> dict[str, str]:
     if date := _published(article, meta):
         result |= {"published": date, "date_basis": STATED_IN_METADATA}
     elif found.get("published"):
-        result |= {"published": found["published"], "date_basis": FOUND_BY_HTMLDATE}
+        date = _month_first(found["published"], page)
+        result |= {"published": date, "date_basis": FOUND_BY_HTMLDATE}
     where = (address, title_tag or title, outlet, section)  # a title tag says '| Opinion'
     result["type"] = _type(article, meta, byline, persons, where, "published" in result)
     return {key: value for key, value in result.items() if value}
@@ -343,6 +346,19 @@ def _type(article: dict[str, Any], meta: dict[str, str], byline: list[str], pers
         return "blog"  # a person's own site
     is_article = article or meta.get("og:type", "").lower() == "article"
     return "news" if is_article or (persons and dated) else ""
+
+
+def _month_first(date: str, page: str) -> str:
+    """htmldate's date, with day and month swapped where it read a US date ('05/08/2014')
+    day-first: the page writes the swapped day in ISO form and never its own, or the page is
+    in US English and writes the date with slashes."""
+    year, month, day = date[:10].split("-")
+    if day == month or int(day) > 12:
+        return date
+    swapped = f"{year}-{day}-{month}"
+    iso = swapped in page and date[:10] not in page
+    us = _US_ENGLISH.search(page[:2000]) and re.search(rf"\b0?{int(day)}/0?{int(month)}/", page)
+    return swapped if iso or us else date
 
 
 def _published(article: dict[str, Any], meta: dict[str, str]) -> str:
