@@ -24,6 +24,8 @@ from .model import BriefText, Citation, Project, Repeat, Source, Timeline
 from .parse import parse_brief
 from .repeats import check_repeats
 from .sources import ingest_sources
+from .tradecraft.base import Context
+from .tradecraft.registry import check_tradecraft
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def read_project(
 def verify(read: Read, diagnostics: Diagnostics) -> Verified:
     """Check the brief, its timeline and its sources against each other: events placed,
     dates in order, quotes found, sources that repeat each other, each directive's own
-    checks, the changes since the previous edition explained."""
+    checks, the changes since the previous edition explained, the tradecraft rules."""
     text, timeline, sources = read.text, read.timeline, read.sources
     if text is not None:
         check_placed(text, timeline, diagnostics)
@@ -92,4 +94,6 @@ def verify(read: Read, diagnostics: Diagnostics) -> Verified:
         for check in directive.checks:
             check(text, sources, diagnostics)
     changes = compare_with_previous(read.previous, text, sources, timeline, diagnostics)
+    context = Context(text, sources, timeline, repeats, read.previous)
+    check_tradecraft(context, diagnostics)
     return Verified(citations, changes, repeats)

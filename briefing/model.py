@@ -100,6 +100,7 @@ class Meta:
     contents: bool | None = None  # None: a contents page when the PDF runs over 8 pages
     previous: Previous | None = None  # the released edition this one is compared with
     withdrawn: tuple[Withdrawal, ...] = ()
+    waived: tuple[Waiver, ...] = ()  # tradecraft rules turned off, each with its reason
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,16 @@ class Withdrawal:
     """A judgement of the previous edition that this one no longer makes, and why."""
 
     id: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A tradecraft rule the brief turns off (its name, as briefing.tradecraft lists it),
+    and the reason, which the scope note prints."""
+
+    rule: str
     reason: str
     location: Location
 

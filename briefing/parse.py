@@ -26,14 +26,14 @@ from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
 from .files import BRIEF, VERSION_NAME
-from .model import PAPERS, BriefText, Meta, Paper, Previous, Withdrawal
+from .model import PAPERS, BriefText, Meta, Paper, Previous, Waiver, Withdrawal
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html", "contents", "previous", "withdrawn",
+    "raw_html", "contents", "previous", "withdrawn", "waive",
 )  # fmt: skip
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -135,10 +135,33 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         if "previous" in data
         else None,
         withdrawn=_withdrawn(data, diagnostics),
+        waived=_waived(data, diagnostics),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")
     return None if diagnostics.errors_since(checkpoint) else meta
+
+
+def _waived(data: YamlMap, diagnostics: Diagnostics) -> tuple[Waiver, ...]:
+    """The `waive:` mapping: each tradecraft rule turned off, with the reason for it (whether
+    the rule exists is checked with the rules, in briefing.tradecraft)."""
+    entries = data.get("waive")
+    if entries is None:
+        return ()
+    example = "waive:\n  single-source: why the rule does not apply to this brief"
+    if not isinstance(entries, YamlMap):
+        diagnostics.error(
+            data.where("waive"), "'waive' must map each rule turned off to the reason", example
+        )
+        return ()
+    waivers: list[Waiver] = []
+    for rule, reason in entries.items():
+        where = entries.where(rule)
+        if not isinstance(reason, str) or not reason.strip():
+            diagnostics.error(where, f"turning off the rule '{rule}' needs a reason", hint=example)
+        else:
+            waivers.append(Waiver(str(rule), " ".join(reason.split()), where))
+    return tuple(waivers)
 
 
 def _withdrawn(data: YamlMap, diagnostics: Diagnostics) -> tuple[Withdrawal, ...]:
