@@ -48,11 +48,30 @@ def assemble(
     )
 
 
-def _count(items: list[str]) -> str:
+def _count(items: list[str], plural: bool = False) -> str:
+    """'2 news analyses, 1 opinion': how many of each item, most first; with plural, each
+    counted more than once is put in the plural (its words before a bracket)."""
     counts = Counter(items)
     return ", ".join(
-        f"{n} {item}" for item, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        f"{n} {_plural(item) if plural and n > 1 else item}"
+        for item, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+
+
+def _plural(kind: str) -> str:
+    """A kind of source in the plural, its words before a bracket: 'news analyses',
+    'explainers (question and answer)'. (inflect would do it, but takes 1.2 s to import:
+    more than the whole check of a small brief.)"""
+    head, bracket, rest = kind.partition(" (")
+    if head.endswith("sis"):
+        head = head[:-2] + "es"
+    elif head.endswith("y") and head[-2:-1] not in tuple("aeiou"):
+        head = head[:-1] + "ies"
+    elif head.endswith(("ss", "x", "z", "ch", "sh")):
+        head += "es"
+    elif not head.endswith("news"):
+        head += "s"
+    return f"{head}{bracket}{rest}"
 
 
 def _summary(
@@ -67,7 +86,7 @@ def _summary(
         return ("The brief cites no sources.",)
     sentences = [
         f"The brief rests on {len(entries)} source{'s' if len(entries) != 1 else ''}: "
-        f"{_count([e.type or 'untyped' for e in entries])}.",
+        f"{_count([e.type or 'untyped' for e in entries], plural=True)}.",
         f"Grades: {_count([e.grade for e in entries])}; "
         f"{sum(e.reliability in 'ABC' for e in entries)} of {len(entries)} from a source graded "
         "fairly reliable or better.",

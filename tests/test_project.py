@@ -139,6 +139,17 @@ def test_source_summary_statement(make_project: MakeProject) -> None:
     assert result.brief.sources_of(judgement) == {"harbour": 2}
 
 
+def test_source_summary_puts_each_type_counted_twice_in_the_plural(
+    make_project: MakeProject,
+) -> None:
+    sources = SOURCES_YAML.replace("type: news", "type: news analysis")
+    summary = check(make_project({"seeds/sources.yaml": sources})).brief.summary
+    assert summary[0] == "The brief rests on 2 sources: 2 news analyses."
+    one = SOURCES_YAML.replace("type: news\n", "type: news analysis\n", 1)
+    summary = check(make_project({"seeds/sources.yaml": one})).brief.summary
+    assert summary[0] == "The brief rests on 2 sources: 1 news, 1 news analysis."
+
+
 def test_source_summary_lists_the_judgements_that_rest_on_one_source(
     make_project: MakeProject,
 ) -> None:
