@@ -394,3 +394,4 @@ def test_the_language_server_finds_what_check_finds(
     assert found == expected
     assert {"brief.md", "figures/timeline.yaml"} <= {path for path, _, _ in expected}
     assert len(expected) >= 4  # a quote, a rests-on, an event after the cut-off, ...
+    assert any("held at moderate confidence" in message for _, _, message in expected)
