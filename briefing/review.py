@@ -121,14 +121,11 @@ class Sourcing:
             f"Body sentences with a citation: {_share(self.cited, self.sentences)}",
             "  by part: " + "; ".join(f"{p.name} {p.cited}/{p.sentences}" for p in self.parts),
             "Sources by grade: "
-            + ("; ".join(f"{g} {', '.join(s)}" for g, s in self.grades.items()) or "none"),
+            + _listed(f"{grade} {', '.join(s)}" for grade, s in self.grades.items()),
             "Independent sources per judgement: "
-            + (", ".join(f"{j.label} {j.independent}" for j in self.judgements) or "none"),
+            + _listed(f"{j.label} {j.independent}" for j in self.judgements),
             "Single-source judgements (one independent source, or :rests-on:): "
-            + (
-                ", ".join(f"{k} ({by_label[k].confidence} confidence)" for k in self.single_source)
-                or "none"
-            ),
+            + _listed(f"{k} ({by_label[k].confidence} confidence)" for k in self.single_source),
         ]
 
 
@@ -210,8 +207,9 @@ class Alternatives:
             f"Scenarios: {len(self.scenarios)}{sums}",
             *(f"  {s.title}: {s.likelihood} ({s.range})" for s in self.scenarios),
             f"Indicators listed: {self.indicators}",
-            f"Judgements with a cited paragraph weighing the other way: {len(weighed)} of "
-            f"{len(self.against)}: " + _listed(f"{a.label} ('{a.markers[0]}')" for a in weighed),
+            f"Judgements with a cited paragraph weighing the other way ('however', 'the "
+            f"other way', 'against it'...): {len(weighed)} of {len(self.against)}: "
+            + _listed(f"{a.label} ('{a.markers[0]}')" for a in weighed),
         ]
 
 
@@ -247,10 +245,10 @@ class Argumentation:
         resting = [p for p in self.judgements if p.rests_on]
         depending = [p for p in self.judgements if p.depends_on]
         return [
-            f"Judgements that declare the source they rest on (:rests-on:): {len(resting)}"
-            + "".join(f"\n  {p.label} on {p.rests_on}" for p in resting),
-            f"Judgements that declare premises (:depends-on:): {len(depending)}"
-            + "".join(f"\n  {p.label} on {', '.join(p.depends_on)}" for p in depending),
+            f"Judgements that declare the source they rest on (:rests-on:): {len(resting)}",
+            *(f"  {p.label} on {p.rests_on}" for p in resting),
+            f"Judgements that declare premises (:depends-on:): {len(depending)}",
+            *(f"  {p.label} on {', '.join(p.depends_on)}" for p in depending),
         ]
 
 
@@ -628,9 +626,7 @@ def sheet_lines(sheet: Review) -> list[str]:
     for number, standard in enumerate(sheet.standards, start=1):
         lines += ["", *_wrapped(f"{number}. {standard.name}: {standard.standard}", "", "   ")]
         for line in standard.facts.lines():
-            first, *more = line.split("\n")
-            lines += _wrapped(first, "   ", "       ")
-            lines += [w for m in more for w in _wrapped(m, "   ", "       ")]
+            lines += _wrapped(line, "   ", "       ")
         rules = ", ".join(f"{n} ({_counted(warned[n], 'warning')})" for n in standard.rules)
         lines += _wrapped(f"Rules: {rules or 'none'}", "   ", "       ")
         lines += _wrapped(f"Cannot judge: {standard.cannot_judge}.", "   ", "       ")

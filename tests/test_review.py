@@ -195,6 +195,7 @@ def test_rule_warnings_are_filed_under_their_standard_and_waivers_shown(
     assert rule["waived"] == "the union's own statement is the fact at issue"
     assert rule["warnings"] == []
     code, output = run("review", root)
+    assert code == 0
     assert "single-source (Sourcing): waived: the union's own statement" in output
 
 
