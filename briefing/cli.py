@@ -301,6 +301,32 @@ def check_command(
     )
 
 
+@main.command("review")
+@takes_project()
+@click.option("--json", "as_json", is_flag=True, help="Print the review sheet as JSON.")
+def review_command(project: Path, as_json: bool) -> None:
+    """Print a review sheet of PROJECT by the ICD 203 analytic standards: for each, what
+    the tool counts on the brief, the tradecraft rules' warnings, and what it cannot judge.
+
+    The project is checked first; if it has errors they are printed as `check` prints
+    them (with --json, as `check --json` does), and the command fails."""
+    from .build import check
+    from .review import review, sheet_json, sheet_lines
+
+    try:
+        result = check(project)
+    except BriefingError as error:
+        if not as_json:
+            raise
+        click.echo(_diagnostics_json(_as_diagnostics(error, project)))
+        raise SystemExit(1) from None
+    sheet = review(result.brief, result.diagnostics)
+    if as_json:
+        click.echo(json.dumps(sheet_json(sheet), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(sheet_lines(sheet)))
+
+
 def _as_diagnostics(error: BriefingError, project: Path) -> Iterable[Diagnostic]:
     """A failed check's diagnostics; an error that has none (no project there) as one."""
     if isinstance(error, BuildFailed):
