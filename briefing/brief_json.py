@@ -33,6 +33,7 @@ def brief_json(brief: Brief) -> str:
                 "title": e.title,
                 "actors": list(e.actors),
                 "basis": e.basis,
+                "dating": e.dating,
                 "citations": list(e.citations),
             }
             for e in brief.events

@@ -373,6 +373,10 @@ def independent(sources: list[str], repeats: tuple[Repeat, ...]) -> int:
     return len({root(sid) for sid in sources})
 
 
+Dating = Literal["source", "general knowledge", "inferred"]
+DATINGS: tuple[Dating, ...] = get_args(Dating)
+
+
 @dataclass(frozen=True)
 class Event:
     date: PartialDate
@@ -381,6 +385,16 @@ class Event:
     basis: str
     citations: tuple[int, ...]
     location: Location
+
+    @property
+    def dating(self) -> Dating:
+        """How the event is dated, by its basis: by a cited source (no basis, or one that
+        begins 'stated', as a source's date_basis does), with the help of general knowledge
+        (a basis that says so), or else inferred (the basis says how it was read)."""
+        basis = self.basis.casefold()
+        if not basis or basis.startswith("stated"):
+            return "source"
+        return "general knowledge" if "general knowledge" in basis else "inferred"
 
 
 @dataclass(frozen=True)
@@ -411,7 +425,8 @@ class Rendered:
 class Figure:
     panels: tuple[str, ...]  # SVG, each short enough for a page
     alt: str
-    caption: str
+    caption: str  # the writer's
+    dating: str = ""  # how its events are dated, counted: the tool's, printed after the caption
 
 
 # --- the project and the compiled brief -----------------------------------------------------

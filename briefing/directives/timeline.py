@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..citations import Chunk
 from ..diagnostics import Location
 from ..model import Block, Markdown
 from .base import Call, Directive, ParseContext
@@ -16,6 +17,7 @@ class TimelineSlot(Block):
     template: ClassVar[str] = "_timeline.html"
     caption: str
     location: Location
+    written: Chunk  # the caption as brief.md has it, to point into
 
     @property
     def fragments(self) -> tuple[Markdown, ...]:
@@ -33,7 +35,7 @@ def _build(call: Call, ctx: ParseContext) -> TimelineSlot:
         ctx.diagnostics.warning(
             call.content.location(0), "text inside ':::{timeline}' is not shown; put it before"
         )
-    return TimelineSlot(caption.text.strip(), call.location)
+    return TimelineSlot(caption.text.strip(), call.location, caption)
 
 
 DIRECTIVE = Directive(

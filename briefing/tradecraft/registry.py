@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, suggest
-from . import single_source
+from . import captions, single_source
 from .base import Context, Rule
 
-RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE,)}
+RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE, captions.RULE)}
 
 
 def check_tradecraft(context: Context, diagnostics: Diagnostics) -> None:
