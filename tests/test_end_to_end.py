@@ -99,7 +99,7 @@ def test_what_changed_follows_the_key_judgements_on_paper(built: Path) -> None:
         r"(KJ\d) [A-Z ]+\(\d+–\d+%\) · \w+ CONFIDENCE ([\w ;]+?) since edition 1\.0", text
     )
     assert dict(marks) == {
-        "KJ1": "Reworded", "KJ2": "New", "KJ3": "Reworded", "KJ4": "Confidence up",
+        "KJ1": "Reworded", "KJ2": "New", "KJ3": "Reworded", "KJ4": "Reworded",
         "KJ5": "Likelihood down", "KJ6": "New", "KJ7": "New", "KJ8": "New", "KJ9": "New",
     }  # fmt: skip
     cover = text[: text.index("BOTTOM LINE")]
