@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, suggest
-from . import single_source
+from . import estimates_carried, premises, single_source
 from .base import Context, Rule
 
-RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE,)}
+RULES: dict[str, Rule] = {
+    r.name: r for r in (single_source.RULE, estimates_carried.RULE, premises.RULE)
+}
 
 
 def check_tradecraft(context: Context, diagnostics: Diagnostics) -> None:
