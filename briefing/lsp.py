@@ -3,11 +3,11 @@
 Diagnostics come from the checks `briefing check` makes, run on the editor's unsaved text
 of brief.md and the two registers, a moment after typing stops. The sources are read again
 only when the register or a file in seeds/ changes. Completion offers source ids after
-`[@` and `:rests-on:`, passages after `[@id "`, the vocabulary's terms in a judgement's
-options and the front matter's keys; hover shows a citation's passage and grade, or a
-term's band; go to definition opens the source at the passage; a broken quote offers the
-closest passage. Whatever the editor sends, the server stays in step and answers every
-request (briefing/lsp_io.py).
+`[@` and `:rests-on:`, judgement ids after `:depends-on:`, passages after `[@id "`, the
+vocabulary's terms in a judgement's options and the front matter's keys; hover shows a
+citation's passage and grade, or a term's band; go to definition opens the source at the
+passage; a broken quote offers the closest passage. Whatever the editor sends, the server
+stays in step and answers every request (briefing/lsp_io.py).
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ from . import __version__
 from .atomic import is_temporary
 from .checking import read_project, verify
 from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
+from .directives.judgement import Judgement
 from .files import BRIEF, SOURCES, TIMELINE, read_inside
 from .folding import FoldedText, fold
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
+from .markdown import plain
 from .model import Project, Source
-from .parse import FRONT_MATTER_KEYS
+from .parse import FRONT_MATTER_KEYS, parse_brief
 from .project import load_project
 from .sources import ingest_sources
 from .vocabulary import CONFIDENCE, VOCABULARIES
@@ -262,6 +264,9 @@ def completion(ls: BriefServer, params: lsp.CompletionParams) -> lsp.CompletionL
             lsp.CompletionItem(label=t, kind=lsp.CompletionItemKind.EnumMember)
             for t in dict.fromkeys(terms)
         ]
+    elif premise := re.match(r"\s*:depends-on:(?:.*[\s,])?([\w-]*)$", before):
+        text = str(ls.workspace.get_text_document(params.text_document.uri).source)
+        items = _premises(text, params.position.line + 1, premise[1])
     elif front and re.fullmatch(r"[a-z_]*", before):
         kind = lsp.CompletionItemKind.Property
         items = [
@@ -270,6 +275,24 @@ def completion(ls: BriefServer, params: lsp.CompletionParams) -> lsp.CompletionL
             if key.startswith(before)
         ]
     return lsp.CompletionList(is_incomplete=False, items=items)
+
+
+def _premises(text: str, line: int, typed: str) -> list[lsp.CompletionItem]:
+    """The ids of the brief's judgements that start with typed, but for the one written at
+    line (1-based), which cannot depend on itself."""
+    parsed = parse_brief(text, Diagnostics())
+    judgements = parsed.blocks_of(Judgement) if parsed else []
+    own = next((j for j in reversed(judgements) if j.location.line <= line), None)
+    return [
+        lsp.CompletionItem(
+            label=j.id,
+            kind=lsp.CompletionItemKind.Reference,
+            detail=j.label,
+            documentation=plain(j.statement),
+        )
+        for j in judgements
+        if j is not own and j.id.startswith(typed)
+    ]
 
 
 def _passages(source: Source | None, typed: str) -> list[lsp.CompletionItem]:

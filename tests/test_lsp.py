@@ -24,6 +24,7 @@ from briefing.diagnostics import BuildFailed
 from briefing.lsp_io import FramedInput
 
 from .conftest import BRIEF, REPO, MakeProject
+from .test_tradecraft_estimates import WITH_PREMISE
 
 BRIEF_URI = (REPO / "brief.md").as_uri()
 QUOTE = "Russia’s immediate goal is to win militarily in Syria and prop up a regional ally"
@@ -395,3 +396,27 @@ def test_the_language_server_finds_what_check_finds(
     assert {"brief.md", "figures/timeline.yaml"} <= {path for path, _, _ in expected}
     assert len(expected) >= 4  # a quote, a rests-on, an event after the cut-off, ...
     assert any("held at moderate confidence" in message for _, _, message in expected)
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_the_other_judgements_after_depends_on(
+    client: LanguageClient, make_project: MakeProject
+) -> None:
+    text = WITH_PREMISE.replace(":depends-on: pay", ":depends-on: pay, ").replace(
+        ":id: pay\n", ":id: pay\n:depends-on: se\n"
+    )
+    uri = (make_project({"brief.md": text}) / "brief.md").as_uri()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "markdown", 1, text))
+    )
+    offered = []
+    for needle in (":depends-on: pay, ", ":depends-on: se"):
+        completed = await client.text_document_completion_async(
+            lsp.CompletionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=position_of(text, needle, len(needle)),
+            )
+        )
+        assert isinstance(completed, lsp.CompletionList)
+        offered.append([(i.label, i.detail) for i in completed.items])
+    assert offered == [[("pay", "KJ2")], [("settlement", "KJ1")]]  # never its own id

@@ -29,6 +29,7 @@ class Judgement(Block):
     location: Location
     change: str = ""  # why it changed since the previous edition
     rests_on: str = ""  # the source its central claim rests on, if one
+    depends_on: tuple[str, ...] = ()  # the ids of the judgements it takes as premises
 
     @property
     def label(self) -> str:
@@ -66,6 +67,7 @@ class Judgement(Block):
                 "citations": list(self.citations),
                 "sources": list(brief.sources_of(self)),
                 "rests_on": self.rests_on or None,
+                "depends_on": list(self.depends_on),
                 "change": self.change or None,
             }
         ]
@@ -90,6 +92,17 @@ def _read_source_id(ident: str, where: Location, ctx: ParseContext) -> str:
     return ident
 
 
+def _read_judgement_ids(value: str, where: Location, ctx: ParseContext) -> str:
+    if not value.strip(" ,"):
+        ctx.diagnostics.error(where, "':depends-on:' needs the id of a judgement")
+    return value
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    """The ids of a list written with spaces or commas between them, each once."""
+    return tuple(dict.fromkeys(i for i in re.split(r"[\s,]+", value) if i))
+
+
 def _build(call: Call, ctx: ParseContext) -> Judgement:
     statement = ctx.scan(call.argument)
     argument = ctx.scan(call.content)
@@ -106,6 +119,7 @@ def _build(call: Call, ctx: ParseContext) -> Judgement:
         call.location,
         change=" ".join(call.option("change").split()),
         rests_on=call.option("rests-on"),
+        depends_on=_ids(call.option("depends-on")),
     )
 
 
@@ -131,6 +145,30 @@ def check_rests_on(text: BriefText, sources: dict[str, Source], diagnostics: Dia
             )
 
 
+def check_depends_on(text: BriefText, sources: dict[str, Source], diagnostics: Diagnostics) -> None:
+    """Each `:depends-on:` names other judgements of the brief, by id."""
+    judgements = text.blocks_of(Judgement)
+    ids = [j.id for j in judgements]
+    for judgement in judgements:
+        for ident in judgement.depends_on:
+            if ident == judgement.id:
+                diagnostics.error(
+                    judgement.location,
+                    f"{judgement.label} depends on itself",
+                    hint="name the judgements it takes as premises, not its own id",
+                )
+            elif ident not in ids:
+                by_label = next((j for j in judgements if j.label == ident.upper()), None)
+                diagnostics.error(
+                    judgement.location,
+                    f"{judgement.label} depends on '{ident}', which is no judgement's id",
+                    hint=f"name {by_label.label} by its id, '{by_label.id}', which stays "
+                    "when judgements are renumbered"
+                    if by_label
+                    else suggest(ident, ids, listed="the judgements' ids"),
+                )
+
+
 DIRECTIVE = Directive(
     Judgement,
     _build,
@@ -141,7 +179,8 @@ DIRECTIVE = Directive(
         CONFIDENCE_OPTION,
         Option("change"),  # required when an estimate moved: see briefing.editions
         Option("rests-on", read=_read_source_id),  # checked against the register: check_rests_on
+        Option("depends-on", read=_read_judgement_ids),  # checked by check_depends_on
     ),
-    checks=(check_rests_on,),
+    checks=(check_rests_on, check_depends_on),
     argument="a statement",
 )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, suggest
-from . import captions, single_source
+from . import captions, estimates_carried, premises, single_source
 from .base import Context, Rule
 
-RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE, captions.RULE)}
+RULES: dict[str, Rule] = {
+    r.name: r
+    for r in (single_source.RULE, estimates_carried.RULE, premises.RULE, captions.RULE)
+}
 
 
 def check_tradecraft(context: Context, diagnostics: Diagnostics) -> None:

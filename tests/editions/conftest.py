@@ -176,6 +176,8 @@ def make_edition_2(root: Path) -> None:
     brief = root / "brief.md"
     text = set_field(brief.read_text(encoding="utf-8"), "version", FRONT_2)
     text = with_judgements(set_field(text, "issued", "issued: 2024-03-20"), EDITION_2)
+    # the bottom line carries the settlement's new estimate (tradecraft: estimates-carried)
+    text = text.replace("strike will probably end with", "strike is unlikely to end with")
     brief.write_text(text, encoding="utf-8")
     edit(root / "seeds/sources.yaml", "    reliability: B\n", "    reliability: C\n")
     with (root / "seeds/sources.yaml").open("a", encoding="utf-8") as register:
