@@ -3,6 +3,7 @@ it should not; `waive:` turns one off only with a reason, which the scope note p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from briefing.build import check
@@ -55,6 +56,12 @@ def test_a_waived_rule_is_quiet_and_the_scope_note_says_why(
     html = html_of(root, tmp_path)
     assert "Tradecraft rules turned off." in html
     assert "single-source: the union’s own statement is the fact at issue" in html
+    code, _ = run("build", root, "--format", "json")
+    data = json.loads((root / "dist/brief.json").read_text(encoding="utf-8"))
+    assert code == 0
+    assert data["meta"]["waived"] == {
+        "single-source": "the union's own statement is the fact at issue"
+    }
 
 
 def test_a_waiver_needs_a_reason_and_a_rule_that_exists(make_project: MakeProject) -> None:

@@ -64,6 +64,31 @@ def test_a_judgement_named_by_its_label_is_restated(make_project: MakeProject) -
     ]
 
 
+def test_a_term_that_runs_over_a_line_end_is_carried(make_project: MakeProject) -> None:
+    even = BRIEF.replace(":likelihood: likely", ":likelihood: roughly even chance")
+    wrapped = "A settlement before winter is a roughly even\nchance [@harbour].\n"
+    assert carried(make_project, wrapped, even) == []
+
+
+def test_a_sentence_that_names_a_judgement_restates_that_one_only(
+    make_project: MakeProject,
+) -> None:
+    """Its words may echo another judgement's; the label says which it restates."""
+    second = BRIEF.replace(
+        "## Motives",
+        ":::{judgement} A settlement will be reached before the winter season on the union's terms.\n"
+        ":id: offer\n:likelihood: unlikely\n:confidence: low\n\n"
+        "It asks for more [@harbour \"The union has asked for a 4% rise\"; @cranes].\n:::\n\n"
+        "## Motives",
+    )
+    named = "A settlement is likely before the winter season (KJ1) [@harbour].\n"
+    assert carried(make_project, named, second) == []
+    unnamed = "A settlement is likely before the winter season [@harbour].\n"
+    assert carried(make_project, unnamed, second) == [
+        "brief.md:12:1: the bottom line restates KJ2 without its likelihood ('unlikely')"
+    ]
+
+
 def test_another_term_of_the_vocabulary_is_named(make_project: MakeProject) -> None:
     revised = BRIEF.replace(":likelihood: likely", ":likelihood: very unlikely").replace(
         "will probably be reached", "will be reached"

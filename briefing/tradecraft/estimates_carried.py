@@ -1,10 +1,10 @@
 """The bottom line carries the estimates: a sentence that restates a key judgement gives its
 likelihood, and a sentence that asserts gives an estimate or a citation.
 
-A sentence restates a judgement when it names it (`KJ3`) or says most of what it says: of
-the statement's content words (lower-cased, simply stemmed, function words and likelihood
-terms left out) it uses a share of RESTATES or more, each word weighed by how few of the
-brief's statements use it. A sentence that restates a judgement is judged by that
+A sentence restates the judgements it names (`KJ3`); one that names none restates each
+judgement it says most of: of the statement's content words (lower-cased, simply stemmed,
+function words and likelihood terms left out) it uses a share of RESTATES or more, each word
+weighed by how few of the brief's statements use it. A sentence that restates a judgement is judged by that
 judgement's estimate alone. Sentences that assert nothing are left alone: a question, and a
 sentence with no words of its own (a citation after a full stop belongs to the sentence
 before it). A confidence level ("moderate confidence") expresses uncertainty as a
@@ -103,6 +103,11 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
+def _spaced(term: str) -> str:
+    """A term as a pattern whose words may be parted by any space, a line end included."""
+    return r"\s+".join(re.escape(word) for word in term.split())
+
+
 class Terms:
     """The likelihood terms of one vocabulary (with their adverbs: 'probably'), found as
     whole terms, longest first, so 'likely' is never found inside 'unlikely'."""
@@ -116,11 +121,13 @@ class Terms:
         }
         ordered = sorted(self.bands, key=len, reverse=True)
         self.pattern = re.compile(
-            r"\b(" + "|".join(re.escape(t) for t in ordered) + r")\b", re.IGNORECASE
+            r"\b(" + "|".join(_spaced(t) for t in ordered) + r")\b", re.IGNORECASE
         )
 
     def found(self, text: str) -> list[tuple[str, LikelihoodBand]]:
-        return [(m[1], self.bands[m[1].lower()]) for m in self.pattern.finditer(text)]
+        """Each term in the text (a term may run over a line end), with its band."""
+        terms = (" ".join(m[1].split()) for m in self.pattern.finditer(text))
+        return [(term, self.bands[term.lower()]) for term in terms]
 
     def content_words(self, text: str) -> set[str]:
         """The stems of text's words other than function words and likelihood terms."""
@@ -162,10 +169,11 @@ def _check(context: Context) -> Iterator[Flag]:
         where = bottom_line.location.advance(bottom_line.text, sentence.start)
         named = {int(n) for n in _LABEL.findall(sentence.words)}
         words = terms.content_words(sentence.words)
-        restated = [
+        restated = [  # the judgements it names, else those whose words it uses
             j
             for j in judgements
-            if j.number in named or overlap(statements[j.id], words, weight) >= RESTATES
+            if j.number in named
+            or (not named and overlap(statements[j.id], words, weight) >= RESTATES)
         ]
         said = terms.found(sentence.words)
         if restated:  # judged by the estimates it restates alone

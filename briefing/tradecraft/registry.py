@@ -7,8 +7,7 @@ from . import captions, estimates_carried, premises, single_source
 from .base import Context, Rule
 
 RULES: dict[str, Rule] = {
-    r.name: r
-    for r in (single_source.RULE, estimates_carried.RULE, premises.RULE, captions.RULE)
+    r.name: r for r in (single_source.RULE, estimates_carried.RULE, premises.RULE, captions.RULE)
 }
 
 

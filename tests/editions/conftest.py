@@ -100,7 +100,10 @@ EDITION_2 = [
     judgement("containers", CONTAINERS, "likely/moderate", ARGUMENTS["containers"]),
     judgement("pay", PAY, "likely/moderate", ARGUMENTS["pay"]),
 ]
-FRONT_2 = f'version: "2.0"\nprevious: "1.0"\nwithdrawn:\n  - id: ferries\n    reason: {REASON}'
+FRONT_2 = (
+    f'version: "2.0"\nprevious: "1.0"\nwithdrawn:\n  - id: ferries\n    reason: {REASON}\n'
+    "waive:\n  single-source: the edition tests move estimates of judgements on one report"
+)
 
 COUNCIL_TEXT = """\
 Council notice on the harbour strike
