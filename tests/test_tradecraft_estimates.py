@@ -76,7 +76,8 @@ def test_a_sentence_that_names_a_judgement_restates_that_one_only(
     """Its words may echo another judgement's; the label says which it restates."""
     second = BRIEF.replace(
         "## Motives",
-        ":::{judgement} A settlement will be reached before the winter season on the union's terms.\n"
+        ":::{judgement} A settlement will be reached before the winter season on the union's"
+        " terms.\n"
         ":id: offer\n:likelihood: unlikely\n:confidence: low\n\n"
         "It asks for more [@harbour \"The union has asked for a 4% rise\"; @cranes].\n:::\n\n"
         "## Motives",
