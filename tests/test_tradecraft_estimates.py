@@ -79,7 +79,7 @@ def test_a_sentence_that_names_a_judgement_restates_that_one_only(
         ":::{judgement} A settlement will be reached before the winter season on the union's"
         " terms.\n"
         ":id: offer\n:likelihood: unlikely\n:confidence: low\n\n"
-        "It asks for more [@harbour \"The union has asked for a 4% rise\"; @cranes].\n:::\n\n"
+        'It asks for more [@harbour "The union has asked for a 4% rise"; @cranes].\n:::\n\n'
         "## Motives",
     )
     named = "A settlement is likely before the winter season (KJ1) [@harbour].\n"

@@ -5,10 +5,11 @@ A sentence restates the judgements it names (`KJ3`); one that names none restate
 judgement it says most of: of the statement's content words (lower-cased, simply stemmed,
 function words and likelihood terms left out) it uses a share of RESTATES or more, each word
 weighed by how few of the brief's statements use it. A sentence that restates a judgement
-is judged by that judgement's estimate alone. Sentences that assert nothing are left alone: a question, and a
-sentence with no words of its own (a citation after a full stop belongs to the sentence
-before it). A confidence level ("moderate confidence") expresses uncertainty as a
-likelihood term does, so it counts as an estimate: ICD 203 wants it in a sentence of its own.
+is judged by that judgement's estimate alone. Sentences that assert nothing are left alone:
+a question, and a sentence with no words of its own (a citation after a full stop belongs to
+the sentence before it). A confidence level ("moderate confidence") expresses uncertainty as
+a likelihood term does, so it counts as an estimate: ICD 203 wants it in a sentence of its
+own.
 """
 
 from __future__ import annotations
