@@ -234,7 +234,7 @@ class Relevance:
 class Premises:
     label: str
     rests_on: str | None
-    depends_on: tuple[str, ...]  # the judgements named by :depends-on:
+    depends_on: tuple[str, ...]  # the judgements named by :depends-on:, by label (KJ8)
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ class Visuals:
     figure: bool  # brief.md places the timeline
     caption: str
     events: int
-    stated: int  # dated as their sources state, with no basis given
+    stated: int  # dated as their sources state (Event.dating)
     inferred: tuple[DatedEvent, ...]  # dated from the sources' words, as the basis says
     general_knowledge: tuple[DatedEvent, ...]  # the basis calls on general knowledge
     precision: dict[str, int]  # day, month, year: how many events are dated to each
@@ -513,16 +513,14 @@ def _relevance(brief: Brief) -> Relevance:
     )
 
 
-def _depends_on(judgement: Judgement) -> tuple[str, ...]:
-    """The judgements this one names as premises. `:depends-on:` (issue 27, rule 3) is being
-    added to Judgement; until it lands no judgement declares any, and this is the one place
-    to read it from: return tuple(judgement.depends_on)."""
-    return ()
-
-
 def _argumentation(brief: Brief) -> Argumentation:
+    judgements = _judgements(brief)
+    labels = {j.id: j.label for j in judgements}
     return Argumentation(
-        tuple(Premises(j.label, j.rests_on or None, _depends_on(j)) for j in _judgements(brief))
+        tuple(
+            Premises(j.label, j.rests_on or None, tuple(labels[i] for i in j.depends_on))
+            for j in judgements
+        )
     )
 
 
@@ -552,16 +550,14 @@ def _accuracy(brief: Brief) -> Accuracy:
 def _visuals(brief: Brief) -> Visuals:
     slots = brief.text.blocks_of(TimelineSlot)
     events = brief.events
-    known = tuple(_dated(e) for e in events if "general knowledge" in e.basis.casefold())
-    inferred = tuple(
-        _dated(e) for e in events if e.basis and "general knowledge" not in e.basis.casefold()
-    )
+    known = tuple(_dated(e) for e in events if e.dating == "general knowledge")
+    inferred = tuple(_dated(e) for e in events if e.dating == "inferred")
     precision = Counter(e.date.precision for e in events)
     return Visuals(
         bool(slots),
         slots[0].caption if slots else "",
         len(events),
-        sum(not e.basis for e in events),
+        sum(e.dating == "source" for e in events),
         inferred,
         known,
         {p: precision[p] for p in ("day", "month", "year")},

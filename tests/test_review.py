@@ -94,6 +94,15 @@ def test_the_default_project(tmp_path: Path) -> None:
         re.findall(r"^\d+\. ", section(brief, "Indicators to watch"), re.M)
     )
 
+    labels = {o["id"]: f"KJ{n}" for n, o in enumerate(options, 1)}
+    premises = {
+        f"KJ{n}": [labels[i] for i in o["depends-on"].split()]
+        for n, o in enumerate(options, 1)
+        if "depends-on" in o
+    }
+    argued = facts(data, "argumentation")["judgements"]
+    assert {j["label"]: j["depends_on"] for j in argued if j["depends_on"]} == premises
+
     change = facts(data, "change")
     meta = front_matter(brief)
     assert change["previous"] == meta["previous"]
