@@ -19,6 +19,8 @@ def brief_json(brief: Brief) -> str:
         "issued": str(brief.meta.issued),
         "previous": brief.meta.previous.version if brief.meta.previous else None,
         "withdrawn": [{"id": w.id, "reason": w.reason} for w in brief.meta.withdrawn],
+        "waived": [{"rule": w.rule, "reason": w.reason} for w in brief.meta.waived],
+        "horizon": str(brief.meta.horizon) if brief.meta.horizon else None,
     }
     data: dict[str, Any] = {
         "generator": f"briefing {__version__}",

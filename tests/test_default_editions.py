@@ -26,6 +26,16 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def as_released(rebuilt: Any, released: Any) -> Any:
+    """The rebuilt data with only the keys the released brief.json has: what later versions
+    of briefing add (scenario ids, the horizon, waivers) is not in an edition of 2020."""
+    if isinstance(rebuilt, dict) and isinstance(released, dict):
+        return {k: as_released(v, released[k]) for k, v in rebuilt.items() if k in released}
+    if isinstance(rebuilt, list) and isinstance(released, list) and len(rebuilt) == len(released):
+        return [as_released(a, b) for a, b in zip(rebuilt, released, strict=True)]
+    return rebuilt
+
+
 def test_edition_1_0_cites_nothing_it_could_not_have_known() -> None:
     """Every source and event of 1.0 is dated no later than its cut-off, no 2024 source is
     cited or registered, and every citation verified."""
@@ -59,7 +69,10 @@ def test_edition_1_0_is_rebuilt_from_what_was_released(tmp_path: Path) -> None:
     assert "warning" not in result.output
     rebuilt, released = load(root / "dist/brief.json"), load(RELEASED / "brief.json")
     for key in ("judgements", "citations", "events", "scenarios", "motives", "meta"):
-        assert rebuilt[key] == released[key], key
+        assert as_released(rebuilt[key], released[key]) == released[key], key
+    scenario_ids = [s["id"] for s in rebuilt["scenarios"]]
+    assert scenario_ids == ["backing-as-now", "backing-with-conditions", "moscow-lets-assad-go"]
+    assert (rebuilt["meta"]["horizon"], rebuilt["meta"]["waived"]) == (None, [])
     assert [s["sha256"] for s in rebuilt["sources"]] == [s["sha256"] for s in released["sources"]]
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, suggest
-from . import single_source
+from . import scenario_changes, single_source
 from .base import Context, Rule
 
-RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE,)}
+RULES: dict[str, Rule] = {r.name: r for r in (single_source.RULE, scenario_changes.RULE)}
 
 
 def check_tradecraft(context: Context, diagnostics: Diagnostics) -> None:
