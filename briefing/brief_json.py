@@ -20,6 +20,7 @@ def brief_json(brief: Brief) -> str:
         "previous": brief.meta.previous.version if brief.meta.previous else None,
         "withdrawn": [{"id": w.id, "reason": w.reason} for w in brief.meta.withdrawn],
         "waived": {w.rule: w.reason for w in brief.meta.waived},
+        "horizon": str(brief.meta.horizon) if brief.meta.horizon else None,
     }
     data: dict[str, Any] = {
         "generator": f"briefing {__version__}",

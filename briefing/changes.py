@@ -10,16 +10,19 @@ from typing import Literal
 
 from .model import Heading, PartialDate
 
-ShiftField = Literal["statement", "likelihood", "confidence", "grade", "document"]
+ShiftField = Literal[
+    "statement", "title", "likelihood", "confidence", "grade", "document", "label", "horizon"
+]
+Subject = Literal["judgement", "scenario", "bottom-line", "horizon", "source", "event"]
 ChangeStatus = Literal["added", "withdrawn", "changed", "kept"]
 _CONFIDENCE_ORDER = ("low", "moderate", "high")
 
 
 @dataclass(frozen=True)
 class Shift:
-    """What moved in a judgement or a source between editions: its wording (statement),
-    likelihood (with each term's range in its edition's vocabulary), confidence, grade or
-    document (its SHA-256)."""
+    """What moved between editions: a judgement's or the bottom line's wording (statement), a
+    scenario's title, a likelihood (with each term's range in its edition's vocabulary), a
+    confidence, a source's grade, document (its SHA-256) or label, or the horizon."""
 
     field: ShiftField
     old: str
@@ -36,6 +39,8 @@ class Shift:
     @property
     def direction(self) -> Literal["up", "down", ""]:
         """Up or down for a likelihood (by its range) or a confidence level; else ''."""
+        if not (self.old and self.new):  # added or withdrawn: no direction
+            return ""
         if self.field == "likelihood":
             old, new = _range_middle(self.old_range), _range_middle(self.new_range)
         elif self.field == "confidence" and {self.old, self.new} <= set(_CONFIDENCE_ORDER):
@@ -53,26 +58,34 @@ def _range_middle(band: str) -> float:
 @dataclass(frozen=True)
 class Change:
     """One difference from the previous edition. A judgement carried over unchanged is
-    'kept'."""
+    'kept'; a scenario or a source carried over unchanged is not listed."""
 
-    subject: Literal["judgement", "source", "event"]
+    subject: Subject
     status: ChangeStatus
-    key: str  # a judgement's or a source's id; an event's date and title
-    label: str  # KJ3 or S4 in this edition; for a withdrawn one, in the previous
-    text: str  # the statement, the source's title or the event's title
+    key: str  # a judgement's, scenario's or source's id; an event's date and title
+    label: str  # KJ3, S4 or a scenario's title in this edition (a withdrawn one's, in the
+    # previous); 'Bottom line', 'Horizon'; an event's date
+    text: str  # the statement or title; the bottom line; what the horizon now is
     shifts: tuple[Shift, ...] = ()
-    note: str = ""  # the judgement's :change:, or the reason it was withdrawn
+    note: str = ""  # the :change: of a judgement or scenario, or why a judgement was withdrawn
     was_label: str = ""  # its label in the previous edition, when that differs
 
     @property
     def anchor(self) -> str:
-        return f"change-{self.subject}-{self.key}"
+        return (
+            f"change-{self.subject}"
+            if self.key == self.subject
+            else f"change-{self.subject}-{self.key}"
+        )
 
     @property
     def word(self) -> str:
-        """How the change is named: new, changed, withdrawn, unchanged (removed, of an event)."""
+        """How the change is named: new, changed, withdrawn, unchanged (removed, of an event;
+        added, revised or dropped, of the bottom line)."""
         if self.subject == "event" and self.status == "withdrawn":
             return "removed"
+        if self.subject == "bottom-line":
+            return {"added": "added", "withdrawn": "dropped"}.get(self.status, "revised")
         return {"added": "new", "kept": "unchanged"}.get(self.status, self.status)
 
     @property
@@ -105,6 +118,14 @@ class Changes:
     def of_judgement(self, ident: str) -> Change | None:
         return next((c for c in self.of("judgement", "added", "changed") if c.key == ident), None)
 
+    def previous_label(self, source: str) -> str:
+        """A source's label in the previous edition when it has another now; else ''."""
+        return next((c.was_label for c in self.of("source", "changed") if c.key == source), "")
+
+    def one(self, subject: Subject) -> Change | None:
+        """The change of the bottom line or of the horizon, if there is one."""
+        return next((c for c in self.changes if c.subject == subject), None)
+
     @property
     def heading(self) -> Heading:
         return Heading(2, f"What changed since edition {self.since}", "changes")
@@ -118,10 +139,13 @@ class Changes:
             _counted(len(self.of("judgement", "added")), "judgement", "added"),
             _counted(len(self.of("judgement", "withdrawn")), "judgement", "withdrawn"),
             _counted(
-                sum(bool(c.shift("statement")) for c in self.changes), "judgement", "reworded"
+                sum(bool(c.shift("statement")) for c in self.of("judgement", "changed")),
+                "judgement",
+                "reworded",
             ),
             _counted(len(moved), "likelihood", "moved"),
             _counted(len(rated), "confidence level", "moved"),
+            *self._scenarios_and_cover(),
             _counted(len(self.of("source", "added")), "source", "added"),
             _counted(len(self.of("source", "withdrawn")), "source", "withdrawn"),
             _counted(
@@ -134,10 +158,28 @@ class Changes:
                 "source document",
                 "changed",
             ),
+            _counted(
+                sum(bool(c.shift("label")) for c in self.of("source", "changed")),
+                "source",
+                "relabelled",
+            ),
             _counted(len(self.of("event", "added")), "event", "added"),
             _counted(len(self.of("event", "withdrawn")), "event", "removed"),
         ]
         return "; ".join(p for p in parts if p) or "no change"
+
+    def _scenarios_and_cover(self) -> list[str]:
+        """Scenarios added, withdrawn, moved and retitled; the bottom line; the horizon."""
+        scenarios = self.of("scenario", "changed")
+        bottom_line, horizon = self.one("bottom-line"), self.one("horizon")
+        return [
+            _counted(len(self.of("scenario", "added")), "scenario", "added"),
+            _counted(len(self.of("scenario", "withdrawn")), "scenario", "withdrawn"),
+            _counted(sum(bool(c.shift("likelihood")) for c in scenarios), "scenario", "moved"),
+            _counted(sum(bool(c.shift("title")) for c in scenarios), "scenario", "retitled"),
+            f"bottom line {bottom_line.word}" if bottom_line else "",
+            horizon.text.removeprefix("the ") if horizon else "",
+        ]
 
 
 def _counted(count: int, noun: str, verb: str) -> str:

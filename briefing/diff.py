@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .brief_json import changes_json
-from .changes import Change, Shift
+from .changes import Change, Changes, Shift
 from .checking import read_project
 from .diagnostics import BuildFailed, Diagnostics
 from .editions import Edition, EditionError, changes_since, read_edition, released
@@ -96,6 +97,7 @@ def diff_lines(old: Edition, new: Edition, width: int = 88) -> list[str]:
     kept = changes.of("judgement", "kept")
     if kept:
         lines += wrapped("unchanged: " + ", ".join(_label(c, old.version) for c in kept), "  ")
+    lines += _scenario_and_cover_lines(changes, wrapped)
     for title, subject in (("Sources", "source"), ("Events", "event")):
         listed = changes.of(subject, "added", "changed", "withdrawn")
         lines += ["", title] if listed else []
@@ -104,6 +106,39 @@ def diff_lines(old: Edition, new: Edition, width: int = 88) -> list[str]:
             lines += wrapped(
                 f"{_label(change, old.version)} {change.word}{shifts}: {change.text}", "  "
             )
+    return lines
+
+
+def _scenario_and_cover_lines(
+    changes: Changes, wrapped: Callable[[str, str], list[str]]
+) -> list[str]:
+    """The scenarios added, moved, retitled and withdrawn; the bottom line; the horizon."""
+    lines = []
+    scenarios = changes.of("scenario", "changed", "added", "withdrawn")
+    lines += ["", "Scenarios"] if scenarios else []
+    for change in scenarios:
+        rated = change.shift("likelihood")
+        term = (
+            f": {_term(rated, 'new')}"
+            if rated and change.status == "added"
+            else f"; {changes.since} rated it {_term(rated, 'old')}"
+            if rated and change.status == "withdrawn"
+            else ""
+        )
+        lines += wrapped(f"{change.text} {change.word}{term}", "  ")
+        if change.status == "changed" and rated:
+            lines.append(f"      likelihood: {_term(rated, 'old')} -> {_term(rated, 'new')}")
+        if retitled := change.shift("title"):
+            lines += wrapped(f"retitled; {changes.since} called it: {retitled.old}", "      ")
+        if change.note:
+            lines += wrapped(f"why: {change.note}", "      ")
+    bottom_line, horizon = changes.one("bottom-line"), changes.one("horizon")
+    if bottom_line:
+        wording = bottom_line.shifts[0]
+        lines += ["", f"Bottom line {bottom_line.word}"]
+        lines += wrapped(f"{changes.since} read: {wording.old}", "  ") if wording.old else []
+    if horizon:
+        lines += ["", "Horizon", *wrapped(horizon.text, "  ")]
     return lines
 
 
@@ -124,4 +159,6 @@ def _source_shift(shift: Shift) -> str:
         return f"graded {shift.new}"
     if shift.field == "grade":
         return f"regraded {shift.old} -> {shift.new}"
+    if shift.field == "label":
+        return "relabelled"  # its label says from what
     return f"document changed ({shift.old} -> {shift.new})"

@@ -2,9 +2,11 @@
 
 A released edition is the folder editions/VERSION/ holding the brief.json and brief.pdf of
 a build, with the brief.md and registers they were made from. A brief whose front matter names
-`previous: VERSION` is compared with that edition's brief.json: judgements by id, sources by
-id, events by date and title. A judgement whose likelihood or confidence moved must say why
-(`:change:`); one that is gone must be named under `withdrawn:` with the reason.
+`previous: VERSION` is compared with that edition's brief.json: judgements by id, scenarios
+by id (or title), the bottom line and the horizon, sources by id, events by date and title. A
+judgement whose likelihood or confidence moved must say why (`:change:`); one that is gone must
+be named under `withdrawn:` with the reason. (A scenario that moved without saying why is a
+tradecraft warning: briefing.tradecraft.scenario_changes.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Any
 from . import __version__
 from .changes import Change, Changes, ChangeStatus, Shift
 from .diagnostics import BriefingError, Diagnostics, Location, closest, suggest
+from .directives.cover import BottomLine
 from .directives.judgement import Judgement
+from .directives.scenario import Scenario, scenario_id
 from .files import BRIEF, EDITIONS, VERSION_NAME, leads_out, read_regular
 from .markdown import plain
 from .model import BriefText, PartialDate, Project, Source, Timeline, Withdrawal
@@ -49,6 +53,14 @@ class JudgementRecord:
 
 
 @dataclass(frozen=True)
+class ScenarioRecord:
+    title: str
+    likelihood: str
+    likelihood_range: str  # in its edition's vocabulary
+    change: str = ""
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     label: str
     title: str
@@ -66,6 +78,9 @@ class Edition:
     sources: dict[str, SourceRecord]
     events: tuple[tuple[str, str], ...]  # date and title
     withdrawn: dict[str, str]  # id: reason
+    scenarios: dict[str, ScenarioRecord] = dataclasses.field(default_factory=dict)  # by id
+    bottom_line: str = ""  # as plain text
+    horizon: PartialDate | None = None  # what the scenarios look to
     file: Path | None = None  # the brief.json it was read from
 
     @classmethod
@@ -101,10 +116,25 @@ class Edition:
             withdrawn={
                 _field(w, "id"): _field(w, "reason") for w in _field(meta, "withdrawn", list, [])
             },
+            # An edition before scenario ids is read with each title made into its id.
+            scenarios={
+                _field(c, "id", str, "") or scenario_id(_field(c, "title")): ScenarioRecord(
+                    _field(c, "title"),
+                    _field(c, "likelihood"),
+                    _field(c, "likelihood_range", str, ""),
+                    _field(c, "change", str, ""),
+                )
+                for c in _field(data, "scenarios", list, [])
+            },
+            bottom_line=_field(data, "bottom_line", str, ""),
+            horizon=PartialDate.parse(horizon)
+            if (horizon := _field(meta, "horizon", str, ""))
+            else None,
         )
 
     @classmethod
     def of_text(cls, text: BriefText, sources: dict[str, Source], timeline: Timeline) -> Edition:
+        vocabulary = text.meta.vocabulary
         return cls(
             version=text.meta.version,
             issued=text.meta.issued,
@@ -125,6 +155,14 @@ class Edition:
             },
             events=tuple((str(e.date), e.title) for e in timeline.events),
             withdrawn={w.id: w.reason for w in text.meta.withdrawn},
+            scenarios={
+                s.id: ScenarioRecord(
+                    plain(s.title), s.likelihood, s.likelihood_range(vocabulary), s.change
+                )
+                for s in text.blocks_of(Scenario)
+            },
+            bottom_line=next((plain(b.content) for b in text.blocks_of(BottomLine)), ""),
+            horizon=text.meta.horizon,
         )
 
 
@@ -293,8 +331,15 @@ def changes_since(old: Edition, new: Edition) -> Changes:
 
 
 def compare(old: Edition, new: Edition) -> tuple[Change, ...]:
-    """What differs from old to new: judgements, then sources, then events."""
-    return (*_judgement_changes(old, new), *_source_changes(old, new), *_event_changes(old, new))
+    """What differs from old to new: judgements, scenarios, the bottom line and the horizon,
+    then sources, then events."""
+    return (
+        *_judgement_changes(old, new),
+        *_scenario_changes(old, new),
+        *_cover_changes(old, new),
+        *_source_changes(old, new),
+        *_event_changes(old, new),
+    )
 
 
 def _judgement_changes(old: Edition, new: Edition) -> list[Change]:
@@ -334,6 +379,87 @@ def _judgement_changes(old: Edition, new: Edition) -> list[Change]:
     return changes
 
 
+def _scenario_changes(old: Edition, new: Edition) -> list[Change]:
+    """Scenarios added, moved or retitled, then those of old no longer in new. A scenario
+    is matched by its id, or else by its title (in any case and spacing)."""
+    unmatched = dict(old.scenarios)
+    changes = []
+    for ident, now in new.scenarios.items():
+        key = ident if ident in unmatched else _same_title(now.title, unmatched)
+        before = unmatched.pop(key, None) if key else None
+        if before is None:
+            rated = (Shift("likelihood", "", now.likelihood, "", now.likelihood_range),)
+            changes.append(
+                Change("scenario", "added", ident, now.title, now.title, rated, now.change)
+            )
+            continue
+        shifts = tuple(
+            shift
+            for shift in (
+                Shift("title", before.title, now.title),
+                Shift(
+                    "likelihood",
+                    before.likelihood,
+                    now.likelihood,
+                    before.likelihood_range,
+                    now.likelihood_range,
+                ),
+            )
+            if shift.moved
+        )
+        status: ChangeStatus = "changed" if shifts else "kept"
+        changes.append(Change("scenario", status, ident, now.title, now.title, shifts, now.change))
+    changes += [
+        Change(
+            "scenario",
+            "withdrawn",
+            ident,
+            gone.title,
+            gone.title,
+            (Shift("likelihood", gone.likelihood, "", gone.likelihood_range, ""),),
+        )
+        for ident, gone in unmatched.items()
+    ]
+    return [c for c in changes if c.status != "kept"]
+
+
+def _same_title(title: str, scenarios: dict[str, ScenarioRecord]) -> str:
+    """The id of the scenario with this title, in any case and spacing; '' if none."""
+    wanted = " ".join(title.casefold().split())
+    return next(
+        (i for i, s in scenarios.items() if " ".join(s.title.casefold().split()) == wanted), ""
+    )
+
+
+def _cover_changes(old: Edition, new: Edition) -> list[Change]:
+    """A bottom line revised (or added, or dropped), then a horizon moved (or set)."""
+    changes = []
+    wording = Shift("statement", old.bottom_line, new.bottom_line)
+    if wording.moved:
+        text = new.bottom_line or old.bottom_line
+        changes.append(
+            Change("bottom-line", _status(wording), "bottom-line", "Bottom line", text, (wording,))
+        )
+    horizon = Shift("horizon", str(old.horizon or ""), str(new.horizon or ""))
+    if horizon.moved:
+        said = _horizon_said(old, new)
+        changes.append(Change("horizon", _status(horizon), "horizon", "Horizon", said, (horizon,)))
+    return changes
+
+
+def _status(shift: Shift) -> ChangeStatus:
+    return "added" if not shift.old else "withdrawn" if not shift.new else "changed"
+
+
+def _horizon_said(old: Edition, new: Edition) -> str:
+    """'the scenarios now look to December 2025', and to what they looked before."""
+    if new.horizon is None:
+        before = old.horizon.display if old.horizon else ""
+        return f"the scenarios no longer name a horizon (edition {old.version}: {before})"
+    was = f", not {old.horizon.display}" if old.horizon else ""
+    return f"the scenarios now look to {new.horizon.display}{was}"
+
+
 def _source_changes(old: Edition, new: Edition) -> list[Change]:
     """Sources added (with their grade), regraded or with another document; withdrawn."""
     changes = []
@@ -348,6 +474,7 @@ def _source_changes(old: Edition, new: Edition) -> list[Change]:
             for shift in (
                 Shift("grade", before.grade, now.grade),
                 Shift("document", before.sha256[:12], now.sha256[:12]),
+                Shift("label", before.label, now.label),
             )
             if shift.moved and shift.old
         )

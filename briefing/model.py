@@ -101,6 +101,7 @@ class Meta:
     previous: Previous | None = None  # the released edition this one is compared with
     withdrawn: tuple[Withdrawal, ...] = ()
     waived: tuple[Waiver, ...] = ()  # tradecraft rules turned off, each with its reason
+    horizon: PartialDate | None = None  # the date the scenarios and outlook look to
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html", "contents", "previous", "withdrawn", "waive",
+    "raw_html", "contents", "previous", "withdrawn", "waive", "horizon",
 )  # fmt: skip
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -136,6 +136,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         else None,
         withdrawn=_withdrawn(data, diagnostics),
         waived=_waived(data, diagnostics),
+        horizon=field.maybe_date("horizon"),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

@@ -146,6 +146,10 @@ class Fields:
             self.diagnostics.error(self.data.where(key), f"'{key}' must be a full date, YYYY-MM-DD")
         return parsed
 
+    def maybe_date(self, key: str) -> PartialDate | None:
+        """A date if given (YYYY, YYYY-MM or YYYY-MM-DD), else None."""
+        return None if self.data.get(key) is None else self.date(key)
+
     def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
         value = self.text(key, default)
         if value not in choices:

@@ -73,6 +73,9 @@ def test_edition_1_0_is_rebuilt_from_what_was_released(tmp_path: Path) -> None:
     rebuilt, released = load(root / "dist/brief.json"), load(RELEASED / "brief.json")
     for key in ("judgements", "citations", "events", "scenarios", "motives", "meta"):
         assert as_recorded(rebuilt[key], released[key]) == released[key], key
+    scenario_ids = [s["id"] for s in rebuilt["scenarios"]]
+    assert scenario_ids == ["backing-as-now", "backing-with-conditions", "moscow-lets-assad-go"]
+    assert (rebuilt["meta"]["horizon"], rebuilt["meta"]["waived"]) == (None, {})
     assert [s["sha256"] for s in rebuilt["sources"]] == [s["sha256"] for s in released["sources"]]
 
 

@@ -95,6 +95,7 @@ FRONT_MATTER_CASES = {
     "raw_html yes": ("author:", "raw_html: maybe\nauthor:"),
     "contents maybe": ("author:", "contents: maybe\nauthor:"),
     "keywords as text": ("author:", "keywords: harbour\nauthor:"),
+    "a horizon in words": ("author:", "horizon: the summer\nauthor:"),
 }
 
 

@@ -1,7 +1,12 @@
-"""`scenario`: an alternative outcome, with its likelihood and indicators."""
+"""`scenario`: an alternative outcome, with its likelihood and indicators.
+
+A scenario is known across editions by its id: its `:id:`, or else its title made into one
+('A negotiated foothold' is a-negotiated-foothold). A scenario whose title is reworded keeps
+its place by naming the old id; one whose likelihood moved says why in `:change:`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -9,8 +14,15 @@ from ..diagnostics import Location
 from ..markdown import plain
 from ..model import Block, Brief, Markdown
 from ..vocabulary import VOCABULARIES
-from .base import Call, Directive, ParseContext
+from .base import Call, Directive, Option, ParseContext
 from .estimates import LIKELIHOOD_OPTION
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def scenario_id(title: str) -> str:
+    """A title made into an id: lower case, each run of other characters one '-'."""
+    return _NOT_WORD.sub("-", title.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -21,6 +33,8 @@ class Scenario(Block):
     likelihood: str
     body: Markdown
     location: Location
+    id: str = ""  # its :id:, or its title made into one
+    change: str = ""  # why its likelihood changed since the previous edition
 
     @property
     def fragments(self) -> tuple[Markdown, ...]:
@@ -29,28 +43,63 @@ class Scenario(Block):
     def contexts(self, section: str) -> dict[int, str]:
         return dict.fromkeys(self.citations, f"Scenario: {plain(self.title)}")
 
+    def likelihood_range(self, vocabulary: str) -> str:
+        band = VOCABULARIES[vocabulary].band(self.likelihood)
+        return band.range if band else ""
+
     def json_entries(self, brief: Brief) -> list[Any]:
-        band = VOCABULARIES[brief.meta.vocabulary].band(self.likelihood)
         return [
             {
+                "id": self.id,
                 "title": plain(self.title),
                 "text": plain(self.body),
                 "likelihood": self.likelihood,
-                "likelihood_range": band.range if band else None,
+                "likelihood_range": self.likelihood_range(brief.meta.vocabulary) or None,
                 "citations": list(self.citations),
+                "change": self.change or None,
             }
         ]
 
 
+def _read_id(ident: str, where: Location, ctx: ParseContext) -> str:
+    if ident != scenario_id(ident):
+        ctx.diagnostics.error(
+            where,
+            f"scenario id '{ident}' must be lower-case letters, digits and '-'",
+            hint=f"such as ':id: {scenario_id(ident)}'" if scenario_id(ident) else "",
+        )
+    return ident
+
+
 def _build(call: Call, ctx: ParseContext) -> Scenario:
     title = ctx.scan(call.argument)
-    return Scenario(title, call.option("likelihood"), ctx.scan(call.content), call.location)
+    earlier = [b for b in ctx.blocks if isinstance(b, Scenario)]
+    ident = call.option("id") or scenario_id(plain(title)) or f"scenario-{len(earlier) + 1}"
+    first = next((s for s in earlier if s.id == ident), None)
+    if first is not None:
+        ctx.diagnostics.error(
+            call.location,
+            f"duplicate scenario id '{ident}'",
+            hint=f"first used at {first.location}; give one of them its own ':id:'",
+        )
+    return Scenario(
+        title,
+        call.option("likelihood"),
+        ctx.scan(call.content),
+        call.location,
+        id=ident,
+        change=" ".join(call.option("change").split()),
+    )
 
 
 DIRECTIVE = Directive(
     Scenario,
     _build,
     json_key="scenarios",
-    options=(LIKELIHOOD_OPTION,),
+    options=(
+        LIKELIHOOD_OPTION,
+        Option("id", read=_read_id),  # its id across editions; default: its title as an id
+        Option("change"),  # why its likelihood moved: see briefing.tradecraft.scenario_changes
+    ),
     argument="a title",
 )

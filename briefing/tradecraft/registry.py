@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostics, suggest
-from . import captions, estimates_carried, premises, single_source
+from . import captions, estimates_carried, premises, scenario_changes, single_source
 from .base import Context, Rule
 
 RULES: dict[str, Rule] = {
-    r.name: r for r in (single_source.RULE, estimates_carried.RULE, premises.RULE, captions.RULE)
+    r.name: r
+    for r in (
+        single_source.RULE,
+        estimates_carried.RULE,
+        premises.RULE,
+        scenario_changes.RULE,
+        captions.RULE,
+    )
 }
 
 
