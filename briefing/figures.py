@@ -659,7 +659,8 @@ def draw_timeline(
     # Room for the labels' lines, or for the years, if more, as much as a panel has.
     axis = min(_axis_room(_runs(items)), PANEL_LINES * ROW) if items else 0
     height = header.top + max(sum(len(r) for r in rows) * ROW, axis) + 0.1
-    fig = MplFigure(figsize=(WIDTH, height))
+    # A detail panel's SVG says so in its id: the one-page read-ahead leaves it out.
+    fig = MplFigure(figsize=(WIDTH, height), gid="detail-panel" if detail else None)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
