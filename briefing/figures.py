@@ -6,7 +6,10 @@ out and marked with a break. Each event is marked at its date in its lane's colu
 label (date and title) sits on the right as near its mark as the labels around it allow,
 in the events' order, fanning out where events are dense, with a leader line to its mark.
 Who acted is shown by lane, marker shape and colour; how precisely the date is known by
-the marker's fill and whiskers, which span the month or year.
+the marker's fill and whiskers, which span the month or year. A dense spell (several events
+in a stretch of time much shorter than the whole) is drawn as a lettered band on the main
+axis, and again in a panel of its own, by day or by month, where its events have room. The
+figure is as tall as its rows need, and its legend shows only the marks it has.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .cache import code_digest, load_cached, store_cached
 from .model import DATINGS, Dating, Event, Figure, Lane
@@ -45,6 +48,12 @@ LABELS_TOP = 0.45  # inches: the highest a label goes, below the legend
 FAN = (0.2, 0.45)  # inches, at the least and the most, across which leader lines fan out
 DATE_WIDTH, TITLE_ROOM = 0.78, 3.65  # inches for a label's date, and for WRAP characters
 FIT_STEPS = 24  # tops and bottoms of the time axis tried, each
+SHORT_DAYS = 92  # a time axis this short ends with its last event, not with the month
+DENSE = ROW / 3  # inches: events nearer than this on the main axis may form a dense spell
+SPELL_SHARE = 4  # a dense spell is at most a quarter of the time the main axis shows
+LEGEND_ROW, TITLE_ROW = 0.36, 0.2  # inches the legend, a detail panel's title, take
+MIN_POINTS = 7.0  # the smallest type in the figure, at its drawn size
+BAND = "#efe6cc"  # a dense spell's band on the main axis
 
 # The time axis: one scale throughout, but a run of QUIET_YEARS or more without an event is
 # cut out and drawn as a break BREAK inches long.
@@ -53,7 +62,8 @@ BREAK = 0.24
 MIN_YEAR = 0.2  # inches a year takes at the least, but in a panel full of years
 CUT = 0.07  # inches between the break's wavy lines
 SPINE_X = 0.66  # the axis line; the years are set to its left
-YEAR_ROOM, MONTH_ROOM = 0.14, 0.12  # inches the name of a year, of a month, needs
+YEAR_ROOM, MONTH_ROOM = 0.14, 0.12  # inches the name of a year, of a month or day, needs
+DAYS = {1: range(1, 32), 2: range(1, 30, 2), 7: (1, 8, 15, 22)}  # the days ticked, by step
 AXIS_GREY, RULE, LEADER = "#999999", "#e6e6e6", "#bbbbbb"
 
 # Lanes: who acted. Each has a marker shape as well as a colour, so it reads in greyscale.
@@ -65,7 +75,38 @@ MARK_GAP = MARK / 72 + 0.0025  # inches between markers' centres, at the closest
 DODGE = 0.066  # inches between markers of a lane drawn side by side
 ASIDE = (0.0, DODGE / 2, -DODGE / 2, DODGE, -DODGE)  # where else a marker may go
 WHISKER = 0.05  # inches a whisker reaches above and below its marker, at the least
-HEAD_CHAR = 0.045  # inches a character of a lane's upright name takes
+HEAD_CHAR = 0.049  # inches a character of a lane's upright name takes
+
+
+@dataclass(frozen=True)
+class Spell:
+    """A dense spell of events: a band on the main axis, and a detail panel of its own."""
+
+    key: str  # "A", "B", ...: the band's label and the detail panel's title say it
+    events: tuple[Event, ...]
+
+    @property
+    def interval(self) -> tuple[dt.date, dt.date]:
+        return self.events[0].date.interval[0], max(e.date.interval[1] for e in self.events)
+
+    @property
+    def by(self) -> str:
+        """The detail panel's resolution: 'day' for a spell of up to three months."""
+        start, end = self.interval
+        return "day" if (end - start).days <= SHORT_DAYS else "month"
+
+
+Item = Event | Spell  # what a panel marks and labels: an event, or a spell drawn elsewhere
+Drawn = TypeVar("Drawn", bound=Item)
+
+
+def _when(item: Item) -> tuple[dt.date, dt.date]:
+    """The first and last day an item may be at."""
+    return item.interval if isinstance(item, Spell) else item.date.interval
+
+
+def _precise(item: Item) -> bool:
+    return isinstance(item, Event) and item.date.precision == "day"
 
 
 @dataclass(frozen=True)
@@ -237,9 +278,16 @@ def _prune(folder: Path) -> None:
         pass
 
 
-def _rows(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[list[str]]:
-    """Each event's title in lines; one of several lanes (of three) names them."""
-    return [textwrap.wrap(smart_text(e.title + _which(e, lanes)), WRAP) or [""] for e in events]
+def _rows(items: tuple[Item, ...], lanes: tuple[Lane, ...] = ()) -> list[list[str]]:
+    """Each event's title in lines; one of several lanes (of three) names them. A spell's
+    says where it is drawn."""
+    return [textwrap.wrap(_title(item, lanes), WRAP) or [""] for item in items]
+
+
+def _title(item: Item, lanes: tuple[Lane, ...]) -> str:
+    if isinstance(item, Spell):
+        return f"{len(item.events)} events, drawn by {item.by} in detail {item.key} below"
+    return smart_text(item.title + _which(item, lanes))
 
 
 def _which(event: Event, lanes: tuple[Lane, ...]) -> str:
@@ -259,20 +307,24 @@ def _jan1(year: int) -> int:
 Run = tuple[int, int]  # a stretch of time the axis shows: its first day, and the day after
 
 
-def _runs(events: tuple[Event, ...]) -> tuple[Run, ...]:
-    """What the axis shows: from the month of the first event to that of the last, less each
-    run of QUIET_YEARS or more years without an event, cut out of it."""
+def _runs(items: tuple[Item, ...]) -> tuple[Run, ...]:
+    """What the axis shows: from the month of the first event to that of the last (from the
+    first's day to the last's, on an axis of SHORT_DAYS or fewer), less each run of
+    QUIET_YEARS or more years without an event, cut out of it."""
     years: list[tuple[int, int]] = []
-    for year in sorted({e.date.year for e in events}):
+    held = {y for item in items for y in range(_when(item)[0].year, _when(item)[1].year + 1)}
+    for year in sorted(held):
         if years and year - years[-1][1] <= QUIET_YEARS:
             years[-1] = (years[-1][0], year)
         else:
             years.append((year, year))
     runs = [(_jan1(first), _jan1(last + 1)) for first, last in years]
-    first = min(e.date.interval[0] for e in events)
-    last = max(e.date.interval[1] for e in events)
-    runs[0] = (first.replace(day=1).toordinal(), runs[0][1])
-    runs[-1] = (runs[-1][0], _month_after(last.year, last.month))
+    first = min(_when(item)[0] for item in items)
+    last = max(_when(item)[1] for item in items)
+    short = (last - first.replace(day=1)).days < SHORT_DAYS
+    end = last.toordinal() + 1 if short else _month_after(last.year, last.month)
+    runs[0] = ((first if short else first.replace(day=1)).toordinal(), runs[0][1])
+    runs[-1] = (runs[-1][0], end)
     return tuple(runs)
 
 
@@ -325,21 +377,26 @@ class TimeAxis:
         return y
 
     @property
+    def day_step(self) -> int:
+        """Every how many days a day has a tick and a name: 1, 2 or 7; 0 if days are short."""
+        return next((step for step in DAYS if step * self.per_day >= MONTH_ROOM), 0)
+
+    @property
     def months_named(self) -> bool:
         """Whether a month is long enough to have a tick and a name of its own."""
         return 30.4 * self.per_day >= MONTH_ROOM
 
 
-def _span(event: Event) -> tuple[float, float]:
+def _span(item: Item) -> tuple[float, float]:
     """The days an event may have happened on: a point for a day (its middle), else from the
-    start of its month or year to the start of the next."""
-    start, end = event.date.interval
-    if event.date.precision == "day":
+    start of its month or year (or spell) to the start of the next."""
+    start, end = _when(item)
+    if _precise(item):
         return start.toordinal() + 0.5, start.toordinal() + 0.5
     return start.toordinal(), end.toordinal() + 1
 
 
-def _days(events: tuple[Event, ...]) -> list[float]:
+def _days(events: tuple[Item, ...]) -> list[float]:
     """The day each event is drawn at: its day, or within its month or year as near the middle
     as the order of the list allows (an event is never drawn above one listed before it, so
     labels in the list's order are in the axis's order and leader lines need not cross)."""
@@ -375,7 +432,7 @@ def _label_ys(targets: list[float], lines: list[int], top: float, bottom: float)
 
 
 def _fit(days: list[float], lines: list[int], runs: tuple[tuple[int, int], ...],
-         top: float, bottom: float) -> TimeAxis:  # fmt: skip
+         top: float, bottom: float, labels_top: float) -> TimeAxis:  # fmt: skip
     """The time axis, within top and bottom, whose events' labels lie least far from them:
     the largest distance and the mean, added."""
     best: tuple[float, TimeAxis] | None = None
@@ -383,7 +440,7 @@ def _fit(days: list[float], lines: list[int], runs: tuple[tuple[int, int], ...],
         start = top + (bottom - top) * i / FIT_STEPS
         axis = TimeAxis.fitted(runs, start, bottom - (bottom - start) * j / FIT_STEPS)
         marks = [axis.y(day) for day in days]
-        labels = _label_ys(marks, lines, LABELS_TOP, bottom)
+        labels = _label_ys(marks, lines, labels_top, bottom)
         off = [abs(m - label) for m, label in zip(marks, labels, strict=True)]
         cost = max(off) + sum(off) / len(off)
         if best is None or cost < best[0] - 1e-6:
@@ -436,20 +493,48 @@ class Layout:
 
 
 def layout(
-    events: tuple[Event, ...], lines: list[int], xs: list[float], top: float, bottom: float
+    events: tuple[Item, ...],
+    lines: list[int],
+    xs: list[float],
+    top: float,
+    bottom: float,
+    labels_top: float = LABELS_TOP,
 ) -> Layout:
     """Each event's mark at its date on a time axis between top and bottom, and its label as
-    near as the labels before and after it allow."""
+    near as the labels before and after it allow, none above labels_top."""
     days = _days(events)
-    axis = _fit(days, lines, _worth_cutting(_runs(events), bottom - top), top, bottom)
+    runs = _worth_cutting(_runs(events), bottom - top)
+    axis = _fit(days, lines, runs, top, bottom, labels_top)
     marks = _marks(xs, [axis.y(day) for day in days])
     spans = [(axis.y(low), axis.y(high)) for low, high in (_interval(e) for e in events)]
-    labels = _label_ys([y for _, y in marks], lines, LABELS_TOP, bottom)
+    labels = _label_ys([y for _, y in marks], lines, labels_top, bottom)
+    precise = [_precise(e) for e in events]
+    marks = _marks(xs, _toward_labels([y for _, y in marks], labels, spans, precise))
     return Layout(axis, marks, spans, labels)
 
 
-def _interval(event: Event) -> tuple[int, int]:
-    start, end = event.date.interval
+def _toward_labels(
+    ys: list[float], labels: list[float], spans: list[tuple[float, float]], precise: list[bool]
+) -> list[float]:
+    """Where each event is marked: an event known to the day at its day; one known to its
+    month or year only as near its label as its month or year and the list's order allow,
+    so that its leader line runs level where it can (its whiskers show how little is known
+    of the day)."""
+    inf = float("inf")
+    fixed = [y if p else inf for y, p in zip(ys, precise, strict=True)]
+    before = list(itertools.accumulate((-inf if y == inf else y for y in fixed), max))
+    after = list(itertools.accumulate(reversed(fixed), min))[::-1]
+    moved = [
+        y if p else min(max(label, low, lowest), high, highest)
+        for y, p, label, (low, high), lowest, highest in zip(
+            ys, precise, labels, spans, before, after, strict=True
+        )
+    ]
+    return list(itertools.accumulate(moved, max))
+
+
+def _interval(item: Item) -> tuple[int, int]:
+    start, end = _when(item)
     return start.toordinal(), end.toordinal() + 1
 
 
@@ -466,32 +551,82 @@ STYLE: dict[str, Any] = {
 }
 
 
-def panels_of(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[tuple[Event, ...]]:
+def dense_spells(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[Spell]:
+    """The runs of three or more events, on more than one date, each nearer the next than
+    DENSE on the main axis and all in at most 1/SPELL_SHARE of the time it shows: their
+    labels would fan far from their marks, so each is drawn in a panel of its own."""
+    if len(events) < 3:
+        return []
+    runs = _runs(events)
+    lines = sum(len(row) for row in _rows(events, lanes))
+    length = min(max(lines * ROW, _axis_room(runs)), PANEL_LINES * ROW)
+    axis = TimeAxis.fitted(_worth_cutting(runs, length), 0, length)
+    ys = [axis.y(day) for day in _days(events)]
+    shown = sum(end - start for start, end in axis.runs)
+    groups: list[list[Event]] = [[events[0]]]
+    for event, (above, y) in zip(events[1:], itertools.pairwise(ys), strict=True):
+        if y - above < DENSE:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    spells: list[Spell] = []
+    for group in groups:
+        spell = Spell(chr(ord("A") + len(spells)), tuple(group))
+        start, end = spell.interval
+        dense = len(group) >= 3 and len({e.date for e in group}) > 1
+        if dense and (end - start).days < shown / SPELL_SHARE and len(spells) < 26:
+            spells.append(spell)
+    return spells
+
+
+def _with_spells(events: tuple[Event, ...], spells: list[Spell]) -> tuple[Item, ...]:
+    """The events for the main axis, each spell's in one item, the spell."""
+    items: list[Item] = []
+    firsts = {id(spell.events[0]): spell for spell in spells}
+    inside = {id(e) for spell in spells for e in spell.events}
+    for event in events:
+        if id(event) in firsts:
+            items.append(firsts[id(event)])
+        elif id(event) not in inside:
+            items.append(event)
+    return tuple(items)
+
+
+def panels_of(items: tuple[Drawn, ...], lanes: tuple[Lane, ...] = ()) -> list[tuple[Drawn, ...]]:
     """The events in runs of at most PANEL_LINES label lines: each run is drawn as a panel
     short enough for a page (an event longer than that has a panel of its own)."""
-    panels: list[tuple[Event, ...]] = []
-    run: list[Event] = []
+    panels: list[tuple[Drawn, ...]] = []
+    run: list[Drawn] = []
     lines = 0
-    for event, row in zip(events, _rows(events, lanes), strict=True):
+    for item, row in zip(items, _rows(items, lanes), strict=True):
         if run and lines + len(row) > PANEL_LINES:
             panels.append(tuple(run))
             run, lines = [], 0
-        run.append(event)
+        run.append(item)
         lines += len(row)
     return [*panels, tuple(run)]
+
+
+def draw_panels(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[MplFigure]:
+    """The figure's panels: the main axis, in panels short enough for a page, its dense
+    spells marked as bands; then a detail panel of each spell. Draw them within STYLE."""
+    looks = lane_looks(events, lanes)  # the same in every panel
+    spells = dense_spells(events, lanes)
+    main = panels_of(_with_spells(events, spells), lanes)
+    return [draw_timeline(panel, lanes, looks) for panel in main] + [
+        draw_timeline(spell.events, lanes, looks, detail=spell) for spell in spells
+    ]
 
 
 def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> list[str]:
     """The timeline as SVG panels, each short enough for a page."""
     import matplotlib
 
-    looks = lane_looks(events, lanes)  # the same in every panel
     with matplotlib.rc_context(cast(Any, STYLE)), warnings.catch_warnings():
         # The figure's text is real text: a glyph missing here is reported by the PDF stage.
         warnings.filterwarnings("ignore", "Glyph .* missing from font")
         return [
-            _svg(draw_timeline(panel, lanes, looks), f"timeline{n}-")
-            for n, panel in enumerate(panels_of(events, lanes), start=1)
+            _svg(fig, f"timeline{n}-") for n, fig in enumerate(draw_panels(events, lanes), start=1)
         ]
 
 
@@ -509,39 +644,93 @@ def _svg(fig: MplFigure, prefix: str) -> str:
 
 
 def draw_timeline(
-    events: tuple[Event, ...],
+    items: tuple[Item, ...],
     lanes: tuple[Lane, ...] = (),
     looks: dict[str, LaneLook] | None = None,
+    detail: Spell | None = None,
 ) -> MplFigure:
-    """The timeline as a matplotlib Figure (no pyplot state); draw it within STYLE."""
+    """A panel of the timeline as a matplotlib Figure (no pyplot state), as tall as its rows
+    need; a detail panel says which spell it shows. Draw it within STYLE."""
     from matplotlib.figure import Figure as MplFigure
 
-    rows = _rows(events, lanes)
-    looks = looks or lane_looks(events, lanes)
-    top = 0.42 + _heads_height(looks)
+    rows = _rows(items, lanes)
+    looks = looks or lane_looks(_events_of(items), lanes)
+    header = Header.of(items, looks, detail)
     # Room for the labels' lines, or for the years, if more, as much as a panel has.
-    axis = min(_axis_room(_runs(events)), PANEL_LINES * ROW)
-    height = top + max(sum(len(r) for r in rows) * ROW, axis) + 0.1
-    fig = MplFigure(figsize=(WIDTH, height))
+    axis = min(_axis_room(_runs(items)), PANEL_LINES * ROW) if items else 0
+    height = header.top + max(sum(len(r) for r in rows) * ROW, axis) + 0.1
+    # A detail panel's SVG says so in its id: the one-page read-ahead leaves it out.
+    fig = MplFigure(figsize=(WIDTH, height), gid="detail-panel" if detail else None)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, WIDTH)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    _legend(ax)
-    _lane_heads(ax, looks, top - 0.06)
-    if not events:
-        return fig
     columns = Columns.of(looks)
-    kinds = [looks[lane_of(e, lanes)] for e in events]
-    lines = [len(r) for r in rows]
-    where = layout(events, lines, [k.x for k in kinds], top + ROW / 2, height - 0.08 - LINE / 2)
+    header.draw(ax, looks, columns.label, height)
+    if not items:
+        return fig
+    xs = [_band_x(looks) if isinstance(i, Spell) else looks[lane_of(i, lanes)].x for i in items]
+    where = layout(items, [len(r) for r in rows], xs, header.top + ROW / 2,
+                   height - 0.08 - LINE / 2, header.labels_top)  # fmt: skip
     _axis(ax, where.axis, columns.fan)
-    for n, (event, look, row) in enumerate(zip(events, kinds, rows, strict=True)):
+    for n, (item, row) in enumerate(zip(items, rows, strict=True)):
         mark, span, label_y = where.marks[n], where.spans[n], where.labels[n]
-        _mark(ax, look, event, mark, span, n)
+        if isinstance(item, Spell):
+            _band(ax, looks, item, span)
+        else:
+            _mark(ax, looks[lane_of(item, lanes)], item, mark, span, n)
         _leader(ax, mark, label_y, columns, f"leader{n}")
-        _label(ax, event, row, columns, label_y)
+        _label(ax, item, row, columns, label_y)
     return fig
+
+
+def _events_of(items: tuple[Item, ...]) -> tuple[Event, ...]:
+    return tuple(e for i in items for e in (i.events if isinstance(i, Spell) else (i,)))
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a panel shows above its first row, each only if it has it: a detail panel's
+    title and the legend of hollow markers, over the labels; beside them, the lanes' names
+    over their columns."""
+
+    title: str
+    hollow: bool  # some event is dated to its month or year only
+    heads: float  # inches the lanes' names take: none for a single lane
+
+    @classmethod
+    def of(
+        cls, items: tuple[Item, ...], looks: dict[str, LaneLook], detail: Spell | None
+    ) -> Header:
+        title = f"Detail {detail.key}: {_long_range(detail)}, by {detail.by}" if detail else ""
+        hollow = any(not _precise(i) for i in items if isinstance(i, Event))
+        return cls(title, hollow, _heads_height(looks) if len(looks) > 1 else 0.0)
+
+    @property
+    def lines_end(self) -> float:
+        """Where the title and the legend end."""
+        return 0.06 + TITLE_ROW * bool(self.title) + LEGEND_ROW * self.hollow
+
+    @property
+    def labels_top(self) -> float:
+        """The highest a label goes: below the title and the legend (the lanes' names
+        are left of the labels)."""
+        return self.lines_end + 0.03
+
+    @property
+    def top(self) -> float:
+        """Where the rows start."""
+        return max(self.lines_end, 0.04 + self.heads)
+
+    def draw(self, ax: Axes, looks: dict[str, LaneLook], left: float, height: float) -> None:
+        if self.title:
+            ax.text(left, 0.06, self.title, va="top", fontsize=8, fontweight="bold",
+                    color="#222222")  # fmt: skip
+        if self.hollow:
+            top = 0.06 + TITLE_ROW * bool(self.title) - 0.04
+            _legend(ax, (left - 0.1) / WIDTH, 1 - top / height)
+        if self.heads:
+            _lane_heads(ax, looks, self.top - 0.06)
 
 
 @dataclass(frozen=True)
@@ -562,20 +751,22 @@ class Columns:
         return cls(fan, label, label + DATE_WIDTH)
 
 
-def _legend(ax: Axes) -> None:
-    """What a hollow marker means; the lanes are named above their columns."""
+def _legend(ax: Axes, x: float, y: float) -> None:
+    """What a hollow marker means, its top left at x, y (of the panel's width and height,
+    from the foot); the lanes are named above their columns."""
     from matplotlib.lines import Line2D
 
     handles = [
         Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="",
                markersize=5, label="hollow, with whiskers: dated to the month or year only")
     ]  # fmt: skip
-    ax.legend(handles=handles, loc="upper left", ncol=len(handles), frameon=False,
-              fontsize=7, handletextpad=0.6, columnspacing=1.4, borderaxespad=0.3)  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(x, y), ncol=len(handles),
+              frameon=False, fontsize=MIN_POINTS, handletextpad=0.6, columnspacing=1.4,
+              borderaxespad=0.3)  # fmt: skip
 
 
 def _heads_height(looks: dict[str, LaneLook]) -> float:
-    """Inches above the first row for the lanes' upright names (6.5 pt type)."""
+    """Inches above the first row for the lanes' upright names (7 pt type)."""
     return 0.16 + HEAD_CHAR * max((len(look.label) for look in looks.values()), default=0)
 
 
@@ -585,7 +776,7 @@ def _lane_heads(ax: Axes, looks: dict[str, LaneLook], y: float) -> None:
     for look in looks.values():
         ax.plot([look.x], [y], marker=look.marker, markersize=4, color=look.colour, linestyle="")
         ax.text(look.x, y - 0.08, look.label, rotation=90, ha="center", va="bottom",
-                fontsize=6.5, color=look.colour)  # fmt: skip
+                fontsize=MIN_POINTS, color=look.colour)  # fmt: skip
 
 
 def _axis(ax: Axes, axis: TimeAxis, right: float) -> None:
@@ -594,9 +785,11 @@ def _axis(ax: Axes, axis: TimeAxis, right: float) -> None:
     and a break where quiet years are cut out."""
     for n, (start, end) in enumerate(axis.runs):
         ax.plot([SPINE_X] * 2, [axis.y(start), axis.y(end)], color=AXIS_GREY, lw=0.8)
-        for day in _ticks((start, end), axis.months_named):
+        for day in _ticks((start, end), axis):
             y, date = axis.y(day), dt.date.fromordinal(day)
-            if date.month == 1:
+            if date.day != 1:
+                ax.plot([SPINE_X - 0.02, SPINE_X], [y, y], color=AXIS_GREY, lw=0.5)
+            elif date.month == 1:
                 ax.plot([SPINE_X - 0.05, SPINE_X], [y, y], color=AXIS_GREY, lw=0.8,
                         gid=f"tick{date.year}")  # fmt: skip
                 ax.plot([SPINE_X, right], [y, y], color=RULE, lw=0.4, zorder=0)
@@ -607,16 +800,19 @@ def _axis(ax: Axes, axis: TimeAxis, right: float) -> None:
             _cut(ax, axis.runs[n - 1][1], start, (axis.y(axis.runs[n - 1][1]) + axis.y(start)) / 2,
                  right)  # fmt: skip
     for name, y, bold in _tick_names(axis):
-        ax.text(SPINE_X - 0.08, y, name, ha="right", va="center", fontsize=7 if bold else 6.5,
+        ax.text(SPINE_X - 0.08, y, name, ha="right", va="center", fontsize=MIN_POINTS,
                 fontweight="bold" if bold else "normal", color="#333333" if bold else "#666666",
                 gid=f"year{name}" if name.isdigit() else None)  # fmt: skip
 
 
-def _ticks(run: Run, months: bool) -> list[int]:
-    """The days of a run with a tick: its start (the first of a month), and each first of
-    January, or of every month, until its end."""
+def _ticks(run: Run, axis: TimeAxis) -> list[int]:
+    """The days of a run with a tick: its start, and each first of January, or of every
+    month, until its end; and every day, second day or week if days are long enough."""
     start, end = run
-    return [start, *(day for day in _firsts(start, end, months) if day != start)]
+    firsts = _firsts(start, end, axis.months_named)
+    step = axis.day_step
+    days = [d for d in range(start, end + 1) if step and dt.date.fromordinal(d).day in DAYS[step]]
+    return sorted({start, *firsts, *days})
 
 
 def _firsts(start: int, end: int, months: bool) -> list[int]:
@@ -636,18 +832,22 @@ def _firsts(start: int, end: int, months: bool) -> list[int]:
 
 def _tick_names(axis: TimeAxis) -> list[tuple[str, float, bool]]:
     """The names beside the ticks, and whether each is a year's (bold): each year, or every
-    second, fifth, tenth... if years are short; each month if they are long; and where a run
-    starts, its month and year if it starts in the course of a year."""
+    second, fifth, tenth... if years are short; each month if they are long, and each day
+    ticked; and where a run starts, its month and year if it starts in the course of a year,
+    its day and month in the course of a month."""
     year_height = 365.25 * axis.per_day
     step = next((s for s in (1, 2, 5, 10, 20, 50) if s * year_height >= YEAR_ROOM), 100)
     named: list[tuple[str, float, bool]] = []
     for start, end in axis.runs:
-        for day in _ticks((start, end - 1), axis.months_named):
+        for day in _ticks((start, end - 1), axis):
             y, date = axis.y(day), dt.date.fromordinal(day)
-            room = YEAR_ROOM if date.month == 1 else MONTH_ROOM
+            room = YEAR_ROOM if (date.month, date.day) == (1, 1) else MONTH_ROOM
             if named and y - named[-1][1] < room:
                 continue
-            if day == start and date.month != 1:
+            if date.day != 1:
+                name = f"{date.day} {date:%b}" if day == start else str(date.day)
+                named.append((name, y, day == start))
+            elif day == start and date.month != 1:
                 named.append((f"{date:%b} {date.year}", y, True))
             elif date.month != 1:
                 named.append((f"{date:%b}", y, False))
@@ -668,7 +868,8 @@ def _cut(ax: Axes, after: int, before: int, y: float, right: float) -> None:
     first, last = dt.date.fromordinal(after).year, dt.date.fromordinal(before - 1).year
     shown = f"{first}–{last if last // 100 != first // 100 else f'{last % 100:02d}'}"
     ax.text((SPINE_X + right) / 2, y, shown if last > first else str(first), ha="center",
-            va="center", fontsize=6, fontstyle="italic", color="#666666", gid=f"cut{first}",
+            va="center", fontsize=MIN_POINTS, fontstyle="italic", color="#666666",
+            gid=f"cut{first}",
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})  # fmt: skip
 
 
@@ -693,6 +894,49 @@ def _mark(
             zorder=3, gid=f"event{n}")  # fmt: skip
 
 
+def _band_x(looks: dict[str, LaneLook]) -> float:
+    """Where a spell's leader line starts: the right of its band (less half a marker)."""
+    return max(look.x for look in looks.values()) + DODGE + 0.03 - MARK_GAP / 2
+
+
+def _band(ax: Axes, looks: dict[str, LaneLook], spell: Spell, span: tuple[float, float]) -> None:
+    """A dense spell on the main axis: a band across the lanes over its time, lettered."""
+    from matplotlib.patches import Rectangle
+
+    left = min(look.x for look in looks.values()) - DODGE - 0.03
+    right = _band_x(looks) + MARK_GAP / 2
+    middle, half = (span[0] + span[1]) / 2, max(span[1] - span[0], MARK_GAP * 1.6) / 2
+    ax.add_patch(Rectangle((left, middle - half), right - left, 2 * half, facecolor=BAND,
+                           edgecolor="#a8935a", lw=0.6, zorder=1.5,
+                           gid=f"spell{spell.key}"))  # fmt: skip
+    ax.text((left + right) / 2, middle, spell.key, ha="center", va="center", fontsize=MIN_POINTS,
+            fontweight="bold", color="#5a4a1a", zorder=2)  # fmt: skip
+
+
+def _short_range(spell: Spell) -> str:
+    """A spell's dates, short enough for the labels' date column: '4–8 Mar',
+    'Dec 2024', 'Jan–Mar 2020', '2019–20'."""
+    (first, *_, last), precise = (e.date for e in spell.events), all(map(_precise, spell.events))
+    start, end = spell.interval
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{first.day}–{last.day} {start:%b}" if precise else f"{start:%b} {start.year}"
+    if start.year == end.year:
+        return f"{start:%b}–{end:%b} {start.year}"
+    return f"{start.year}–{end.year % 100:02d}"
+
+
+def _long_range(spell: Spell) -> str:
+    """A spell's dates in full, for its panel's title: '4–8 March 2024', 'December 2024',
+    'December 2019 to March 2020'."""
+    start, end = spell.interval
+    if (start.year, start.month) == (end.year, end.month):
+        precise = all(map(_precise, spell.events))
+        return f"{start.day}–{end.day} {start:%B %Y}" if precise else f"{start:%B %Y}"
+    if start.year == end.year:
+        return f"{start:%B}–{end:%B %Y}"
+    return f"{start:%B %Y} to {end:%B %Y}"
+
+
 def _leader(ax: Axes, mark: tuple[float, float], y: float, columns: Columns, gid: str) -> None:
     """The line from a marker to its label: level to the right of the lanes, then straight
     to the label's height, then level again. Labels are in the markers' order, so two lines
@@ -702,8 +946,9 @@ def _leader(ax: Axes, mark: tuple[float, float], y: float, columns: Columns, gid
     ax.plot(xs, [mark_y, mark_y, y, y], color=LEADER, lw=0.5, zorder=1, gid=gid)
 
 
-def _label(ax: Axes, event: Event, row: list[str], columns: Columns, y: float) -> None:
-    ax.text(columns.label, y, short_date(event), va="center", fontsize=7, fontweight="bold",
+def _label(ax: Axes, item: Item, row: list[str], columns: Columns, y: float) -> None:
+    date = _short_range(item) if isinstance(item, Spell) else short_date(item)
+    ax.text(columns.label, y, date, va="center", fontsize=MIN_POINTS, fontweight="bold",
             color="#222222")  # fmt: skip
     for k, line in enumerate(row):
         ax.text(columns.title, y + k * LINE, line, va="center", fontsize=7.5, color="#111111")

@@ -23,11 +23,14 @@ from matplotlib.transforms import Bbox
 from briefing.diagnostics import Diagnostics, Location
 from briefing.events import parse_timeline
 from briefing.figures import (
+    BREAK,
     PANEL_LINES,
     SPINE_X,
     STYLE,
     WRAP,
     _draw,
+    _with_spells,
+    dense_spells,
     draw_timeline,
     lane_looks,
     lane_of,
@@ -205,7 +208,8 @@ def test_the_axis_is_to_one_scale_with_a_tick_at_each_first_of_january(
     default_timeline: Timeline,
 ) -> None:
     events = default_timeline.events
-    (svg,) = _draw(events, default_timeline.lanes)
+    svg, *details = _draw(events, default_timeline.lanes)
+    spells = dense_spells(events, default_timeline.lanes)
     ticks, marks = svg_ys(svg, "tick"), svg_ys(svg, "event")
     # The years with events, and the first of January that closes each run of them; the
     # quiet years 2001-10 and 2021-23 are cut out, 2012-13 (two only) are not.
@@ -214,8 +218,9 @@ def test_the_axis_is_to_one_scale_with_a_tick_at_each_first_of_january(
     for year in ticks:
         if year + 1 in ticks:  # every year, in every run, to the one scale
             assert ticks[year + 1] - ticks[year] == pytest.approx(per_day * days_in(year))
-    # A cut is shorter than a year, and marked: a break, and the years it leaves out.
-    assert 0 < ticks[2011] - ticks[2001] < 365 * per_day
+    # A cut is a fraction of the years it leaves out, and marked: a break, and those years.
+    assert ticks[2011] - ticks[2001] == pytest.approx(BREAK * 72)
+    assert 2 * 365 * per_day > BREAK * 72
     cut = r'<g id="timeline1-cut2001">\s*(?:<g id="[^"]+">.*?</g>\s*)?<text [^>]*>2001–10</text>'
     assert re.search(cut, svg, re.S)
     assert ">2021–23</text>" in svg and "2012–" not in svg
@@ -223,15 +228,20 @@ def test_the_axis_is_to_one_scale_with_a_tick_at_each_first_of_january(
     def at(day: dt.date) -> float:  # where a day's start is, by the ticks
         return ticks[day.year] + (day - dt.date(day.year, 1, 1)).days * per_day
 
-    for n, event in enumerate(events):  # each mark within its day, month or year
-        start, end = event.date.interval
-        assert at(start) - 0.01 <= marks[n] <= at(end) + per_day + 0.01, event
+    for n, item in enumerate(_with_spells(events, spells)):
+        if isinstance(item, Event):  # each mark within its day, month or year
+            start, end = item.date.interval
+            assert at(start) - 0.01 <= marks[n] <= at(end) + per_day + 0.01, item
     # Quiet years look quiet and a busy month busy: four years between the ticks of 2016
-    # and 2020 hold four events; the month of December 2024 holds seven.
-    december = [marks[n] for n, e in enumerate(events) if str(e.date).startswith("2024-12")]
-    assert len(december) == 7
-    assert ticks[2020] - ticks[2016] > 40 * (max(december) - min(december))
-    assert sum(ticks[2016] < y < ticks[2020] for y in marks.values()) == 4
+    # and 2020 hold three events (December 2019's opens spell A); the month of December 2024
+    # holds seven, drawn by day in a detail panel of their own, marked on the main axis by a
+    # band over the month.
+    assert sum(ticks[2016] < y < ticks[2020] for y in marks.values()) == 3
+    assert [e.title for e in spells[-1].events] == [
+        e.title for e in events if str(e.date).startswith("2024-12")
+    ] and len(spells[-1].events) == 7
+    assert len(details) == len(spells) and ">Detail B: December 2024, by day</text>" in details[-1]
+    assert 'id="timeline1-spellB"' in svg
 
 
 def by_gid(fig: MplFigure, kind: str) -> dict[int, np.ndarray[Any, Any]]:
@@ -346,10 +356,10 @@ def test_a_timeline_of_a_few_weeks_is_drawn_to_the_day() -> None:
     marks = by_gid(fig, "event")
     first, second, third = (marks[n][0][1] for n in range(3))
     assert third - second == pytest.approx(18 * (second - first))
-    # The axis is the month of March, not the year 2024: it starts on the first of March.
+    # The axis is these days of March, not the year 2024: from the first of March to the 20th.
     lines = [np.asarray(line.get_xydata()) for line in fig.findobj(Line2D)]
     (spine,) = [xy[:, 1] for xy in lines if len(xy) == 2 and np.all(xy[:, 0] == SPINE_X)]
     start, end = spine
-    assert third - first == pytest.approx((end - start) * 19 / 31)
+    assert third - first == pytest.approx((end - start) * 19 / 20)  # ends with the last day
     names = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
     assert "Mar 2024" in names and "2024" not in names

@@ -62,9 +62,10 @@ def test_marking_top_and_bottom_and_page_n_of_m_on_every_page(a4: Path) -> None:
 
 def test_contents_page_numbers_match_the_headings(a4: Path) -> None:
     contents = next(page for page in pages_text(a4) if "Contents" in page)
+    # Leader dots mark the entries: the judgements may begin on the contents' page.
     listed = {
         m[1].strip(): int(m[2])
-        for m in re.finditer(r"^\s*(.+?)\s*(?:\. ?)+\s*(\d+)\s*$", contents, re.M)
+        for m in re.finditer(r"^\s*(.+?)\s*(?:\. ?){3,}\s*(\d+)\s*$", contents, re.M)
     }
     bookmarks = dict(outline(a4))
     headings = [t for t in listed if not t.startswith("KJ")]

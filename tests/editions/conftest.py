@@ -171,8 +171,16 @@ def new_project(target: Path) -> Path:
     return target
 
 
+# A bottom line both editions can keep: it restates no judgement, so the settlement's move
+# in edition 2.0 leaves it true (tradecraft: estimates-carried).
+BOTTOM_LINE = (
+    "The harbour strike will probably end with a settlement before the summer season, but the"
+)
+KEPT_BOTTOM_LINE = "Talks on the harbour strike go on, and the"
+
+
 def edition_1_text(example: str) -> str:
-    text = set_field(example, "version", 'version: "1.0"')
+    text = set_field(example, "version", 'version: "1.0"').replace(BOTTOM_LINE, KEPT_BOTTOM_LINE)
     return with_judgements(set_field(text, "issued", "issued: 2024-03-11"), EDITION_1)
 
 
@@ -181,8 +189,6 @@ def make_edition_2(root: Path) -> None:
     brief = root / "brief.md"
     text = set_field(brief.read_text(encoding="utf-8"), "version", FRONT_2)
     text = with_judgements(set_field(text, "issued", "issued: 2024-03-20"), EDITION_2)
-    # the bottom line carries the settlement's new estimate (tradecraft: estimates-carried)
-    text = text.replace("strike will probably end with", "strike is unlikely to end with")
     brief.write_text(text, encoding="utf-8")
     edit(root / "seeds/sources.yaml", "    reliability: B\n", "    reliability: C\n")
     with (root / "seeds/sources.yaml").open("a", encoding="utf-8") as register:
