@@ -101,11 +101,12 @@ def _stop_on_errors(diagnostics: Diagnostics, writes: bool) -> None:
 
 
 def _with_overrides(text: BriefText, options: Options) -> BriefText:
-    """The brief with the paper and layout chosen on the command line, if any."""
+    """The brief with the paper, layout and annex chosen on the command line, if any."""
     meta = dataclasses.replace(
         text.meta,
         paper=options.paper or text.meta.paper,
         layout=options.layout or text.meta.layout,
+        annex=options.annex or text.meta.annex,
     )
     return dataclasses.replace(text, meta=meta)
 
@@ -136,14 +137,24 @@ def _render(
     diagnostics: Diagnostics,
     progress: Progress,
 ) -> tuple[dict[str, bytes], list[Path]]:
-    """The output files' contents by name, and the project files read to make them."""
+    """The output files' contents by name, and the project files read to make them. Those
+    of the formats that fork are rendered by child processes meanwhile."""
+    from .forked import Forked
+
     job = RenderJob(brief, root, page, options.pdf_variant, diagnostics)
+    chosen = [output for output in formats if output.wanted(brief.meta)]
+    children = {o.name: Forked(o.render, job, o.filename) for o in chosen if o.forked}
     files: dict[str, bytes] = {}
-    with progress.counting_pages():
-        for output in formats:
-            progress.stage(output.name)
-            data = output.render(job)
-            if data is not None:
-                files[output.filename] = data
+    try:
+        with progress.counting_pages():
+            for output in chosen:
+                progress.stage(output.name)
+                child = children.get(output.name)
+                data = child.result(job) if child else output.render(job)
+                if data is not None:
+                    files[output.filename] = data
+    finally:
+        for child in children.values():
+            child.close()
     resources = job.resources + list(page.resources if page else ())
     return files, resources
