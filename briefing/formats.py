@@ -33,6 +33,10 @@ class RenderJob:
     resources: list[Path] = field(default_factory=list)
 
 
+def every_brief(meta: Meta) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -44,8 +48,9 @@ class Format:
     preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
     fetches: bool = False  # takes in the page's resources, refusing what it may not
     released: bool = False  # kept in editions/VERSION/ by `briefing release`
-    wanted: Callable[[Meta], bool] = lambda meta: True  # written for this brief
+    wanted: Callable[[Meta], bool] = every_brief  # written for this brief
     forked: bool = False  # rendered by a child process while the others are rendered here
+    comes_with: str = ""  # chosen whenever this other format is
 
 
 # Up to this many pages, a brief that leaves its contents page to the tool goes without:
@@ -60,7 +65,8 @@ def _pdf(job: RenderJob) -> bytes | None:
 
     assert job.page is not None
     annex = job.brief.meta.annex
-    part = WHOLE if annex == "appended" else Part("body", ANNEX_FILE if annex == "separate" else None)
+    elsewhere = ANNEX_FILE if annex == "separate" else None  # none: the labels not linked
+    part = WHOLE if annex == "appended" else Part("body", elsewhere)
     page = job.page if part is WHOLE else render_html(job.brief, job.root, job.diagnostics, part)
     if page is None:
         return None
@@ -154,6 +160,7 @@ FORMATS: dict[str, Format] = {
             released=True,
             wanted=lambda meta: meta.annex == "separate",
             forked=True,
+            comes_with="pdf",
         ),
     )
 }
