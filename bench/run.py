@@ -101,6 +101,7 @@ def main() -> None:
             f"  {'ratio, cold build / weasyprint alone':44} {cold[0] / floor[0]:8.2f} x   (goal at most 1.10 x)"
         )
         stages(timings)
+        annex_modes(work, briefing)
         run([*briefing, "build", ".", "-o", str(work / "warm")])
         line(
             "rebuild, nothing changed",
@@ -151,6 +152,30 @@ def main() -> None:
         sources(work, briefing)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def annex_modes(work: Path, briefing: list[str]) -> None:
+    """The cold build (an empty cache each time: the figure drawn) with the annex appended
+    to brief.pdf and with it separate, in brief-annex.pdf, typeset by a second process."""
+    samples: dict[str, list[tuple[float, float]]] = {"appended": [], "separate": []}
+    kept = os.environ["BRIEFING_CACHE"]
+    try:
+        for n in range(ROUNDS):
+            for mode, taken in samples.items():
+                os.environ["BRIEFING_CACHE"] = str(work / f"cache-{mode}-{n}")
+                out = work / f"annex-{mode}-{n}"
+                taken.append(run([*briefing, "build", ".", "--annex", mode, "-o", str(out)]))
+    finally:
+        os.environ["BRIEFING_CACHE"] = kept
+    appended, separate = median(samples["appended"]), median(samples["separate"])
+    body, annex = (
+        work / "annex-separate-0" / "brief.pdf",
+        work / "annex-separate-0" / "brief-annex.pdf",
+    )
+    line("cold build, annex: appended (empty cache)", *appended,
+         f"{pages(work / 'annex-appended-0' / 'brief.pdf')} pages")  # fmt: skip
+    line("cold build, annex: separate (empty cache)", *separate,
+         f"{pages(body)} + {pages(annex)} pages, {separate[0] / appended[0]:.2f} x appended")  # fmt: skip
 
 
 def copies(work: Path, briefing: list[str]) -> None:

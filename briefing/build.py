@@ -10,7 +10,7 @@ from pathlib import Path
 from .assemble import assemble
 from .cache import cache_folder
 from .checking import read_project, verify
-from .copies import remove_stale, stamp
+from .copies import remove_stale, stamp, stamp_annex
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
@@ -49,7 +49,7 @@ def build(root: Path, options: Options | None = None, progress: Progress | None 
 def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage = progress.stage
     outdir = options.output_folder(root)
-    formats = [f for f in FORMATS.values() if f.name in options.formats]
+    formats = [f for f in FORMATS.values() if {f.name, f.comes_with} & set(options.formats)]
     writes = bool(formats) and options.write  # a check writes nothing
     diagnostics = Diagnostics()
     key = inputs_key(root, options) if writes else ""  # before anything is read
@@ -80,6 +80,8 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
         stage("copies")
         files |= stamp(files["brief.pdf"], brief, page, options.copies)
+        if "brief-annex.pdf" in files:
+            files |= stamp_annex(files["brief-annex.pdf"], files, page, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
         return Result(brief, diagnostics, files=files)
     made = [outdir / name for name in files]
@@ -89,6 +91,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         forget(outdir)
         written = write_outputs(outdir, files)
         remove_stale(outdir, files)
+        _remove_unwanted(outdir, formats, brief)
         previous = read.previous
         taken_in = [*resources, previous.file] if previous and previous.file else resources
         record(outdir, key, written, root, taken_in)
@@ -100,12 +103,21 @@ def _stop_on_errors(diagnostics: Diagnostics, writes: bool) -> None:
         raise BuildFailed(diagnostics, writes)
 
 
+def _remove_unwanted(outdir: Path, formats: list[Format], brief: Brief) -> None:
+    """Remove what an earlier build wrote for a format this brief does not want (the
+    separate annex of a brief that now appends it), lest it be taken for this one's."""
+    for output in formats:
+        if not output.wanted(brief.meta):
+            (outdir / output.filename).unlink(missing_ok=True)
+
+
 def _with_overrides(text: BriefText, options: Options) -> BriefText:
-    """The brief with the paper and layout chosen on the command line, if any."""
+    """The brief with the paper, layout and annex chosen on the command line, if any."""
     meta = dataclasses.replace(
         text.meta,
         paper=options.paper or text.meta.paper,
         layout=options.layout or text.meta.layout,
+        annex=options.annex or text.meta.annex,
     )
     return dataclasses.replace(text, meta=meta)
 
@@ -136,14 +148,24 @@ def _render(
     diagnostics: Diagnostics,
     progress: Progress,
 ) -> tuple[dict[str, bytes], list[Path]]:
-    """The output files' contents by name, and the project files read to make them."""
+    """The output files' contents by name, and the project files read to make them. Those
+    of the formats that fork are rendered by child processes meanwhile."""
+    from .forked import Forked
+
     job = RenderJob(brief, root, page, options.pdf_variant, diagnostics)
+    chosen = [output for output in formats if output.wanted(brief.meta)]
+    children = {o.name: Forked(o.render, job, o.filename) for o in chosen if o.forked}
     files: dict[str, bytes] = {}
-    with progress.counting_pages():
-        for output in formats:
-            progress.stage(output.name)
-            data = output.render(job)
-            if data is not None:
-                files[output.filename] = data
+    try:
+        with progress.counting_pages():
+            for output in chosen:
+                progress.stage(output.name)
+                child = children.get(output.name)
+                data = child.result(job) if child else output.render(job)
+                if data is not None:
+                    files[output.filename] = data
+    finally:
+        for child in children.values():
+            child.close()
     resources = job.resources + list(page.resources if page else ())
     return files, resources

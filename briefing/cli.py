@@ -17,7 +17,7 @@ from . import __version__
 from .copies import MAX_RECIPIENTS, Copies
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable, suggest
 from .formats import FORMATS
-from .model import PAPERS, Brief, Paper, Source, independent
+from .model import ANNEXES, PAPERS, Annex, Brief, Paper, Source, independent
 from .options import Options
 from .progress import Progress, timings_table
 from .running import build_and_report, explain, report
@@ -136,6 +136,11 @@ def main() -> None:
 @click.option("--paper", type=click.Choice(PAPERS), help="Override the paper size.")
 @click.option("--layout", help="Override the layout (a template name in layouts/).")
 @click.option(
+    "--annex",
+    type=click.Choice(ANNEXES),
+    help="Override where the PDF prints the annex: appended, separate (brief-annex.pdf) or none.",
+)
+@click.option(
     "--pdf-variant",
     type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
     help="Produce a standardised PDF variant.",
@@ -160,6 +165,7 @@ def build_command(
     formats: tuple[str, ...],
     paper: str | None,
     layout: str | None,
+    annex: str | None,
     pdf_variant: str | None,
     force: bool,
     copies: int | None,
@@ -182,6 +188,7 @@ def build_command(
         layout,
         pdf_variant,
         copies=_copies(copies, recipients, one_file, watermark, "pdf" in formats),
+        annex=cast(Annex | None, annex),
     )
     progress = _progress(verbose, quiet)
     built = build_and_report(project, options, force, progress=progress, quiet=quiet)

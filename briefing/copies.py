@@ -236,3 +236,32 @@ def _typeset(html: str, page: Rendered) -> bytes:
 
     sheets = [weasyprint.CSS(string=page.pdf_css), weasyprint.CSS(string=_STAMPS_CSS)]
     return bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=sheets))
+
+
+def stamp_annex(
+    annex: bytes, stamped: dict[str, bytes], page: Rendered, copies: Copies
+) -> dict[str, bytes]:
+    """The separate annex stamped as stamp() stamped the brief: watermarked, and a numbered
+    copy of it beside each copy of the brief (copies/brief-annex-copy-01-of-03.pdf...), the
+    links of each pair going to each other; with the brief's copies (in stamped) relinked."""
+    import pikepdf
+
+    from .annex import ANNEX_FILE, BODY_FILE, relinked
+
+    lines = [_copy_line(k, copies.count, copies.recipients) for k in range(1, copies.count + 1)]
+    marks = _typeset(_stamps_html(["", "Master copy", *lines], copies.watermark), page)
+    out: dict[str, bytes] = {}
+    with pikepdf.open(io.BytesIO(marks)) as stamps:
+        if copies.watermark:
+            out[ANNEX_FILE] = _save(_overlaid(annex, stamps.pages[0]))
+        if not copies.count:
+            return out
+        numbered = [_save(_overlaid(annex, stamps.pages[1 + k])) for k in range(copies.count + 1)]
+    if copies.one_file:
+        numbered = [numbered[0], _joined(numbered[1:])]
+    for body, annex_copy in zip(copies.names(), numbered, strict=True):
+        folder, name = body.split("/")
+        annex_name = name.replace("brief-", "brief-annex-", 1)
+        out[f"{folder}/{annex_name}"] = relinked(annex_copy, BODY_FILE, name)
+        out[body] = relinked(stamped[body], ANNEX_FILE, annex_name)
+    return out

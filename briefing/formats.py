@@ -11,9 +11,14 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .annex import ANNEX_FILE, ANNEX_PAGE_PREFIX, BODY_FILE
 from .diagnostics import Diagnostics
-from .model import Brief, Rendered
+from .model import Brief, Meta, Rendered
+
+if TYPE_CHECKING:
+    from .html import Part
 
 
 @dataclass
@@ -28,6 +33,10 @@ class RenderJob:
     resources: list[Path] = field(default_factory=list)
 
 
+def every_brief(meta: Meta) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -39,6 +48,9 @@ class Format:
     preload: tuple[str, ...] = ()  # modules to import while the figure is drawn
     fetches: bool = False  # takes in the page's resources, refusing what it may not
     released: bool = False  # kept in editions/VERSION/ by `briefing release`
+    wanted: Callable[[Meta], bool] = every_brief  # written for this brief
+    forked: bool = False  # rendered by a child process while the others are rendered here
+    comes_with: str = ""  # chosen whenever this other format is
 
 
 # A brief whose body (its pages before the annotated sources, contents included) is shorter
@@ -49,18 +61,46 @@ READAHEAD_LAYOUT = "onepage"
 
 
 def _pdf(job: RenderJob) -> bytes | None:
+    """The brief, or its body alone when the annex is separate or left out."""
+    from .html import WHOLE, Part, render_html
     from .pdf import render_pdf
 
     assert job.page is not None
+    annex = job.brief.meta.annex
+    elsewhere = ANNEX_FILE if annex == "separate" else None  # none: the labels not linked
+    part = WHOLE if annex == "appended" else Part("body", elsewhere)
+    page = job.page if part is WHOLE else render_html(job.brief, job.root, job.diagnostics, part)
+    if page is None:
+        return None
     first = Diagnostics()
-    pdf, read = render_pdf(job.page, job.root, job.pdf_variant, first)
-    decided = job.brief.meta.contents is not None or 'class="toc"' not in job.page.html
+    pdf, read = render_pdf(page, job.root, job.pdf_variant, first)
+    decided = job.brief.meta.contents is not None or 'class="toc"' not in page.html
     if pdf and not decided and _page_count(pdf) < CONTENTS_FROM_PAGES:
-        job.page = _without_contents(job) or job.page
-        pdf, read = render_pdf(job.page, job.root, job.pdf_variant, first := Diagnostics())
+        job.page = _without_contents(job, WHOLE) or job.page
+        page = job.page if part is WHOLE else _without_contents(job, part) or page
+        pdf, read = render_pdf(page, job.root, job.pdf_variant, first := Diagnostics())
     job.diagnostics.extend(first)
     job.resources += read
-    return pdf
+    return _finished(pdf, job, ANNEX_FILE) if pdf and part.elsewhere else pdf
+
+
+def _annex(job: RenderJob) -> bytes | None:
+    """The annex alone, its pages A-1, A-2, ..., its links into the body to brief.pdf."""
+    from .html import Part, render_html
+    from .pdf import render_pdf
+
+    page = render_html(job.brief, job.root, job.diagnostics, Part("annex", BODY_FILE))
+    if page is None:
+        return None
+    pdf, read = render_pdf(page, job.root, job.pdf_variant, job.diagnostics)
+    job.resources += read
+    return _finished(pdf, job, BODY_FILE, ANNEX_PAGE_PREFIX) if pdf else None
+
+
+def _finished(pdf: bytes, job: RenderJob, other: str, page_prefix: str = "") -> bytes:
+    from .annex import finished
+
+    return finished(pdf, job.root, other, page_prefix)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -77,12 +117,12 @@ def _page_count(pdf: bytes) -> int:
         return pages.index(annex[0].objgen) if annex is not None else len(pages)
 
 
-def _without_contents(job: RenderJob) -> Rendered | None:
-    """The page again, without its contents (the HTML output takes it too)."""
+def _without_contents(job: RenderJob, part: Part) -> Rendered | None:
+    """The page (or the part of it) again, without its contents."""
     from .html import render_html
 
     meta = dataclasses.replace(job.brief.meta, contents=False)
-    return render_html(dataclasses.replace(job.brief, meta=meta), job.root, Diagnostics())
+    return render_html(dataclasses.replace(job.brief, meta=meta), job.root, Diagnostics(), part)
 
 
 def _readahead(job: RenderJob) -> bytes | None:
@@ -117,9 +157,9 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format(
             "pdf",
-            "brief.pdf",
+            BODY_FILE,
             _pdf,
-            "print-ready PDF",
+            "print-ready PDF (the body alone with annex: separate or none)",
             needs_html=True,
             needs_figure=True,
             preload=("weasyprint",),
@@ -144,5 +184,17 @@ FORMATS: dict[str, Format] = {
             fetches=True,
         ),
         Format("json", "brief.json", _json, "the compiled brief as data", released=True),
+        Format(
+            "annex",
+            ANNEX_FILE,
+            _annex,
+            "the annex as a PDF of its own, with annex: separate",
+            preload=("weasyprint",),
+            fetches=True,
+            released=True,
+            wanted=lambda meta: meta.annex == "separate",
+            forked=True,
+            comes_with="pdf",
+        ),
     )
 }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup, escape
@@ -41,8 +42,30 @@ LAYOUT_SECONDS = 20
 LAYOUT_MEMORY = 1 << 30
 
 
-def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
-    """Where each citation links: its passage in the appendix, or the source's entry.
+@dataclass(frozen=True)
+class Part:
+    """What one page of the brief holds (the whole brief, its body or its annex), and where
+    its links to the other part go: "" this page, a file's name ("brief-annex.pdf"), or
+    None when the other part is not printed (the labels are then not linked)."""
+
+    name: Literal["whole", "body", "annex"] = "whole"
+    elsewhere: str | None = ""
+
+    @property
+    def annex_href(self) -> str | None:
+        return self.elsewhere if self.name == "body" else ""
+
+    @property
+    def body_href(self) -> str | None:
+        return self.elsewhere if self.name == "annex" else ""
+
+
+WHOLE = Part()
+
+
+def cite_targets(brief: Brief, annex_href: str | None = "") -> dict[int, CiteTarget]:
+    """Where each citation links: its passage in the appendix, or the source's entry, in
+    the annex file annex_href ("" on the same page; None: nowhere, the label alone).
 
     Every citation names a known source here: an unknown one stopped the build earlier."""
     entries = {s.id: s.entry for s in brief.sources}
@@ -51,7 +74,9 @@ def cite_targets(brief: Brief) -> dict[int, CiteTarget]:
         c.index: CiteTarget(
             label=brief.label_of(c),
             source_label=entries[c.source].label,
-            href="#" + anchors.get(c.index, f"src-{c.source}"),
+            href=None
+            if annex_href is None
+            else f"{annex_href}#{anchors.get(c.index, f'src-{c.source}')}",
             quote=c.quote,
             title=entries[c.source].title,
             page=brief.page_of(c),
@@ -65,10 +90,14 @@ def smart(text: str | None) -> Markup:
     return escape(smart_text(text or ""))
 
 
-def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Rendered | None:
-    """The brief as HTML and its paged-media CSS, or None with a diagnostic if a layout fails."""
+def render_html(
+    brief: Brief, project: Path, diagnostics: Diagnostics, part: Part = WHOLE
+) -> Rendered | None:
+    """The brief (or the part of it named) as HTML and its paged-media CSS, or None with a
+    diagnostic if a layout fails."""
     env = environment(project)
-    markdown = FragmentRenderer(cite_targets(brief), project, raw_html=brief.meta.raw_html)
+    targets = cite_targets(brief, part.annex_href)
+    markdown = FragmentRenderer(targets, project, raw_html=brief.meta.raw_html)
     block_headings = [block.heading() for block in brief.text.blocks]
     for block_heading in filter(None, block_headings):
         markdown.anchor(block_heading.anchor)  # the layouts' anchors for blocks (judgements)
@@ -93,6 +122,9 @@ def render_html(brief: Brief, project: Path, diagnostics: Diagnostics) -> Render
         "reliability_scale": RELIABILITY,
         "credibility_scale": CREDIBILITY,
         "version": __version__,
+        "part": part.name,
+        "annex_href": part.annex_href,
+        "body_href": part.body_href,
     }
     rendered = _render_layout(env, brief.meta.layout, context, project, diagnostics)
     if rendered is None:

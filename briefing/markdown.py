@@ -28,7 +28,7 @@ class CiteTarget:
 
     label: str  # S3.4 for a passage, S3 for the source as a whole
     source_label: str  # S3
-    href: str
+    href: str | None  # None: not linked (the annex is not printed)
     quote: str | None
     title: str
     page: int | None = None
@@ -210,8 +210,9 @@ class FragmentRenderer:
                 if target.quote
                 else ""
             )
+            href = f' href="{target.href}"' if target.href is not None else ""
             links.append(
-                f'<a class="cite" id="c{index}" href="{target.href}" '
+                f'<a class="cite" id="c{index}"{href} '
                 f'title="{escape(target.title)}">{escape(text)}{quote}</a>'
             )
         return '<span class="cites">[' + ", ".join(links) + "]</span>"

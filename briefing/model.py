@@ -19,6 +19,10 @@ if TYPE_CHECKING:  # briefing.changes builds on the model; the model only names 
 Precision = Literal["year", "month", "day"]
 Paper = Literal["A4", "letter"]
 PAPERS: tuple[str, ...] = get_args(Paper)
+# Where the annex (annotated sources, corroboration, the language and grading tables) goes:
+# after the body in brief.pdf, in a PDF of its own (brief-annex.pdf), or nowhere on paper.
+Annex = Literal["appended", "separate", "none"]
+ANNEXES: tuple[str, ...] = get_args(Annex)
 B = TypeVar("B", bound="Block")
 NEAR_IDENTICAL = 0.8  # most of a document, to be the same document twice
 
@@ -102,6 +106,7 @@ class Meta:
     withdrawn: tuple[Withdrawal, ...] = ()
     waived: tuple[Waiver, ...] = ()  # tradecraft rules turned off, each with its reason
     horizon: PartialDate | None = None  # the date the scenarios and outlook look to
+    annex: Annex = "appended"  # where the PDF prints the annex (the HTML has it all)
 
 
 @dataclass(frozen=True)

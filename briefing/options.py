@@ -11,7 +11,7 @@ from .diagnostics import BriefingError
 from .files import BRIEF, EDITIONS, leads_out
 from .formats import FORMATS
 from .layouts import PROJECT_LAYOUTS
-from .model import Paper
+from .model import Annex, Paper
 
 INPUT_FOLDERS = ("seeds", "figures", PROJECT_LAYOUTS)
 
@@ -27,6 +27,7 @@ class Options:
     copies: Copies = field(
         default_factory=Copies
     )  # numbered copies and a watermark, stamped on the PDF
+    annex: Annex | None = None  # overrides the front matter's `annex:`
 
     def output_folder(self, project: Path) -> Path:
         """Where outputs go: never among the project's inputs, nor into another project."""

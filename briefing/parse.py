@@ -26,14 +26,14 @@ from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
 from .files import BRIEF, VERSION_NAME
-from .model import PAPERS, BriefText, Meta, Paper, Previous, Waiver, Withdrawal
+from .model import ANNEXES, PAPERS, Annex, BriefText, Meta, Paper, Previous, Waiver, Withdrawal
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html", "contents", "previous", "withdrawn", "waive", "horizon",
+    "raw_html", "contents", "previous", "withdrawn", "waive", "horizon", "annex",
 )  # fmt: skip
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
@@ -137,6 +137,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         withdrawn=_withdrawn(data, diagnostics),
         waived=_waived(data, diagnostics),
         horizon=field.maybe_date("horizon"),
+        annex=cast(Annex, field.choice("annex", "appended", ANNEXES)),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")

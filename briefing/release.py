@@ -10,20 +10,25 @@ from .atomic import staged_folder
 from .diagnostics import Diagnostics
 from .editions import KEPT, EditionError
 from .files import BRIEF, EDITIONS, RECORDED, VERSION_NAME, leads_out, read_text
-from .formats import FORMATS
+from .formats import FORMATS, every_brief
 from .options import Options
 from .output import locked, project_locked
 from .parse import parse_brief
 from .project import check_is_project
 from .stamp import built, why_not_built
 
-RELEASED = tuple(f.filename for f in FORMATS.values() if f.released)  # what an edition keeps
+RELEASED = tuple(f.filename for f in FORMATS.values() if f.released)  # what an edition keeps,
+# of which those written for some briefs only when the build wrote them (brief-annex.pdf):
+RELEASED_IF_BUILT = tuple(
+    f.filename for f in FORMATS.values() if f.released and f.wanted is not every_brief
+)
 _BUILD_FIRST = "run 'briefing build', then release"
 
 
 def release(root: Path, options: Options) -> Path:
-    """Copy the last build's brief.json and brief.pdf, with the brief.md and registers
-    they were made from (as that build read them), into editions/VERSION/; refuse, changing
+    """Copy the last build's brief.json and brief.pdf (and brief-annex.pdf), with the
+    brief.md and registers they were made from (as that build read them), into
+    editions/VERSION/; refuse, changing
     nothing, unless that build is of the project as it is and VERSION is not released yet."""
     check_is_project(root)
     outdir = options.output_folder(root)
@@ -35,11 +40,13 @@ def release(root: Path, options: Options) -> Path:
         # The inputs are copied from the build's own copy, not from the project, where a
         # save may land at any moment: the edition's brief.md is the one its brief.json is of.
         kept = {name: f"{KEPT}/{name}" for name in RECORDED if f"{KEPT}/{name}" in built(outdir)}
-        stale = why_not_built(outdir, root, (*RELEASED, *kept.values()))
+        written = built(outdir)
+        outputs = [n for n in RELEASED if n not in RELEASED_IF_BUILT or n in written]
+        stale = why_not_built(outdir, root, (*outputs, *kept.values()))
         if stale:
             raise EditionError(f"cannot release: {stale}; {_BUILD_FIRST}")
         target = _new_edition(root, _checked_version(outdir / KEPT))
-        _copy_edition(outdir, {name: name for name in RELEASED} | kept, target)
+        _copy_edition(outdir, {name: name for name in outputs} | kept, target)
     return target
 
 

@@ -38,7 +38,7 @@ def inputs_key(root: Path, options: Options) -> str:
     """The project's digest (see project_key), a dot, and the build options' digest."""
     chosen = [
         *(__version__, options.formats, options.paper, options.layout),
-        *(options.pdf_variant, dataclasses.asdict(options.copies)),
+        *(options.pdf_variant, dataclasses.asdict(options.copies), options.annex),
     ]
     return f"{project_key(root)}.{hashlib.sha256(json.dumps(chosen).encode()).hexdigest()}"
 

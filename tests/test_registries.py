@@ -257,7 +257,7 @@ def test_a_directive_declares_its_checks_against_the_sources(make_project: MakeP
 
 def test_the_outputs_an_edition_keeps_are_the_formats_that_say_so() -> None:
     assert tuple(f.filename for f in FORMATS.values() if f.released) == RELEASED
-    assert set(RELEASED) == {"brief.pdf", "brief.json"}
+    assert set(RELEASED) == {"brief.pdf", "brief.json", "brief-annex.pdf"}
 
 
 def test_a_layout_that_extends_brief_html_has_its_paged_css(make_project: MakeProject) -> None:
