@@ -126,18 +126,17 @@ def _without_contents(job: RenderJob, part: Part) -> Rendered | None:
 
 
 def _readahead(job: RenderJob) -> bytes | None:
-    """The one-page read-ahead: the same brief through the onepage layout. What it finds
-    that the brief's own page and PDF found already is not said twice."""
+    """The one-page read-ahead: the same brief through the onepage layout (typeset by a
+    child while the brief is; what it finds that the brief found too is said once)."""
     from .html import render_html
     from .pdf import render_pdf
 
-    found = Diagnostics()
     meta = dataclasses.replace(job.brief.meta, layout=READAHEAD_LAYOUT)
-    page = render_html(dataclasses.replace(job.brief, meta=meta), job.root, found)
-    pdf, read = render_pdf(page, job.root, job.pdf_variant, found) if page else (None, [])
-    said = set(job.diagnostics)
-    job.diagnostics.extend(d for d in found if d not in said)
-    job.resources += read + list(page.resources if page else ())
+    page = render_html(dataclasses.replace(job.brief, meta=meta), job.root, job.diagnostics)
+    if page is None:
+        return None
+    pdf, read = render_pdf(page, job.root, job.pdf_variant, job.diagnostics)
+    job.resources += read + list(page.resources)
     return pdf
 
 
@@ -182,6 +181,7 @@ FORMATS: dict[str, Format] = {
             needs_figure=True,
             preload=("weasyprint",),
             fetches=True,
+            forked=True,
         ),
         Format("json", "brief.json", _json, "the compiled brief as data", released=True),
         Format(

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, pages_text, run
+from briefing.build import build
+from briefing.options import Options
+
+from .conftest import REPO, TIMELINE_YAML, MakeProject, pages_text, run
 from .editions.conftest import Element, parse_html
 
 MEETING = REPO / "tests" / "fixtures" / "meeting-brief"
@@ -134,3 +137,17 @@ def test_the_format_option_chooses_the_read_ahead_or_leaves_it_out(
     written = {p.name for p in (tmp_path / "alone").iterdir() if not p.name.startswith(".")}
     assert written == {READAHEAD}
     assert page_count(tmp_path / "alone" / READAHEAD) == 1
+
+
+def test_what_the_read_ahead_finds_too_is_said_once(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """The read-ahead is typeset beside the brief, from the same words: a character no font
+    has, in an event's title (both show the figure), is one warning, not two."""
+    events = TIMELINE_YAML.replace("title: Crane closed", "title: Crane closed \U0001faea")
+    root = make_project({"figures/timeline.yaml": events})
+    result = build(root, Options(outdir=tmp_path, formats=("pdf", "readahead")))
+    assert [w.message for w in result.diagnostics.warnings] == [
+        "no font has the character \U0001faea (U+1FAEA); it prints as an empty box"
+    ]
+    assert page_count(tmp_path / READAHEAD) == 1
