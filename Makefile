@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: brief test check lint bench eval setup setup-brief setup-test system-brief system-test clean
+.PHONY: brief test check lint bench pages eval setup setup-brief setup-test system-brief system-test clean
 
 brief: setup-brief
 	$(BIN)/briefing build .
@@ -26,6 +26,13 @@ lint: setup-test
 # Uses the test set-up: pandoc, pypdf, and Playwright for the writer's loop.
 bench: setup-test
 	$(BIN)/python -m bench.run
+
+# How the pages read, per project (the default brief, `briefing new`'s, each brief project in
+# tests/fixtures): body and annex pages, nearly empty pages, headings at a page's foot, running
+# heads, hyphenated judgements, and the cold build beside WeasyPrint alone; see bench/pages.py.
+# Uses the test set-up: pypdf reads the bookmarks, poppler the text and the pages' ink.
+pages: setup-test
+	$(BIN)/python -m bench.pages
 
 # How well sources are read, on the corpus in ../shared: extraction, furniture rules, PDFs.
 # Uses the test set-up: poppler's pdftotext is the PDF reference.

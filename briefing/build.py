@@ -79,9 +79,9 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
         stage("copies")
-        files |= stamp(files["brief.pdf"], brief, page, options.copies)
+        files |= stamp(files["brief.pdf"], brief, page, root, options.copies)
         if "brief-annex.pdf" in files:
-            files |= stamp_annex(files["brief-annex.pdf"], files, page, options.copies)
+            files |= stamp_annex(files["brief-annex.pdf"], files, page, root, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
         return Result(brief, diagnostics, files=files)
     made = [outdir / name for name in files]

@@ -14,7 +14,7 @@ from typing import Any, cast
 import click
 
 from . import __version__
-from .copies import MAX_RECIPIENTS, Copies
+from .copies import MAX_RECIPIENTS, MAX_WATERMARK, Copies
 from .diagnostics import BriefingError, BuildFailed, Diagnostic, Location, printable, suggest
 from .formats import FORMATS
 from .model import ANNEXES, PAPERS, Annex, Brief, Paper, Source, independent
@@ -208,11 +208,12 @@ def _copies(
         raise click.UsageError("--one-file needs --copies or --recipients")
     if (count or recipients or watermark) and not pdf:
         raise click.UsageError("copies and watermarks are stamped on the PDF: add --format pdf")
-    if watermark is not None and (
-        not watermark.strip() or len(watermark) > 40 or not watermark.isprintable()
-    ):
+    if watermark is not None and (not watermark.strip() or not watermark.isprintable()):
+        raise click.BadParameter("one line of printable characters", param_hint="--watermark")
+    if watermark is not None and len(watermark) > MAX_WATERMARK:
         raise click.BadParameter(
-            "one line of 1 to 40 printable characters", param_hint="--watermark"
+            f"{len(watermark)} characters; at most {MAX_WATERMARK} fit across the page",
+            param_hint="--watermark",
         )
     names = read_recipients(recipients) if recipients else ()
     return Copies(len(names) or count or 0, names, watermark, one_file)

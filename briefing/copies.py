@@ -9,6 +9,7 @@ copy gets a distribution list as its last page.
 from __future__ import annotations
 
 import io
+import math
 import re
 from dataclasses import dataclass
 from html import escape
@@ -18,6 +19,7 @@ from typing import Any
 from .diagnostics import BriefingError
 from .files import read_regular
 from .model import Brief, Rendered
+from .pdf import project_fetcher
 
 COPIES = "copies"  # the subfolder of the output folder
 MAX_RECIPIENTS = 500
@@ -95,22 +97,22 @@ def _recipient(line: str, where: str) -> str:
     return name
 
 
-def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str, bytes]:
+def stamp(pdf: bytes, brief: Brief, page: Rendered, root: Path, copies: Copies) -> dict[str, bytes]:
     """The stamped files by name: brief.pdf again when watermarked, the master copy with
-    its distribution list, and the numbered copies (or one file of them all)."""
+    its distribution list, and the numbered copies (or one file of them all). root is the
+    project, the one place the typesetting may read from."""
     import pikepdf
 
     count, names = copies.count, copies.names()
     lines = [_copy_line(k, count, copies.recipients) for k in range(1, count + 1)]
-    # The stamps' pages: the watermark alone, the master copy's, then each copy's.
-    marks = _typeset(_stamps_html(["", "Master copy", *lines], copies.watermark), page)
+    marks = _stamp_pages(lines, page, root, copies)
     out: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(marks)) as stamps:
         if copies.watermark:
             out["brief.pdf"] = _save(_overlaid(pdf, stamps.pages[0]))
         if not count:
             return out
-        listing = _typeset(_distribution_html(brief, lines), page)
+        listing = _distribution_list(pdf, brief, page, root, lines)
         master = _overlaid(_joined([pdf, listing]), stamps.pages[1])
         out[names[0]] = _save(master)
         numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
@@ -118,6 +120,35 @@ def stamp(pdf: bytes, brief: Brief, page: Rendered, copies: Copies) -> dict[str,
         out[names[1]] = _joined([_save(document) for document in numbered])
     else:
         out |= {name: _save(d) for name, d in zip(names[1:], numbered, strict=True)}
+    return out
+
+
+def stamp_annex(
+    annex: bytes, stamped: dict[str, bytes], page: Rendered, root: Path, copies: Copies
+) -> dict[str, bytes]:
+    """The separate annex stamped as stamp() stamped the brief: watermarked, and a numbered
+    copy of it beside each copy of the brief (copies/brief-annex-copy-01-of-03.pdf...), the
+    links of each pair going to each other; with the brief's copies (in stamped) relinked."""
+    import pikepdf
+
+    from .annex import ANNEX_FILE, BODY_FILE, relinked
+
+    lines = [_copy_line(k, copies.count, copies.recipients) for k in range(1, copies.count + 1)]
+    marks = _stamp_pages(lines, page, root, copies)
+    out: dict[str, bytes] = {}
+    with pikepdf.open(io.BytesIO(marks)) as stamps:
+        if copies.watermark:
+            out[ANNEX_FILE] = _save(_overlaid(annex, stamps.pages[0]))
+        if not copies.count:
+            return out
+        numbered = [_save(_overlaid(annex, stamps.pages[1 + k])) for k in range(copies.count + 1)]
+    if copies.one_file:
+        numbered = [numbered[0], _joined(numbered[1:])]
+    for body, annex_copy in zip(copies.names(), numbered, strict=True):
+        folder, name = body.split("/")
+        annex_name = name.replace("brief-", "brief-annex-", 1)
+        out[f"{folder}/{annex_name}"] = relinked(annex_copy, BODY_FILE, name)
+        out[body] = relinked(stamped[body], ANNEX_FILE, annex_name)
     return out
 
 
@@ -198,70 +229,104 @@ _STAMPS_CSS = (
 html, body { margin: 0; background: none; }
 .stamp { string-set: copy content(); break-after: page; height: 0; visibility: hidden; }
 .stamp:last-child { break-after: auto; }
-.watermark { position: fixed; top: 38%; left: 0; right: 0; text-align: center;
-             font: bold 96pt "Charis SIL", serif; color: rgba(0, 0, 0, 0.13);
-             transform: rotate(-45deg); white-space: nowrap; }
+.watermark { position: fixed; margin: 0; padding: 0; white-space: pre; text-align: center;
+             font: bold 100pt/normal "Charis SIL", serif; color: rgba(0, 0, 0, 0.13); }
 """
 )
-# Points of type that fit a watermark of n characters across the page's diagonal.
-_WATERMARK_FIT = 1300
+MAX_WATERMARK = 40  # characters: more would be set too small to read across a page
+_WATERMARK_MOST = 96  # points: the size of a short watermark, such as DRAFT
+_WATERMARK_CLEAR = 0.06  # of the page's shorter side: what the watermark keeps from its edges
 
 
 def _stamps_html(lines: list[str], watermark: str | None) -> str:
-    size = min(96, _WATERMARK_FIT // max(len(watermark or ""), 1))
-    mark = (
-        f'<div class="watermark" style="font-size: {size}pt">{escape(watermark)}</div>'
-        if watermark
-        else ""
-    )
+    mark = f'<div class="watermark">{escape(watermark)}</div>' if watermark else ""
     stamps = "".join(f'<div class="stamp">{escape(line)}</div>' for line in lines)
     return f"<!DOCTYPE html><html lang='en'><body>{mark}{stamps}</body></html>"
 
 
-def _distribution_html(brief: Brief, lines: list[str]) -> str:
-    meta = brief.meta
-    rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
+def _watermark_css(watermark: str, page: Rendered, root: Path) -> str:
+    """The watermark's size and place: set along the page's diagonal, centred, as large as
+    fits inside the page with room at its edges (at most _WATERMARK_MOST points). Its width
+    and height are measured as WeasyPrint sets it (its fonts, fallbacks and kerning), once at
+    100 points, on the stamps' own page geometry."""
+    import weasyprint
+
+    probe = (
+        "<!DOCTYPE html><html lang='en'><body>"
+        f'<span id="text" class="watermark" style="position: static; display: inline-block">'
+        f"{escape(watermark)}</span>"
+        '<div id="area" style="position: fixed; top: 0; left: 0"></div></body></html>'
+    )
+    sheets = [weasyprint.CSS(string=css) for css in (page.pdf_css, _STAMPS_CSS)]
+    measured = weasyprint.HTML(string=probe, url_fetcher=project_fetcher(root)).render(
+        stylesheets=sheets
+    )
+    sheet = measured.pages[0]
+    left, top, right, bottom = sheet.anchors["text"]
+    area_left, area_top = sheet.anchors["area"][:2]  # position: fixed counts from here
+    width, height = right - left, bottom - top  # CSS pixels, at 100 points
+    slope = math.atan2(sheet.height, sheet.width)
+    clear = 2 * _WATERMARK_CLEAR * min(sheet.width, sheet.height)
+    across = width * math.cos(slope) + height * math.sin(slope)  # the turned text's extent
+    down = width * math.sin(slope) + height * math.cos(slope)
+    scale = min((sheet.width - clear) / across, (sheet.height - clear) / down)
+    scale = min(scale, _WATERMARK_MOST / 100)
+    width, height = width * scale, height * scale
     return (
-        "<!DOCTYPE html><html lang='en'><body class='distribution'>"
-        f"<p class='marking'>{escape(meta.marking)}</p>"
-        f"<h1>Distribution list</h1><p>{escape(meta.title)}"
-        f"{' · ' + escape(meta.product_id) if meta.product_id else ''}"
-        f"{' · version ' + escape(meta.version) if meta.version else ''}</p>"
-        f"<ol>{rows}</ol><p class='marking'>{escape(meta.marking)}</p></body></html>"
+        f".watermark {{ font-size: {100 * scale:.3f}pt; width: {width:.3f}px; "
+        f"height: {height:.3f}px; left: {(sheet.width - width) / 2 - area_left:.3f}px; "
+        f"top: {(sheet.height - height) / 2 - area_top:.3f}px; "
+        f"transform: rotate({-slope:.5f}rad); }}\n"
     )
 
 
-def _typeset(html: str, page: Rendered) -> bytes:
-    import weasyprint
-
-    sheets = [weasyprint.CSS(string=page.pdf_css), weasyprint.CSS(string=_STAMPS_CSS)]
-    return bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=sheets))
-
-
-def stamp_annex(
-    annex: bytes, stamped: dict[str, bytes], page: Rendered, copies: Copies
-) -> dict[str, bytes]:
-    """The separate annex stamped as stamp() stamped the brief: watermarked, and a numbered
-    copy of it beside each copy of the brief (copies/brief-annex-copy-01-of-03.pdf...), the
-    links of each pair going to each other; with the brief's copies (in stamped) relinked."""
+def _distribution_list(
+    pdf: bytes, brief: Brief, page: Rendered, root: Path, lines: list[str]
+) -> bytes:
+    """The master copy's last page(s): the copies and who has them, set in the brief's own
+    head (its faces and styles) and page geometry, marked at top and bottom like its pages,
+    and numbered on from the brief's last page."""
     import pikepdf
 
-    from .annex import ANNEX_FILE, BODY_FILE, relinked
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        after = len(document.pages)
+    meta = brief.meta
+    found = _BODY.search(page.html)
+    head = page.html[: found.start()] if found else "<!DOCTYPE html><html lang='en'>"
+    facts = [meta.title, meta.product_id, f"version {meta.version}" if meta.version else ""]
+    rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    html = (
+        f"{head}<body class='distribution'>"
+        f"<div class='marking marking-top'>{escape(meta.marking)}</div>"
+        f"<div class='short-title'>{escape(meta.short_title)}</div>"
+        f"<main><h2>Distribution list</h2><p>{escape(' · '.join(filter(None, facts)))}</p>"
+        f"<ol>{rows}</ol></main>"
+        f"<div class='marking marking-bottom'>{escape(meta.marking)}</div></body></html>"
+    )
+    numbered_on = (
+        f'@page {{ @bottom-right {{ content: "Page " counter(page); }} }}\n'
+        f"@page :first {{ counter-reset: page {after + 1}; }}\n"
+    )
+    return _typeset(html, [page.pdf_css, numbered_on], root)
 
-    lines = [_copy_line(k, copies.count, copies.recipients) for k in range(1, copies.count + 1)]
-    marks = _typeset(_stamps_html(["", "Master copy", *lines], copies.watermark), page)
-    out: dict[str, bytes] = {}
-    with pikepdf.open(io.BytesIO(marks)) as stamps:
-        if copies.watermark:
-            out[ANNEX_FILE] = _save(_overlaid(annex, stamps.pages[0]))
-        if not copies.count:
-            return out
-        numbered = [_save(_overlaid(annex, stamps.pages[1 + k])) for k in range(copies.count + 1)]
-    if copies.one_file:
-        numbered = [numbered[0], _joined(numbered[1:])]
-    for body, annex_copy in zip(copies.names(), numbered, strict=True):
-        folder, name = body.split("/")
-        annex_name = name.replace("brief-", "brief-annex-", 1)
-        out[f"{folder}/{annex_name}"] = relinked(annex_copy, BODY_FILE, name)
-        out[body] = relinked(stamped[body], ANNEX_FILE, annex_name)
-    return out
+
+_BODY = re.compile(r"<body\b", re.I)
+
+
+def _stamp_pages(lines: list[str], page: Rendered, root: Path, copies: Copies) -> bytes:
+    """The stamps, a page each: the watermark alone, the master copy's, then each copy's
+    (lines), each with the watermark if there is one."""
+    mark = _watermark_css(copies.watermark, page, root) if copies.watermark else ""
+    stamps_html = _stamps_html(["", "Master copy", *lines], copies.watermark)
+    return _typeset(stamps_html, [page.pdf_css, _STAMPS_CSS + mark], root)
+
+
+def _typeset(html: str, css: list[str], root: Path) -> bytes:
+    """html as PDF with these stylesheets, reading nothing but the project's files."""
+    import weasyprint
+
+    fetcher = project_fetcher(root)
+    base = str(root.resolve()) + "/"
+    sheets = [weasyprint.CSS(string=text, base_url=base, url_fetcher=fetcher) for text in css]
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
+    return bytes(document.write_pdf(stylesheets=sheets))

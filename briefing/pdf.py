@@ -251,3 +251,8 @@ def _referenced_at(root: Path, url: str) -> Location:
     relative = os.path.relpath(path, root.resolve()) if path else ""
     found = find_reference(root, [url, relative, path])
     return found if found.line else Location(BRIEF)
+
+
+def project_fetcher(root: Path) -> Any:
+    """A WeasyPrint URL fetcher that admits data: URLs and regular files inside root alone."""
+    return _fetcher_class()(root)

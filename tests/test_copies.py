@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image, ImageChops
 
 from briefing.cli import main
 from briefing.new import new_project
@@ -201,8 +202,6 @@ def test_copies_need_the_pdf(tmp_path: Path, project: Path) -> None:
 
 def _ink(pdf: Path, page: int) -> int:
     """How many dark pixels page has, rendered at 30 dpi in grey."""
-    from PIL import Image
-
     png = pdf.with_suffix(f".{page}")
     subprocess.run(
         ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), "-singlefile",
@@ -233,3 +232,70 @@ def test_a_layout_that_tints_its_pages_and_styles_left_and_right_keeps_its_text_
     for page, text in enumerate(pages_text(copy), start=1):
         assert text.count("Copy 2 of 2") == 1 and text.count(" page ") == 1, text[-200:]
         assert _ink(copy, page) >= _ink(brief, page) > 0  # nothing under the stamp is hidden
+
+
+def _grey(pdf: Path, page: int, png: Path) -> Image.Image:
+    """Page of pdf rendered at 30 dpi in grey, as a PIL image."""
+
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), "-singlefile",
+         "-png", str(pdf), str(png.with_suffix(""))],
+        check=True,
+    )  # fmt: skip
+    return Image.open(png)
+
+
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+@pytest.mark.parametrize("watermark", ["MW" * 20, "DRAFT – NOT FOR ONWARD TRANSMISSION – ÉT"])
+def test_a_watermark_of_40_characters_fits_inside_the_page(
+    tmp_path: Path, project: Path, paper: str, watermark: str
+) -> None:
+    """The watermark's ink (what it changes on the page) stays clear of every edge, and
+    still runs along most of the diagonal. Once 22 characters ran off every page."""
+    assert len(watermark) == 40
+    plain, marked = tmp_path / "plain", tmp_path / "marked"
+    for out, extra in ((plain, []), (marked, ["--watermark", watermark])):
+        code, output = build(project, "-o", str(out), "--paper", paper, *extra)
+        assert code == 0, output
+    before = _grey(plain / "brief.pdf", 1, tmp_path / "before.png")
+    after = _grey(marked / "brief.pdf", 1, tmp_path / "after.png")
+    ink = ImageChops.difference(before, after).point(lambda value: 255 if value > 8 else 0)
+    bounds = ink.getbbox()
+    assert bounds, "no watermark on the page"
+    left, top, right, bottom = bounds
+    width, height = ink.size
+    edge = 0.02 * min(width, height)  # pixels: the ink keeps at least this from each edge
+    assert edge <= left and right <= width - edge and edge <= top and bottom <= height - edge
+    assert right - left > 0.6 * width and bottom - top > 0.6 * height  # along the diagonal
+
+
+def test_a_watermark_of_41_characters_is_refused_naming_the_limit(
+    tmp_path: Path, project: Path
+) -> None:
+    out = tmp_path / "out"
+    code, output = build(project, "-o", str(out), "--watermark", "DRAFT – NOT FOR ONWARD" * 2)
+    assert code == 2, output  # a usage error, click's convention
+    assert "--watermark" in output and "44 characters; at most 40 fit across the page" in output
+    assert "Traceback" not in output and not out.exists()
+
+
+def _faces(pdf: Path, first: int, last: int) -> set[str]:
+    """The fonts pdffonts lists for these pages, without their subset prefixes."""
+    listed = _run("pdffonts", "-f", str(first), "-l", str(last), str(pdf)).splitlines()[2:]
+    return {line.split()[0].partition("+")[2] for line in listed}
+
+
+def test_the_distribution_list_is_set_like_the_brief_and_marked_and_numbered(
+    stamped: Path,
+) -> None:
+    """It was set in DejaVu Serif (WeasyPrint's default), with no marking bands or number."""
+    brief_pages = len(pages_text(stamped / "brief.pdf"))
+    master = stamped / "copies" / "brief-master.pdf"
+    listing_faces = _faces(master, brief_pages + 1, brief_pages + 1)
+    assert "Charis-SIL" in listing_faces
+    assert listing_faces <= _faces(stamped / "brief.pdf", 1, brief_pages)
+    lines = pages_text(master)[-1].split("\n")
+    text = [line for line in lines if line.strip() and "DRAFT" not in line]
+    marking = "EXAMPLE // NOT FOR DISTRIBUTION"
+    assert text[0] == marking  # the top band, then the bottom's and the page's number
+    assert text[-3:] == ["Master copy", marking, f"Page {brief_pages + 1}"]
