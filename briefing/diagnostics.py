@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,7 +92,7 @@ class Diagnostics:
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 
-    def extend(self, others: Diagnostics) -> None:
+    def extend(self, others: Iterable[Diagnostic]) -> None:
         self._items.extend(others)
 
     def checkpoint(self) -> int:

@@ -48,7 +48,8 @@ class Forked:
             return None
         finally:
             self.close()
-        job.diagnostics.extend(diagnostics)
+        said = set(job.diagnostics)  # what two parts both found (a glyph no font has) once
+        job.diagnostics.extend(d for d in diagnostics if d not in said)
         job.resources += resources
         return data  # type: ignore[no-any-return]
 

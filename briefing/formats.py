@@ -53,9 +53,11 @@ class Format:
     comes_with: str = ""  # chosen whenever this other format is
 
 
-# Up to this many pages, a brief that leaves its contents page to the tool goes without:
-# a whole page for a few entries would only be turned over.
-CONTENTS_FROM_PAGES = 9
+# A brief whose body (its pages before the annotated sources, contents included) is shorter
+# than this goes without the contents page it leaves to the tool: a page of contents for a
+# few pages would only be turned over, and would put the judgements off the first page.
+CONTENTS_FROM_PAGES = 6
+READAHEAD_LAYOUT = "onepage"
 
 
 def _pdf(job: RenderJob) -> bytes | None:
@@ -102,10 +104,17 @@ def _finished(pdf: bytes, job: RenderJob, other: str, page_prefix: str = "") -> 
 
 
 def _page_count(pdf: bytes) -> int:
+    """The pages of the brief's body: those before the page its annotated sources start on
+    (the layout's anchor `sources`), or all of them when it has none."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        return len(document.pages)
+        pages = [page.obj.objgen for page in document.pages]
+        names = document.Root.get("/Names")
+        if names is None or "/Dests" not in names:
+            return len(pages)
+        annex = pikepdf.NameTree(names.Dests).get("sources")
+        return pages.index(annex[0].objgen) if annex is not None else len(pages)
 
 
 def _without_contents(job: RenderJob, part: Part) -> Rendered | None:
@@ -114,6 +123,21 @@ def _without_contents(job: RenderJob, part: Part) -> Rendered | None:
 
     meta = dataclasses.replace(job.brief.meta, contents=False)
     return render_html(dataclasses.replace(job.brief, meta=meta), job.root, Diagnostics(), part)
+
+
+def _readahead(job: RenderJob) -> bytes | None:
+    """The one-page read-ahead: the same brief through the onepage layout (typeset by a
+    child while the brief is; what it finds that the brief found too is said once)."""
+    from .html import render_html
+    from .pdf import render_pdf
+
+    meta = dataclasses.replace(job.brief.meta, layout=READAHEAD_LAYOUT)
+    page = render_html(dataclasses.replace(job.brief, meta=meta), job.root, job.diagnostics)
+    if page is None:
+        return None
+    pdf, read = render_pdf(page, job.root, job.pdf_variant, job.diagnostics)
+    job.resources += read + list(page.resources)
+    return pdf
 
 
 def _html(job: RenderJob) -> bytes:
@@ -148,6 +172,16 @@ FORMATS: dict[str, Format] = {
             "one self-contained HTML page",
             needs_html=True,
             needs_figure=True,
+        ),
+        Format(
+            "readahead",
+            "brief-readahead.pdf",
+            _readahead,
+            "the one-page read-ahead (PDF)",
+            needs_figure=True,
+            preload=("weasyprint",),
+            fetches=True,
+            forked=True,
         ),
         Format("json", "brief.json", _json, "the compiled brief as data", released=True),
         Format(

@@ -22,7 +22,7 @@ from .conftest import BRIEF, SOURCES_YAML, MakeProject
 
 FRONT = ["read project", "parse", "read sources", "verify", "figure, imports", "assemble"]
 CHECK_STAGES = [*FRONT, "layout"]
-BUILD_STAGES = [*CHECK_STAGES, "pdf", "html", "json", "write"]
+BUILD_STAGES = [*CHECK_STAGES, "pdf", "html", "readahead", "json", "write"]
 HTML_STAGES = [*CHECK_STAGES, "html", "write"]
 
 # A source without grades is a warning; a quote the source does not have is an error.
@@ -194,7 +194,9 @@ def test_verbose_build_prints_the_stages_in_order_on_stderr_only(
     root = make_project()
     result = briefing("build", str(root), "-v")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == wrote(root, "brief.pdf", "brief.html", "brief.json")
+    assert result.stdout.splitlines() == wrote(
+        root, "brief.pdf", "brief.html", "brief-readahead.pdf", "brief.json"
+    )
     lines = result.stderr.splitlines()
     assert stage_names(lines) == BUILD_STAGES
     assert len(lines) == len(BUILD_STAGES), result.stderr  # nothing else: no status line
@@ -216,7 +218,9 @@ def test_timings_table_then_none_when_up_to_date(make_project: MakeProject) -> N
     root = make_project()
     result = briefing("build", str(root), "--timings")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == wrote(root, "brief.pdf", "brief.html", "brief.json")
+    assert result.stdout.splitlines() == wrote(
+        root, "brief.pdf", "brief.html", "brief-readahead.pdf", "brief.json"
+    )
     rows = timings(result.stderr)  # and nothing else on stderr, though over a second
     assert [name for name, _ in rows] == [*BUILD_STAGES, "total"]
     *stages, (_, total) = rows
@@ -300,7 +304,9 @@ def test_on_a_terminal_a_slow_build_shows_its_stages_and_typesetting(
     root = make_project({"brief.md": LONG_BRIEF})
     code, stdout, screen = briefing_on_terminal("build", str(root))
     assert code == 0, screen
-    assert stdout.splitlines() == wrote(root, "brief.pdf", "brief.html", "brief.json")
+    assert stdout.splitlines() == wrote(
+        root, "brief.pdf", "brief.html", "brief-readahead.pdf", "brief.json"
+    )
     lines = segments(screen)
     assert stage_names(lines) == BUILD_STAGES, screen
     assert any(re.search(r"typesetting: page \d+ laid out", line) for line in lines), screen
