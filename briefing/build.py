@@ -79,7 +79,8 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
         stage("copies")
-        files |= stamp(files["brief.pdf"], brief, page, root, options.copies)
+        readahead = {n: files[n] for n in ("brief-readahead.pdf",) if n in files}
+        files |= stamp(files["brief.pdf"], brief, page, root, options.copies, readahead)
         if "brief-annex.pdf" in files:
             files |= stamp_annex(files["brief-annex.pdf"], files, page, root, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory

@@ -97,10 +97,18 @@ def _recipient(line: str, where: str) -> str:
     return name
 
 
-def stamp(pdf: bytes, brief: Brief, page: Rendered, root: Path, copies: Copies) -> dict[str, bytes]:
-    """The stamped files by name: brief.pdf again when watermarked, the master copy with
-    its distribution list, and the numbered copies (or one file of them all). root is the
-    project, the one place the typesetting may read from."""
+def stamp(
+    pdf: bytes,
+    brief: Brief,
+    page: Rendered,
+    root: Path,
+    copies: Copies,
+    others: dict[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """The stamped files by name: brief.pdf again when watermarked (and the other PDFs by
+    name, such as the read-ahead), the master copy with its distribution list, and the
+    numbered copies (or one file of them all). root is the project, the one place the
+    typesetting may read from."""
     import pikepdf
 
     count, names = copies.count, copies.names()
@@ -109,7 +117,8 @@ def stamp(pdf: bytes, brief: Brief, page: Rendered, root: Path, copies: Copies) 
     out: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(marks)) as stamps:
         if copies.watermark:
-            out["brief.pdf"] = _save(_overlaid(pdf, stamps.pages[0]))
+            for name, document in {"brief.pdf": pdf, **(others or {})}.items():
+                out[name] = _save(_overlaid(document, stamps.pages[0]))
         if not count:
             return out
         listing = _distribution_list(pdf, brief, page, root, lines)

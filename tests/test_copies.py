@@ -89,6 +89,16 @@ def test_the_watermark_is_on_every_page_of_the_brief_and_the_copies(stamped: Pat
             assert "DRAFT" in re.sub(r"\s", "", text), pdf.name
 
 
+def test_the_read_ahead_is_watermarked_too(tmp_path: Path) -> None:
+    """A DRAFT brief's one-page read-ahead must not go out unmarked."""
+    root = tmp_path / "brief"
+    new_project(root)
+    result = CliRunner().invoke(main, ["build", str(root), "--watermark", "DRAFT"])
+    assert result.exit_code == 0, result.output
+    (page,) = pages_text(root / "dist/brief-readahead.pdf", raw=True)
+    assert "DRAFT" in re.sub(r"\s", "", page)
+
+
 def test_copies_are_the_same_bytes_when_built_again(
     project: Path, recipients: Path, stamped: Path
 ) -> None:
