@@ -22,13 +22,14 @@ _MONTHS = {
 _MONTH = r"([a-z]+)\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _SEP = r"\s*[/.-]\s*"
+_SEP2 = r"\s*[/-]\s*"  # not '.': YAML reads 2019.10, unquoted, as the number 2019.1
 # Each other form, with the order of its groups: y(ear), m(onth), d(ay), or n for a day or
 # a month (a number that may be either).
 _OTHER_FORMS = [
     (re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})"), "ymd"),
     (re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})"), "nny"),
-    (re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}})"), "ym"),
-    (re.compile(rf"(\d{{1,2}}){_SEP}(\d{{4}})"), "my"),
+    (re.compile(rf"(\d{{4}}){_SEP2}(\d{{1,2}})"), "ym"),
+    (re.compile(rf"(\d{{1,2}}){_SEP2}(\d{{4}})"), "my"),
     (re.compile(rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})"), "dmy"),
     (re.compile(rf"{_MONTH}\s+{_DAY},?\s+(\d{{4}})"), "mdy"),
     (re.compile(rf"{_MONTH},?\s+(\d{{4}})"), "my"),
@@ -112,15 +113,7 @@ def _other_form(value: str) -> DateError:
 def _readings(value: str) -> list[Parts]:
     """The dates value may stand for, written in one of the other forms: a day and month
     both 12 or less give two."""
-    lowered = value.lower()
-    found = next(
-        (
-            (match, order)
-            for pattern, order in _OTHER_FORMS
-            if (match := pattern.fullmatch(lowered))
-        ),
-        None,
-    )
+    found = _other_match(value.lower())
     if found is None:
         return []
     match, order = found
@@ -129,15 +122,25 @@ def _readings(value: str) -> list[Parts]:
         choices = [(year, second, first), (year, first, second)]  # day first, month first
     else:
         named = dict(zip(order, match.groups(), strict=True))
-        choices = [(named["y"], named["m"], named.get("d", "0"))]
+        choices = [(named["y"], named["m"], named.get("d", ""))]
     readings = [_parts(*choice) for choice in choices]
     possible = [p for p in readings if p and p[0] and 1 <= p[1] <= 12]
     return list(dict.fromkeys(possible))  # 05/05/2019 is read one way
 
 
+def _other_match(value: str) -> tuple[re.Match[str], str] | None:
+    for pattern, order in _OTHER_FORMS:
+        if match := pattern.fullmatch(value):
+            return match, order
+    return None
+
+
 def _parts(year: str, month: str, day: str) -> Parts | None:
+    """The parts, or None for a day 00 or a name that is not a month's."""
     number = int(month) if month.isdecimal() else _MONTHS.get(month)
-    return (int(year), number, int(day)) if number else None
+    if not number or (day and not int(day)):
+        return None
+    return int(year), number, int(day or 0)
 
 
 def _spoken(parts: Parts) -> str:

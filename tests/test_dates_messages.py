@@ -210,3 +210,13 @@ def test_day_out_of_range_never_appears(make_project: MakeProject) -> None:
         for value in ("2019-11-31", "2019-02-29", "2019-04-00", "31/04/2019"):
             _, output = run("check", make_project(_with_date(file, field, value)))
             assert "out of range" not in output and "is not a date:" in output
+
+
+def test_a_year_and_month_yaml_reads_as_a_number_is_not_misread() -> None:
+    """Unquoted, 2019.10 is the number 2019.1: no month is guessed from it."""
+    found = Diagnostics()
+    parse_timeline("events:\n  - date: 2019.10\n    title: X\n    cite: [a]\n", 0, found)
+    assert [str(d) for d in found] == [
+        f"figures/timeline.yaml:2:11: error: date: '2019.1' {ISO}\n"
+        "    write it as YYYY-MM-DD, or YYYY-MM or YYYY if the source gives no more"
+    ]
