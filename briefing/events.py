@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 
 from .citations import CitationScanner
 from .diagnostics import Diagnostics, Location
 from .directives.timeline import TimelineSlot
 from .files import TIMELINE
-from .model import BriefText, Event, Lane, PartialDate, Timeline
-from .yamlfile import YamlMap, check_keys, load_yaml, text_field
+from .model import BriefText, Event, Lane, Timeline
+from .ordering import out_of_order, places
+from .yamlfile import YamlMap, check_keys, date_field, load_yaml, text_field
 
 EVENT_KEYS = ("date", "title", "actors", "basis", "cite")
 MAX_LANES = 3
@@ -62,30 +64,44 @@ def _lanes(data: YamlMap, events: list[Event], diagnostics: Diagnostics) -> tupl
 
 
 def _check_order(events: list[Event], diagnostics: Diagnostics) -> None:
-    """Events stay in the file's order; that order must be possible given their dates."""
-    latest_start = None
-    for event in events:
-        start, end = event.date.interval
-        if latest_start and end < latest_start[0]:
-            diagnostics.warning(
-                event.location,
-                f"event '{event.title}' ({event.date}) is listed after "
-                f"'{latest_start[1].title}' ({latest_start[1].date}), which is later",
-                hint="list events in the order they happened",
-            )
-        if latest_start is None or start > latest_start[0]:
-            latest_start = (start, event)
+    """Events stay in the file's order, which must be possible given their dates: each of
+    the fewest events whose removal leaves the rest in order is named once, with the events
+    kept on either side of it and the place its date fits (see briefing.ordering)."""
+    misplaced = out_of_order([event.date.interval for event in events])
+    kept = sorted(set(range(len(events))) - set(misplaced))
+    kept_events = [events[k] for k in kept]
+    fits = places(
+        [e.date.interval for e in kept_events], [events[k].date.interval for k in misplaced]
+    )
+    for k, fit in zip(misplaced, fits, strict=True):
+        side = bisect.bisect_left(kept, k)  # how many kept events are listed before it
+        before, after = kept[max(side - 1, 0) : side], kept[side : side + 1]
+        around = " and ".join(_named(events[i]) for i in before + after)
+        where = "between" if before and after else "after" if before else "before"
+        event = events[k]
+        diagnostics.warning(
+            event.location,
+            f"event {_named(event)} is out of order: it is listed {where} {around}",
+            hint=f"{_move(kept_events, fit)}, or correct its date",
+        )
+
+
+def _move(kept: list[Event], fit: int | None) -> str:
+    """Where to move an event that fits after the first `fit` kept events."""
+    if fit is None:
+        return "move it to where its date belongs"
+    return f"move it after {_named(kept[fit - 1])}" if fit else f"move it before {_named(kept[0])}"
+
+
+def _named(event: Event) -> str:
+    return f"'{event.title}' ({event.date})"
 
 
 def _event(item: YamlMap, scanner: CitationScanner, diagnostics: Diagnostics) -> Event | None:
     check_keys(item, EVENT_KEYS, "event field", diagnostics)
     title = text_field(item, "title", diagnostics, required=True)
-    raw_date = text_field(item, "date", diagnostics, required=True)
-    try:
-        date = PartialDate.parse(raw_date)
-    except ValueError as error:
-        if raw_date:
-            diagnostics.error(item.where("date"), str(error))
+    date = date_field(item, "date", diagnostics, required=True)
+    if date is None:
         return None
     actors = item.get("actors") or []
     if not isinstance(actors, list) or not all(isinstance(a, str) for a in actors):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, get_args
 
 from .diagnostics import Location
+from .isodate import read_date
 
 if TYPE_CHECKING:  # briefing.changes builds on the model; the model only names its values
     from .changes import Change, Changes
@@ -26,8 +26,6 @@ ANNEXES: tuple[str, ...] = get_args(Annex)
 B = TypeVar("B", bound="Block")
 NEAR_IDENTICAL = 0.8  # most of a document, to be the same document twice
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
@@ -39,16 +37,9 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError otherwise."""
-        match = _DATE.match(text.strip())
-        if not match:
-            raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else 0 for g in match.groups())
-        if match.group(3):
-            dt.date(year, month, day)  # raises ValueError for impossible dates
-        elif match.group(2) and not 1 <= month <= 12:
-            raise ValueError(f"month {month} is not between 01 and 12")
-        return cls(year, month, day)
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise DateError (a ValueError) saying
+        why not otherwise."""
+        return cls(*read_date(text))
 
     @property
     def precision(self) -> Precision:

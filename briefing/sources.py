@@ -13,13 +13,13 @@ from typing import Any
 from .citations import SOURCE_ID
 from .diagnostics import Diagnostics, Location, printable, suggest
 from .files import SOURCES
-from .model import PartialDate, Project, Source, SourceEntry
+from .model import Project, Source, SourceEntry
 from .readers.base import SourceFile
 from .readers.registry import read_source
 from .source_findings import cached_findings
 from .vocabulary import CREDIBILITY, RELIABILITY
 from .words import count_words
-from .yamlfile import Fields, YamlMap, check_keys, load_yaml
+from .yamlfile import Fields, YamlMap, check_keys, date_field, load_yaml
 
 SOURCE_KEYS = (
     "file", "title", "outlet", "author", "published", "date_basis", "address", "requested",
@@ -86,12 +86,7 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
     check_keys(raw, SOURCE_KEYS, "source field", diagnostics)
 
     text = Fields(raw, diagnostics).text
-    published, stated = None, text("published")
-    if stated:
-        try:
-            published = PartialDate.parse(stated)
-        except ValueError as error:
-            diagnostics.error(raw.where("published"), str(error))
+    published = date_field(raw, "published", diagnostics)
     reliability = text("reliability").upper()
     if reliability and reliability not in RELIABILITY:
         diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Location, Severity, suggest
+from .isodate import DateError
 from .model import PartialDate
 
 
@@ -109,6 +110,22 @@ def text_field(
     return str(value).strip()
 
 
+def date_field(
+    data: YamlMap, key: str, diagnostics: Diagnostics, *, required: bool = False
+) -> PartialDate | None:
+    """The date data[key] (YYYY, YYYY-MM or YYYY-MM-DD), or None if it is not given or not
+    a date: every date the project's files give is read here, so each bad one is reported
+    alike, at its value, naming its field ("date: '2019-11-31' is not a date: ...")."""
+    value = text_field(data, key, diagnostics, required=required)
+    if not value:
+        return None
+    try:
+        return PartialDate.parse(value)
+    except DateError as error:
+        diagnostics.error(data.where(key), f"{key}: {error}", error.hint)
+        return None
+
+
 def check_keys(
     data: YamlMap,
     allowed: tuple[str, ...],
@@ -135,12 +152,8 @@ class Fields:
 
     def date(self, key: str, precision: str = "") -> PartialDate:
         """A required date; with precision 'day', a full one."""
-        value = self.text(key, required=True)
-        try:
-            parsed = PartialDate.parse(value)
-        except ValueError as error:
-            if value:
-                self.diagnostics.error(self.data.where(key), f"'{key}': {error}")
+        parsed = date_field(self.data, key, self.diagnostics, required=True)
+        if parsed is None:
             return PartialDate(1)
         if precision and parsed.precision != precision:
             self.diagnostics.error(self.data.where(key), f"'{key}' must be a full date, YYYY-MM-DD")
@@ -148,7 +161,7 @@ class Fields:
 
     def maybe_date(self, key: str) -> PartialDate | None:
         """A date if given (YYYY, YYYY-MM or YYYY-MM-DD), else None."""
-        return None if self.data.get(key) is None else self.date(key)
+        return date_field(self.data, key, self.diagnostics)
 
     def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
         value = self.text(key, default)

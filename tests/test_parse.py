@@ -59,7 +59,10 @@ def test_unknown_key_is_a_warning_with_a_suggestion() -> None:
 
 def test_impossible_date_is_an_error() -> None:
     _, messages = parse("Body.\n", front=FRONT.replace("2024-04-01", "2024-02-30"))
-    assert messages == ["brief.md:5:9: error: 'issued': day is out of range for month"]
+    assert messages == [
+        "brief.md:5:9: error: issued: '2024-02-30' is not a date: February 2024 has 29 days\n"
+        "    the last day of February 2024 is 2024-02-29"
+    ]
 
 
 def test_citations_are_located_by_line_and_column() -> None:

@@ -100,17 +100,17 @@ def test_timeline_out_of_order_is_a_warning() -> None:
     )
     parse_timeline(text, 0, diagnostics)
     assert [str(d) for d in diagnostics] == [
-        "figures/timeline.yaml:5:5: warning: event 'Earlier' (2015-03) is listed after 'Later' "
-        "(2016), which is later\n    list events in the order they happened"
+        "figures/timeline.yaml:5:5: warning: event 'Earlier' (2015-03) is out of order: it is "
+        "listed after 'Later' (2016)\n    move it before 'Later' (2016), or correct its date"
     ]
 
 
 @pytest.mark.parametrize(
     ("event", "message"),
     [
-        ("date: '2015-13'\n    title: X\n    cite: [a]", "2:11: error: month 13 is not between"),
-        ("date: '2015-02-30'\n    title: X\n    cite: [a]", "2:11: error: day is out of range"),
-        ("date: 'soon'\n    title: X\n    cite: [a]", "2:11: error: 'soon' is not a date"),
+        ("date: '2015-13'\n    title: X\n    cite: [a]", "2:11: error: date: '2015-13' is not a"),
+        ("date: '2015-02-30'\n    title: X\n    cite: [a]", "2:11: error: date: '2015-02-30' is"),
+        ("date: 'soon'\n    title: X\n    cite: [a]", "2:11: error: date: 'soon' is not a"),
         ("date: '2015'\n    title: X", "2:5: error: event 'X' cites no source"),
         (
             "date: '2015'\n    title: X\n    cite: [a]\n    actor: [Y]",

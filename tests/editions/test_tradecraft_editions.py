@@ -329,7 +329,7 @@ def test_a_horizon_must_be_a_date(released: Path, tmp_path: Path) -> None:
     code, output = run("check", root)
     at = line_of(brief.read_text("utf-8"), "horizon: soon")
     assert code == 1
-    assert f"brief.md:{at}:10: error: 'horizon': 'soon' is not a date" in output
+    assert f"brief.md:{at}:10: error: horizon: 'soon' is not a date" in output
 
 
 def test_brief_json_carries_the_waived_rules_and_no_horizon_when_none_is_set(
