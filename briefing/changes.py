@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from .model import Heading, PartialDate
 
@@ -16,6 +16,16 @@ ShiftField = Literal[
 Subject = Literal["judgement", "scenario", "bottom-line", "horizon", "source", "event"]
 ChangeStatus = Literal["added", "withdrawn", "changed", "kept"]
 _CONFIDENCE_ORDER = ("low", "moderate", "high")
+
+
+class Rated(Protocol):
+    """What carries a likelihood in an edition: a judgement's or a scenario's record."""
+
+    @property
+    def likelihood(self) -> str: ...
+
+    @property
+    def likelihood_range(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,17 @@ class Shift:
     new: str
     old_range: str = ""
     new_range: str = ""
+
+    @classmethod
+    def of_likelihood(cls, before: Rated, now: Rated) -> Shift:
+        """How a likelihood moved between two editions' records."""
+        return cls(
+            "likelihood",
+            before.likelihood,
+            now.likelihood,
+            before.likelihood_range,
+            now.likelihood_range,
+        )
 
     @property
     def moved(self) -> bool:

@@ -354,13 +354,7 @@ def _judgement_changes(old: Edition, new: Edition) -> list[Change]:
             shift
             for shift in (
                 Shift("statement", before.text, now.text),
-                Shift(
-                    "likelihood",
-                    before.likelihood,
-                    now.likelihood,
-                    before.likelihood_range,
-                    now.likelihood_range,
-                ),
+                Shift.of_likelihood(before, now),
                 Shift("confidence", before.confidence, now.confidence),
             )
             if shift.moved
@@ -397,13 +391,7 @@ def _scenario_changes(old: Edition, new: Edition) -> list[Change]:
             shift
             for shift in (
                 Shift("title", before.title, now.title),
-                Shift(
-                    "likelihood",
-                    before.likelihood,
-                    now.likelihood,
-                    before.likelihood_range,
-                    now.likelihood_range,
-                ),
+                Shift.of_likelihood(before, now),
             )
             if shift.moved
         )
