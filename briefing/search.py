@@ -212,19 +212,24 @@ def passages_in_order(source: Source) -> list[Passage]:
     text = source.text
     spans = sentences(text, 0, len(text), wrapped=source.kind in WRAPPED_KINDS)
     found: dict[str, Passage] = {}
+    line, counted = 1, 0
     for n, span in enumerate(spans):
-        # A few neighbours are all a short sentence is widened over; all of them would
-        # make a long text's passages take quadratic time.
+        # Its few neighbours are all a short sentence is widened over, and the lines are
+        # counted on from the last sentence's: else a long text would take quadratic time.
         neighbours = spans[max(n - _NEIGHBOURS, 0) : n + _NEIGHBOURS + 1]
         words = _trim(text, span, (span[1], span[1]))  # a list's bullet is no part
-        passage = _passage(Hit(source, (words,), 100.0), True, neighbours)
+        line, counted = line + text.count("\n", counted, words[0]), words[0]
+        passage = _passage(Hit(source, (words,), 100.0), True, neighbours, line)
         if not passage.unquotable:
             found.setdefault(passage.quote, passage)
     return list(found.values())
 
 
-def _passage(hit: Hit, exact: bool, nearby: list[Span] | None = None) -> Passage:
-    """The passage around hit, quoted from its sentences (those nearby, unless given)."""
+def _passage(
+    hit: Hit, exact: bool, nearby: list[Span] | None = None, line: int | None = None
+) -> Passage:
+    """The passage around hit, quoted from its sentences (those nearby, unless given), on
+    its line (counted, unless given)."""
     source, span = hit.source, hit.span
     furniture = source.furniture_only(span)
     text = source.text
@@ -239,7 +244,7 @@ def _passage(hit: Hit, exact: bool, nearby: list[Span] | None = None) -> Passage
         source=source,
         marks=hit.marks,
         quote_span=quote_around(text, nearby, span),
-        line=text.count("\n", 0, span[0]) + 1,
+        line=text.count("\n", 0, span[0]) + 1 if line is None else line,
         page=source.page_of(span[0]),
         exact=exact,
         score=hit.score,
