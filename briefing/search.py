@@ -29,6 +29,7 @@ LONG_SENTENCE_WORDS = 30  # a longer sentence is cited by the clause around the 
 SHORTEST_CLAUSE_WORDS = 6
 
 _NEARBY = 3000  # characters either side of a match that may hold its sentence
+_NEIGHBOURS = 8  # sentences either side of a short one, that it may be widened over
 # Where a long sentence may be cut: semicolons, colons and dashes first, then commas.
 _STRONG_BREAK = re.compile(r"[;:]\s+|\s+(?:--|[-–—])\s+|(?<=\w)(?:--|—)(?=\w)")
 _COMMA_BREAK = re.compile(r",\s+")
@@ -205,21 +206,45 @@ def _like(word: str, vocabulary: set[str]) -> dict[str, float]:
     return like
 
 
-def _passage(hit: Hit, exact: bool) -> Passage:
+def passages_in_order(source: Source) -> list[Passage]:
+    """The source's passages that can be quoted, each once, in the order of its text: its
+    sentences, each widened as find widens one, until it is long enough to verify."""
+    text = source.text
+    spans = sentences(text, 0, len(text), wrapped=source.kind in WRAPPED_KINDS)
+    found: dict[str, Passage] = {}
+    line, counted = 1, 0
+    for n, span in enumerate(spans):
+        # Its few neighbours are all a short sentence is widened over, and the lines are
+        # counted on from the last sentence's: else a long text would take quadratic time.
+        neighbours = spans[max(n - _NEIGHBOURS, 0) : n + _NEIGHBOURS + 1]
+        words = _trim(text, span, (span[1], span[1]))  # a list's bullet is no part
+        line, counted = line + text.count("\n", counted, words[0]), words[0]
+        passage = _passage(Hit(source, (words,), 100.0), True, neighbours, line)
+        if not passage.unquotable:
+            found.setdefault(passage.quote, passage)
+    return list(found.values())
+
+
+def _passage(
+    hit: Hit, exact: bool, nearby: list[Span] | None = None, line: int | None = None
+) -> Passage:
+    """The passage around hit, quoted from its sentences (those nearby, unless given), on
+    its line (counted, unless given)."""
     source, span = hit.source, hit.span
     furniture = source.furniture_only(span)
     text = source.text
-    nearby = sentences(
-        text,
-        text.rfind("\n", 0, max(span[0] - _NEARBY, 0)) + 1,
-        min(span[1] + _NEARBY, len(text)),
-        wrapped=source.kind in WRAPPED_KINDS,
-    )
+    if nearby is None:
+        nearby = sentences(
+            text,
+            text.rfind("\n", 0, max(span[0] - _NEARBY, 0)) + 1,
+            min(span[1] + _NEARBY, len(text)),
+            wrapped=source.kind in WRAPPED_KINDS,
+        )
     return Passage(
         source=source,
         marks=hit.marks,
         quote_span=quote_around(text, nearby, span),
-        line=text.count("\n", 0, span[0]) + 1,
+        line=text.count("\n", 0, span[0]) + 1 if line is None else line,
         page=source.page_of(span[0]),
         exact=exact,
         score=hit.score,

@@ -21,9 +21,11 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from briefing.build import check
 from briefing.diagnostics import BuildFailed
+from briefing.folding import fold
 from briefing.lsp_io import FramedInput
+from briefing.vocabulary import VOCABULARIES
 
-from .conftest import BRIEF, REPO, MakeProject
+from .conftest import BRIEF, REPO, SOURCES_YAML, MakeProject
 from .test_tradecraft_estimates import WITH_PREMISE
 
 BRIEF_URI = (REPO / "brief.md").as_uri()
@@ -420,3 +422,237 @@ async def test_completion_offers_the_other_judgements_after_depends_on(
         assert isinstance(completed, lsp.CompletionList)
         offered.append([(i.label, i.detail) for i in completed.items])
     assert offered == [[("pay", "KJ2")], [("settlement", "KJ1")]]  # never its own id
+
+
+def document_uri(client: LanguageClient, root: Path, text: str) -> str:
+    """Open root's brief.md in the editor with text, not yet saved."""
+    uri = (root / "brief.md").as_uri()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "markdown", 1, text))
+    )
+    return uri
+
+
+async def completed_at(
+    client: LanguageClient, uri: str, text: str, needle: str
+) -> lsp.CompletionList:
+    """What completion offers with the cursor just after needle."""
+    completed = await client.text_document_completion_async(
+        lsp.CompletionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, needle, len(needle)),
+        )
+    )
+    assert isinstance(completed, lsp.CompletionList)
+    return completed
+
+
+def edit_of(item: lsp.CompletionItem) -> lsp.TextEdit:
+    assert isinstance(item.text_edit, lsp.TextEdit)
+    return item.text_edit
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("vocabulary", "saved", "foreign"),
+    [
+        ("icd203", "uk-yardstick", "realistic possibility"),
+        ("uk-yardstick", "icd203", "roughly even chance"),
+    ],
+)
+async def test_likelihood_completion_offers_the_briefs_own_vocabulary_only(
+    client: LanguageClient, make_project: MakeProject, vocabulary: str, saved: str, foreign: str
+) -> None:
+    """The vocabulary is read from the editor's text, not the saved file; a term of the
+    other vocabulary would be an error there."""
+    root = make_project(
+        {"brief.md": BRIEF.replace("product_id: T-1\n", f"product_id: T-1\nvocabulary: {saved}\n")}
+    )
+    text = BRIEF.replace(
+        "product_id: T-1\n", f"product_id: T-1\nvocabulary: {vocabulary}\n"
+    ).replace(":likelihood: likely", ":likelihood: roughly ev")
+    uri = document_uri(client, root, text)
+    blank = await completed_at(client, uri, text, ":likelihood: ")  # nothing typed yet
+    completed = await completed_at(client, uri, text, ":likelihood: roughly ev")
+    for offered in (blank, completed):
+        labels = [item.label for item in offered.items]
+        assert labels == VOCABULARIES[vocabulary].terms
+        assert foreign not in labels
+    typed = position_of(text, "roughly ev")
+    for item in completed.items:  # each replaces all that was typed: a term has words
+        edit = edit_of(item)
+        assert edit.new_text == item.label == item.filter_text
+        assert edit.range.start == typed
+        assert edit.range.end.character == typed.character + len("roughly ev")
+    likely = next(item for item in completed.items if item.label == "likely")
+    assert likely.detail == VOCABULARIES[vocabulary].band("likely").range  # type: ignore[union-attr]
+
+
+VISIT = (REPO / "seeds" / "002_838455a500a6ffa0.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.asyncio
+async def test_passage_completion_from_an_empty_or_a_partial_word(
+    client: LanguageClient,
+) -> None:
+    text = brief_text() + (
+        '\nA new line [@visit-2015 "\n'
+        'And another [@visit-2015 "Mosc\n'
+        'Ranked [@visit-2015 "Russ\n'
+        'And a closed one [@raia-2020 "ok"; @visit-2015 "Mosc"].\n'
+    )
+    await open_brief(client, text)
+    empty = await completed_at(client, BRIEF_URI, text, 'line [@visit-2015 "')
+    partial = await completed_at(client, BRIEF_URI, text, 'another [@visit-2015 "Mosc')
+    closed = await completed_at(client, BRIEF_URI, text, '"ok"; @visit-2015 "Mosc')
+    russ = await completed_at(client, BRIEF_URI, text, 'Ranked [@visit-2015 "Russ')
+    assert empty.is_incomplete and partial.is_incomplete  # asked again as the word grows
+
+    offered = [edit_of(item).new_text for item in empty.items]
+    assert offered[:3] == [
+        'Emboldened Syrian President Visits Moscow"]',
+        "Syrian President Bashar al-Asad made an unannounced trip to Moscow on Tuesday, "
+        'visiting with Russian President Vladimir Putin."]',
+        "The two leaders discussed the Kremlin’s military intervention in Syria amid their "
+        'alliance’s growing momentum against rebel forces and ISIS."]',
+    ]  # the source's first passages, in its order; its menu line is not one
+    folded_source = fold(" ".join(VISIT.split()))
+    for item in [*empty.items, *partial.items]:
+        quote = edit_of(item).new_text.removesuffix('"]')
+        assert fold(quote) in folded_source  # a passage that verifies as written
+        assert item.filter_text == ("" if item in empty.items else "Mosc")
+
+    quotes = [edit_of(item).new_text for item in partial.items]
+    assert [quote.split(",")[0][:40] for quote in quotes] == [
+        "Emboldened Syrian President Visits Mosco",
+        "Syrian President Bashar al-Asad made an ",
+        "The visit shows Asad’s importance",
+        "Back in Syria",
+        "While Russia’s immediate goal is to win ",
+    ]  # each passage with a word that begins so ("Moscow"), in the source's order
+    assert all(quote.endswith('"]') for quote in quotes)
+    ranked = [edit_of(item).new_text for item in russ.items]
+    assert ranked[0].startswith("Russian military trainers are also advising")  # begins so
+    assert ranked[1].startswith("Syrian President Bashar al-Asad")  # then in order
+    start = position_of(text, 'another [@visit-2015 "', len('another [@visit-2015 "'))
+    assert edit_of(partial.items[0]).range == lsp.Range(
+        start, lsp.Position(start.line, start.character + len("Mosc"))
+    )
+
+    # A quote already closed: the passage replaces the word, and no second '"]' is added.
+    edit = edit_of(closed.items[0])
+    assert edit.new_text == quotes[0].removesuffix('"]')
+    line = text.splitlines()[edit.range.start.line]
+    assert line[edit.range.end.character :] == '"].'
+
+
+PARAGRAPHS = [
+    "The harbour authority said on Monday that talks with the dockworkers' union would resume "
+    "next week.",
+    "Negotiators said the two sides remained far apart on pay after three weeks of strikes.",
+    "The regional council has offered to mediate if the talks break down again this month.",
+]
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Talks resume in Port Ellis</title>\n"
+    "<style>p { color: #333 }</style>\n<script>var tracking = 1;</script></head><body>\n"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>\n"
+    "<h1>Talks resume in Port Ellis</h1>"
+    + "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+    + "</article><footer>© Port Ellis Gazette</footer></body></html>"
+)
+QUOTED = "the two sides remained far apart on pay"
+
+
+def report_pdf() -> bytes:
+    from .test_document_titles import pdf_of
+
+    return pdf_of(
+        "<h1>Talks resume in Port Ellis</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    )
+
+
+def offset_of(text: str, position: lsp.Position) -> int:
+    """Where position stands in text (lines end at line feeds; characters in UTF-16, as
+    the client was told, which are characters in this ASCII text)."""
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: position.line]) + position.character
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name", ["page.html", "report.pdf"])
+async def test_definition_opens_the_text_quotes_are_matched_against_at_the_passage(
+    client: LanguageClient, make_project: MakeProject, private_cache: Path, name: str
+) -> None:
+    """Not the raw HTML or PDF: the text the reader made of it, in a file the tool keeps in
+    its cache folder (never in the project), from the quote's start to its end."""
+    data = PAGE.encode() if name == "page.html" else report_pdf()
+    text = BRIEF.replace("The parties remain apart", f'Talks [@page "{QUOTED}"; @page].\nThe')
+    root = make_project({
+        "brief.md": text, "seeds/sources.yaml": SOURCES_YAML + f"  page:\n    file: {name}\n"
+        "    title: Talks resume\n",
+    })  # fmt: skip
+    (root / "seeds" / name).write_bytes(data)
+    uri = document_uri(client, root, text)
+    targets = []
+    for needle in (f'@page "{QUOTED}"', "; @page]"):
+        target = await client.text_document_definition_async(
+            lsp.DefinitionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=position_of(text, needle, 3),
+            )
+        )
+        assert isinstance(target, lsp.Location)
+        targets.append(target)
+    quoted, whole = targets
+    path = Path(quoted.uri.removeprefix("file://"))
+    assert path.is_relative_to(private_cache) and path.name == f"{name}.txt"
+    copy = path.read_text(encoding="utf-8")
+    at_range = copy[offset_of(copy, quoted.range.start) : offset_of(copy, quoted.range.end)]
+    assert " ".join(at_range.split()) == QUOTED
+    assert whole.uri == quoted.uri and whole.range == lsp.Range(
+        lsp.Position(0, 0), lsp.Position(0, 0)
+    )
+    assert not list(root.rglob(f"{name}.txt"))  # nothing written in the project
+
+
+@pytest.mark.asyncio
+async def test_the_warnings_of_tradecraft_rules_and_of_repeated_sources_are_published(
+    client: LanguageClient, make_project: MakeProject
+) -> None:
+    """As check gives them: a judgement on one source held at moderate confidence, and
+    a source that repeats another word for word."""
+    from .test_repeats import WIRE, register
+    from .test_tradecraft import ONE_SOURCE
+
+    root = make_project({
+        "brief.md": ONE_SOURCE,
+        "seeds/wire.txt": "\n".join(WIRE) + "\n",
+        "seeds/copy.txt": "Printed 12/03/2024\n" + "\n".join(WIRE) + "\n",
+        "seeds/sources.yaml": SOURCES_YAML + register("wire.txt", "wire")
+        + register("copy.txt", "copy"),
+    })  # fmt: skip
+    expected = {
+        (
+            d.location.path,
+            d.location.line,
+            d.code or None,
+            d.message + (f"\n{d.hint}" if d.hint else ""),
+        )
+        for d in check(root).diagnostics
+    }
+    register_uri = (root / "seeds" / "sources.yaml").as_uri()
+    document_uri(client, root, ONE_SOURCE)
+    while register_uri not in client.diagnostics:  # all are published at once
+        await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    published = {
+        (str(Path(uri.removeprefix("file://")).relative_to(root)), d.range.start.line + 1,
+         d.code, d.message)
+        for uri, diagnostics in client.diagnostics.items()
+        for d in diagnostics
+        if d.severity == lsp.DiagnosticSeverity.Warning
+    }  # fmt: skip
+    assert published == expected
+    assert {
+        ("brief.md", 17, "single-source"),
+        ("seeds/sources.yaml", 28, "repeated-source"),
+    } <= {(path, line, code) for path, line, code, _ in published}
