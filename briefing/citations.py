@@ -28,13 +28,13 @@ MIN_QUOTE_WORDS = 3
 MIN_QUOTE_CHARS = 15
 
 SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
-_QUOTE_END = {'"': re.compile(r'"\s*[;\]]'), "\u201c": re.compile(r"\u201d\s*[;\]]")}
 # Marks a writer may open or close a quote with; only " " and “ ” pair.
-QUOTE_MARKS = "\"\u201c\u201d'\u2018\u2019"
-_ANY_QUOTE_END = re.compile(f"[{QUOTE_MARKS}]\\s*[;\\]]")
+_QUOTE_MARKS = "\"\u201c\u201d'\u2018\u2019"
 _PAIR = {'"': '"', "\u201c": "\u201d"}
+_QUOTE_END = {mark: re.compile(closing + r"\s*[;\]]") for mark, closing in _PAIR.items()}
+_ANY_QUOTE_END = re.compile(f"[{_QUOTE_MARKS}]" + r"\s*[;\]]")
 _CURLY, _SINGLE = "\u201c\u201d\u2018\u2019", "'\u2018\u2019"
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BEYOND_QUOTE = re.compile(r"\n[ \t]*\n|\[@|;\s*@")  # a paragraph's end, a next citation
 
 
 def placeholder(group: str, indices: list[int]) -> str:
@@ -150,7 +150,7 @@ def _group(chunk: Chunk, start: int) -> _Group | None:
         i = _skip_space(text, ident.end())
         quote = None
         quote_at = at
-        if i < len(text) and text[i] in QUOTE_MARKS:
+        if i < len(text) and (text[i] in _PAIR or _opens_quote(text, i)):
             closing = _quote_end(text, i)
             if closing is None:
                 return None
@@ -168,16 +168,20 @@ def _group(chunk: Chunk, start: int) -> _Group | None:
 
 def _quote_end(text: str, opening: int) -> int | None:
     """Where the quote that opens at text[opening] closes: at the mark that pairs with
-    the opening one, else at any quote mark (which does not pair). Either is followed by
-    ';' or ']', within the paragraph and before the next citation (a quote holds none)."""
-    blank = _BLANK_LINE.search(text, opening)
-    nearest = text.find("[@", opening)
-    limit = min(blank.start() if blank else len(text), nearest if nearest != -1 else len(text))
-    pairing = _QUOTE_END.get(text[opening])
-    end = (pairing and pairing.search(text, opening + 1, limit)) or _ANY_QUOTE_END.search(
-        text, opening + 1, limit
-    )
-    return end.start() if end else None
+    the opening one, else at any quote mark (which does not pair); either followed by ';'
+    or ']', within the paragraph and before the next citation (a quote holds none)."""
+    beyond = _BEYOND_QUOTE.search(text, opening)
+    limit = beyond.start() + 1 if beyond else len(text)  # + 1: the ';' may end the quote
+    for end_mark in (_QUOTE_END.get(text[opening]), _ANY_QUOTE_END):
+        if end_mark and (end := end_mark.search(text, opening + 1, limit)):
+            return end.start()
+    return None
+
+
+def _opens_quote(text: str, i: int) -> bool:
+    """A mark other than " and \u201c opens a quote only after a space: in `[@cnn's` it is an
+    apostrophe."""
+    return text[i] in _QUOTE_MARKS and text[i - 1] in " \t\n"
 
 
 def _skip_space(text: str, i: int) -> int:

@@ -15,7 +15,8 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from briefing.build import check
-from briefing.diagnostics import BuildFailed
+from briefing.citations import Chunk, CitationScanner
+from briefing.diagnostics import BuildFailed, Diagnostics
 
 from .conftest import BRIEF, REPO, SOURCES_YAML, TIMELINE_YAML, MakeProject, run
 from .test_schemas import front_matter, refused
@@ -97,6 +98,33 @@ def test_a_quote_that_does_not_close_is_not_read_into_the_next_citation(
     output = failed_alike(root)
     assert output.startswith('brief.md:22:27: error: the quote opens with \u201c and closes with "')
     assert output.count("error:") == 1 and "not found" not in output
+
+
+def test_a_quote_that_does_not_close_is_not_read_into_the_next_citation_of_its_group(
+    make_project: MakeProject,
+) -> None:
+    group = f'[@harbour \u201c{OFFERED}"; @harbour "{EXPECT}"]'
+    root = make_project({"brief.md": brief_with(f'[@harbour "{OFFERED}"; @cranes]', group)})
+    assert failed_alike(root) == (
+        'brief.md:23:33: error: the quote opens with \u201c and closes with "\n'
+        f'    [@harbour \u201c{OFFERED}\u201d; @harbour "{EXPECT}"]\n'
+    )
+
+
+def test_marks_within_a_quote_still_belong_to_it() -> None:
+    """A quote may hold other marks, even before a ';' (a quote within the quote), and an
+    apostrophe after an id opens no quote."""
+    diagnostics = Diagnostics()
+    straight = "officials said 'no comment'; the \u201cred line\u201d; talks went on"
+    curly = 'officials said \u2018no comment\u2019; the "red line"; talks went on'
+    scanner = CitationScanner(diagnostics)
+    scanner.scan(Chunk(f'See [@src "{straight}"] and [@src \u201c{curly}\u201d].', 5))
+    assert [c.quote for c in scanner.citations] == [straight, curly]
+    assert not list(diagnostics)
+    scanner.scan(Chunk('As [@cnn\'s "own words here"] said.', 5))
+    assert [(str(d.location), d.message) for d in diagnostics] == [
+        ("brief.md:5:4", "malformed citation")
+    ]
 
 
 def test_the_old_message_at_the_first_column_is_gone_and_other_malformed_forms_keep_theirs(
