@@ -28,8 +28,13 @@ MIN_QUOTE_WORDS = 3
 MIN_QUOTE_CHARS = 15
 
 SOURCE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
-_QUOTE_END = {'"': re.compile(r'"\s*[;\]]'), "\u201c": re.compile(r"\u201d\s*[;\]]")}
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Marks a writer may open or close a quote with; only " " and “ ” pair.
+_QUOTE_MARKS = "\"\u201c\u201d'\u2018\u2019"
+_PAIR = {'"': '"', "\u201c": "\u201d"}
+_QUOTE_END = {mark: re.compile(closing + r"\s*[;\]]") for mark, closing in _PAIR.items()}
+_ANY_QUOTE_END = re.compile(f"[{_QUOTE_MARKS}]" + r"\s*[;\]]")
+_CURLY, _SINGLE = "\u201c\u201d\u2018\u2019", "'\u2018\u2019"
+_BEYOND_QUOTE = re.compile(r"\n[ \t]*\n|\[@|;\s*@")  # a paragraph's end, a next citation
 
 
 def placeholder(group: str, indices: list[int]) -> str:
@@ -80,8 +85,8 @@ class CitationScanner:
     def scan(self, chunk: Chunk) -> Markdown:
         text, out, found, pos = chunk.text, [], [], 0
         while (start := text.find("[@", pos)) != -1:
-            parsed = self._group(chunk, start)
-            if parsed is None:
+            group = _group(chunk, start)
+            if group is None:
                 self.diagnostics.error(
                     chunk.location(start),
                     "malformed citation",
@@ -91,40 +96,92 @@ class CitationScanner:
                 out.append(text[pos : start + 2])
                 pos = start + 2
                 continue
-            end, indices = parsed
             out.append(text[pos:start])
-            out.append(placeholder(text[start:end], indices))
-            found.extend(indices)
-            pos = end
+            if group.unpaired:
+                self._unpaired(chunk, start, group)
+                out.append(text[start : group.end])
+            else:
+                indices = [self.add(*item) for item in group.items]
+                out.append(placeholder(text[start : group.end], indices))
+                found.extend(indices)
+            pos = group.end
         out.append(text[pos:])
         return Markdown("".join(out), chunk.location(0), tuple(found))
 
-    def _group(self, chunk: Chunk, start: int) -> tuple[int, list[int]] | None:
-        """Parse `[@id "quote"; @id]` at start; return its end and citation indices."""
-        text, i, items = chunk.text, start + 1, []
-        while True:
-            i = _skip_space(text, i)
-            at = i
-            if not text.startswith("@", i):
+    def _unpaired(self, chunk: Chunk, start: int, group: _Group) -> None:
+        """One error for a group whose quote marks do not pair, at its '[', with the group
+        rewritten with marks that do as the hint and the fix."""
+        opening, closing = (chunk.text[i] for i in group.unpaired[0])
+        if opening in _SINGLE or closing in _SINGLE:
+            message = 'quotes take double marks (" or \u201c \u201d), not single ones'
+        else:
+            message = f"the quote opens with {opening} and closes with {closing}"
+        fixed = list(chunk.text[start : group.end])
+        for opens, closes in group.unpaired:
+            curly = chunk.text[opens] in _CURLY or chunk.text[closes] in _CURLY
+            fixed[opens - start], fixed[closes - start] = "\u201c\u201d" if curly else '""'
+        fix = "".join(fixed)
+        self.diagnostics.error(
+            chunk.location(start), message, hint=" ".join(fix.split()), code="quote-marks", fix=fix
+        )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A citation group as written: where it ends, its citations (source, quote, where),
+    and the offsets of each quote's marks that do not pair."""
+
+    end: int
+    items: list[tuple[str, str | None, Location]]
+    unpaired: list[tuple[int, int]]
+
+
+def _group(chunk: Chunk, start: int) -> _Group | None:
+    """Parse `[@id "quote"; @id]` at start, or None if it is not one."""
+    text, i, items, unpaired = chunk.text, start + 1, [], []
+    while True:
+        i = _skip_space(text, i)
+        at = i
+        if not text.startswith("@", i):
+            return None
+        ident = SOURCE_ID.match(text, i + 1)
+        if not ident:
+            return None
+        i = _skip_space(text, ident.end())
+        quote = None
+        quote_at = at
+        if i < len(text) and (text[i] in _PAIR or _opens_quote(text, i)):
+            closing = _quote_end(text, i)
+            if closing is None:
                 return None
-            ident = SOURCE_ID.match(text, i + 1)
-            if not ident:
-                return None
-            i = _skip_space(text, ident.end())
-            quote = None
-            quote_at = at
-            if i < len(text) and text[i] in _QUOTE_END:
-                end = _QUOTE_END[text[i]].search(text, i + 1)
-                if not end or _BLANK_LINE.search(text, i, end.start()):
-                    return None
-                quote, quote_at = text[i + 1 : end.start()], i
-                i = _skip_space(text, end.start() + 1)
-            items.append((ident.group(), quote, chunk.location(quote_at)))
-            if i >= len(text) or text[i] not in ";]":
-                return None
-            if text[i] == "]":
-                return i + 1, [self.add(*item) for item in items]
-            i += 1
+            if _PAIR.get(text[i]) != text[closing]:
+                unpaired.append((i, closing))
+            quote, quote_at = text[i + 1 : closing], i
+            i = _skip_space(text, closing + 1)
+        items.append((ident.group(), quote, chunk.location(quote_at)))
+        if i >= len(text) or text[i] not in ";]":
+            return None
+        if text[i] == "]":
+            return _Group(i + 1, items, unpaired)
+        i += 1
+
+
+def _quote_end(text: str, opening: int) -> int | None:
+    """Where the quote that opens at text[opening] closes: at the mark that pairs with
+    the opening one, else at any quote mark (which does not pair); either followed by ';'
+    or ']', within the paragraph and before the next citation (a quote holds none)."""
+    beyond = _BEYOND_QUOTE.search(text, opening)
+    limit = beyond.start() + 1 if beyond else len(text)  # + 1: the ';' may end the quote
+    for end_mark in (_QUOTE_END.get(text[opening]), _ANY_QUOTE_END):
+        if end_mark and (end := end_mark.search(text, opening + 1, limit)):
+            return end.start()
+    return None
+
+
+def _opens_quote(text: str, i: int) -> bool:
+    """A mark other than " and \u201c opens a quote only after a space: in `[@cnn's` it is an
+    apostrophe."""
+    return text[i] in _QUOTE_MARKS and text[i - 1] in " \t\n"
 
 
 def _skip_space(text: str, i: int) -> int:

@@ -133,7 +133,9 @@ def main() -> None:
 @takes_project()
 @outdir_option
 @formats_option
-@click.option("--paper", type=click.Choice(PAPERS), help="Override the paper size.")
+@click.option(
+    "--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Override the paper size."
+)
 @click.option("--layout", help="Override the layout (a template name in layouts/).")
 @click.option(
     "--annex",

@@ -119,12 +119,17 @@ SIMILAR = 0.75
 
 
 def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
-    """The choice close enough to word to be what was meant, if one is: a source id is
-    compared without its year too ('gazete' for 'gazette-2024')."""
-    named = {_YEAR.sub("", choice): choice for choice in choices}
-    named |= {choice: choice for choice in choices}
-    close = difflib.get_close_matches(word, list(named), n=1, cutoff=SIMILAR)
-    return named[close[0]] if close else None
+    """The choice close enough to word to be what was meant, if one is, in any case: a
+    source id is compared without its year too ('gazete' for 'gazette-2024'), and by its
+    words when only one id has the word ('cnn' for 'edition-cnn-2019')."""
+    named = {_YEAR.sub("", choice).casefold(): choice for choice in choices}
+    named |= {choice.casefold(): choice for choice in choices}
+    wanted = word.casefold()
+    close = difflib.get_close_matches(wanted, list(named), n=1, cutoff=SIMILAR)
+    if close:
+        return named[close[0]]
+    having = [c for c in choices if wanted in _YEAR.sub("", c).casefold().split("-")]
+    return having[0] if len(having) == 1 else None
 
 
 def suggest(word: str, choices: tuple[str, ...] | list[str], listed: str = "") -> str:

@@ -544,22 +544,38 @@ def code_action(ls: BriefServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
     actions = []
     for diagnostic in params.context.diagnostics:
         data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-        if diagnostic.code == "quote-not-found" and isinstance(data.get("fix"), str):
-            quoted = diagnostic.range
-            inner = lsp.Range(
-                lsp.Position(quoted.start.line, quoted.start.character + 1),
-                lsp.Position(quoted.end.line, max(quoted.end.character - 1, 0)),
-            )
-            edit = lsp.TextEdit(range=inner, new_text=data["fix"].strip('"“”'))
+        fix = data.get("fix")
+        quick = _quick_fix(diagnostic, fix) if isinstance(fix, str) else None
+        if quick:
+            title, edit = quick
             actions.append(
                 lsp.CodeAction(
-                    title="Quote the closest passage of the source",
+                    title=title,
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     edit=lsp.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
                 )
             )
     return actions
+
+
+def _quick_fix(diagnostic: lsp.Diagnostic, fix: str) -> tuple[str, lsp.TextEdit] | None:
+    """The title and edit of the diagnostic's quick fix, if it has one."""
+    start = diagnostic.range.start
+    if diagnostic.code == "quote-not-found":
+        quoted = diagnostic.range
+        inner = lsp.Range(
+            lsp.Position(start.line, start.character + 1),
+            lsp.Position(quoted.end.line, max(quoted.end.character - 1, 0)),
+        )
+        edit = lsp.TextEdit(range=inner, new_text=fix.strip('"“”'))
+        return "Quote the closest passage of the source", edit
+    if diagnostic.code == "quote-marks":
+        # The fix is the citation with other marks: as long as it, line by line.
+        *above, last = fix.split("\n")
+        end = lsp.Position(start.line + len(above), len(last) + (0 if above else start.character))
+        return "Pair the quote marks", lsp.TextEdit(lsp.Range(start, end), fix)
+    return None
 
 
 def serve() -> None:

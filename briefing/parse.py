@@ -124,7 +124,7 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         author=field.text("author"),
         product_id=field.text("product_id"),
         version=field.text("version", "1"),
-        paper=cast(Paper, field.choice("paper", "A4", PAPERS)),
+        paper=cast(Paper, field.choice("paper", "A4", PAPERS, any_case=True)),
         layout=field.text("layout", "brief"),
         vocabulary=field.choice("vocabulary", "icd203", tuple(VOCABULARIES)),
         language=field.text("language", "en"),

@@ -6,6 +6,7 @@ for the file's kind makes of them (see briefing.readers).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ SOURCE_KEYS = (
     "credibility_reason", "descriptor", "repeats",
 )  # fmt: skip
 GRADES = ("reliability", "credibility")  # wanted before issuing: a warning until given
+_NUMBERS = {str(n) for n in CREDIBILITY}
+_BOTH_GRADES = re.compile(r"([A-F])[ /-]?([1-6])")  # 'B2', 'B-2', 'B/2' (upper-cased)
 DESCRIBED = ("outlet", "author", "type")  # printed as 'not stated' when missing: a warning
 # Required: file and title (an error when missing). Everything else is optional.
 
@@ -81,18 +84,43 @@ def _check_declared_repeat(
         )
 
 
+def _grades(raw: YamlMap, diagnostics: Diagnostics) -> tuple[str, int]:
+    """The reliability letter and the credibility number (0 if not given); each mistake an
+    error at its value, with the two written as meant when that is plain."""
+    reliability = Fields(raw, diagnostics).text("reliability").upper()
+    credibility = raw.get("credibility")
+    given = "" if credibility is None else str(credibility).strip().upper()
+    if reliability in _NUMBERS and given in RELIABILITY:
+        diagnostics.error(
+            raw.where("reliability"),
+            f"reliability {reliability} and credibility {given}: swapped?",
+            hint=f"write reliability: {given} and credibility: {reliability}",
+        )
+        return "", 0
+    for key, value in (("reliability", reliability), ("credibility", given)):
+        if both := _BOTH_GRADES.fullmatch(value):
+            letter, number = both.groups()
+            diagnostics.error(
+                raw.where(key),
+                f"{key} '{value}' is both grades in one",
+                hint=f"split it: reliability: {letter} and credibility: {number}",
+            )
+            return "", 0
+    if reliability and reliability not in RELIABILITY:
+        diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")
+    if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
+        diagnostics.error(raw.where("credibility"), "credibility must be a number 1-6")
+        return reliability, 0
+    return reliability, credibility or 0
+
+
 def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> SourceEntry | None:
     checkpoint = diagnostics.checkpoint()
     check_keys(raw, SOURCE_KEYS, "source field", diagnostics)
 
     text = Fields(raw, diagnostics).text
     published = date_field(raw, "published", diagnostics)
-    reliability = text("reliability").upper()
-    if reliability and reliability not in RELIABILITY:
-        diagnostics.error(raw.where("reliability"), "reliability must be a letter A-F")
-    credibility = raw.get("credibility")
-    if credibility is not None and (type(credibility) is not int or credibility not in CREDIBILITY):
-        diagnostics.error(raw.where("credibility"), "credibility must be a number 1-6")
+    reliability, credibility = _grades(raw, diagnostics)
     ungraded = [key for key in GRADES if raw.get(key) in (None, "")]
     if ungraded:
         diagnostics.warning(
@@ -124,7 +152,7 @@ def _entry(sid: str, label: str, raw: YamlMap, diagnostics: Diagnostics) -> Sour
         encoding=text("encoding"),
         reliability=reliability,
         reliability_reason=text("reliability_reason"),
-        credibility=credibility if isinstance(credibility, int) else 0,
+        credibility=credibility,
         credibility_reason=text("credibility_reason"),
         descriptor=" ".join(text("descriptor").split()),
         repeats=text("repeats"),

@@ -163,8 +163,13 @@ class Fields:
         """A date if given (YYYY, YYYY-MM or YYYY-MM-DD), else None."""
         return date_field(self.data, key, self.diagnostics)
 
-    def choice(self, key: str, default: str, choices: tuple[str, ...]) -> str:
+    def choice(
+        self, key: str, default: str, choices: tuple[str, ...], any_case: bool = False
+    ) -> str:
+        """One of choices; with any_case, written in any case ('a4' is A4)."""
         value = self.text(key, default)
+        if any_case:
+            value = next((c for c in choices if c.casefold() == value.casefold()), value)
         if value not in choices:
             self.diagnostics.error(
                 self.data.where(key),
