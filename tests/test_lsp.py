@@ -656,3 +656,54 @@ async def test_the_warnings_of_tradecraft_rules_and_of_repeated_sources_are_publ
         ("brief.md", 17, "single-source"),
         ("seeds/sources.yaml", 28, "repeated-source"),
     } <= {(path, line, code) for path, line, code, _ in published}
+
+
+FIRST = QUOTE
+SECOND = (
+    "Their intervention has enhanced their regional dominance to the detriment of U.S. interests"
+)
+
+
+def applied(text: str, edit: lsp.TextEdit) -> str:
+    lines = text.split("\n")
+
+    def offset(at: lsp.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: at.line]) + at.character
+
+    return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+
+
+@pytest.mark.asyncio
+async def test_the_language_server_offers_the_paired_marks_as_a_quick_fix(
+    client: LanguageClient,
+) -> None:
+    text = (REPO / "brief.md").read_text(encoding="utf-8")
+    written = f'"{FIRST}"; @visit-2015 "{SECOND}"]'
+    assert written in text
+    broken = text.replace(written, f'"{FIRST}";\n  @visit-2015 \u201c{SECOND}"]', 1)
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri=BRIEF_URI, language_id="markdown", version=1, text=broken)
+        )
+    )
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    (error,) = [
+        d for d in client.diagnostics[BRIEF_URI] if d.severity == lsp.DiagnosticSeverity.Error
+    ]
+    assert error.code == "quote-marks"
+    assert error.message.startswith('the quote opens with \u201c and closes with "')
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=BRIEF_URI),
+            range=error.range,
+            context=lsp.CodeActionContext(diagnostics=[error]),
+        )
+    )
+    (action,) = actions or []
+    assert isinstance(action, lsp.CodeAction) and action.edit and action.edit.changes
+    assert action.title == "Pair the quote marks"
+    (edit,) = action.edit.changes[BRIEF_URI]
+    assert applied(broken, edit) == broken.replace(f'{SECOND}"]', f"{SECOND}\u201d]", 1)
+
+
+# --- Item 5: the paper in any case -------------------------------------------------------

@@ -5,20 +5,15 @@ case; a did-you-mean for `sources show`; grades written together or swapped."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_lsp
-from lsprotocol import types as lsp
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from briefing.build import check
 from briefing.citations import Chunk, CitationScanner
 from briefing.diagnostics import BuildFailed, Diagnostics
 
-from .conftest import BRIEF, REPO, SOURCES_YAML, TIMELINE_YAML, MakeProject, run
+from .conftest import BRIEF, SOURCES_YAML, TIMELINE_YAML, MakeProject, run
 from .test_schemas import front_matter, refused
 
 EXPECT = "We expect a settlement before the winter season"
@@ -137,71 +132,6 @@ def test_the_old_message_at_the_first_column_is_gone_and_other_malformed_forms_k
         "brief.md:29:29: error: malformed citation\n"
         "    write [@source-id] or [@source-id \"verbatim quote\"]; separate several with ';'\n"
     )
-
-
-BRIEF_URI = (REPO / "brief.md").as_uri()
-FIRST = "Russia’s immediate goal is to win militarily in Syria and prop up a regional ally"
-SECOND = (
-    "Their intervention has enhanced their regional dominance to the detriment of U.S. interests"
-)
-
-
-@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "briefing", "lsp"])
-)
-async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(
-        lsp.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"), root_uri=REPO.as_uri()
-        )
-    )
-    yield
-    await lsp_client.shutdown_session()
-
-
-def applied(text: str, edit: lsp.TextEdit) -> str:
-    lines = text.split("\n")
-
-    def offset(at: lsp.Position) -> int:
-        return sum(len(line) + 1 for line in lines[: at.line]) + at.character
-
-    return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-
-
-@pytest.mark.asyncio
-async def test_the_language_server_offers_the_paired_marks_as_a_quick_fix(
-    client: LanguageClient,
-) -> None:
-    text = (REPO / "brief.md").read_text(encoding="utf-8")
-    written = f'"{FIRST}"; @visit-2015 "{SECOND}"]'
-    assert written in text
-    broken = text.replace(written, f'"{FIRST}";\n  @visit-2015 \u201c{SECOND}"]', 1)
-    client.text_document_did_open(
-        lsp.DidOpenTextDocumentParams(
-            lsp.TextDocumentItem(uri=BRIEF_URI, language_id="markdown", version=1, text=broken)
-        )
-    )
-    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    (error,) = [
-        d for d in client.diagnostics[BRIEF_URI] if d.severity == lsp.DiagnosticSeverity.Error
-    ]
-    assert error.code == "quote-marks"
-    assert error.message.startswith('the quote opens with \u201c and closes with "')
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=BRIEF_URI),
-            range=error.range,
-            context=lsp.CodeActionContext(diagnostics=[error]),
-        )
-    )
-    (action,) = actions or []
-    assert isinstance(action, lsp.CodeAction) and action.edit and action.edit.changes
-    assert action.title == "Pair the quote marks"
-    (edit,) = action.edit.changes[BRIEF_URI]
-    assert applied(broken, edit) == broken.replace(f'{SECOND}"]', f"{SECOND}\u201d]", 1)
-
-
-# --- Item 5: the paper in any case -------------------------------------------------------
 
 
 def test_the_paper_is_taken_in_any_case_on_the_command_line(make_project: MakeProject) -> None:
