@@ -658,7 +658,6 @@ async def test_the_warnings_of_tradecraft_rules_and_of_repeated_sources_are_publ
     } <= {(path, line, code) for path, line, code, _ in published}
 
 
-FIRST = QUOTE
 SECOND = (
     "Their intervention has enhanced their regional dominance to the detriment of U.S. interests"
 )
@@ -678,9 +677,9 @@ async def test_the_language_server_offers_the_paired_marks_as_a_quick_fix(
     client: LanguageClient,
 ) -> None:
     text = (REPO / "brief.md").read_text(encoding="utf-8")
-    written = f'"{FIRST}"; @visit-2015 "{SECOND}"]'
+    written = f'"{QUOTE}"; @visit-2015 "{SECOND}"]'
     assert written in text
-    broken = text.replace(written, f'"{FIRST}";\n  @visit-2015 \u201c{SECOND}"]', 1)
+    broken = text.replace(written, f'"{QUOTE}";\n  @visit-2015 \u201c{SECOND}"]', 1)
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(
             lsp.TextDocumentItem(uri=BRIEF_URI, language_id="markdown", version=1, text=broken)
