@@ -14,7 +14,7 @@ from .copies import remove_stale, stamp, stamp_annex
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
-from .formats import FORMATS, Format, RenderJob
+from .formats import FORMATS, Format, RenderJob, own_pages
 from .html import render_html
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
@@ -72,8 +72,11 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
-    if page and not any(f.fetches for f in formats):  # else typesetting refuses them itself
-        check_resources(page, root, diagnostics)
+    # A check renders the other pages the outputs would typeset too, for their errors.
+    pages = [page, *(own_pages(brief, root, diagnostics) if not formats else [])]
+    if not any(f.fetches for f in formats):  # else typesetting refuses what it may not fetch
+        for rendered in filter(None, pages):
+            check_resources(rendered, root, diagnostics)
     _stop_on_errors(diagnostics, writes)
     files, resources = _render(brief, root, page, formats, options, diagnostics, progress)
     _stop_on_errors(diagnostics, writes)

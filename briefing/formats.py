@@ -51,6 +51,9 @@ class Format:
     wanted: Callable[[Meta], bool] = every_brief  # written for this brief
     forked: bool = False  # rendered by a child process while the others are rendered here
     comes_with: str = ""  # chosen whenever this other format is
+    # The page it typesets when that is not the brief's own (another layout, or a part of
+    # the brief); `check` renders it too, so that a template error fails check as build.
+    own_page: Callable[[Brief, Path, Diagnostics], Rendered | None] | None = None
 
 
 # A brief whose body (its pages before the annotated sources, contents included) is shorter
@@ -60,16 +63,31 @@ CONTENTS_FROM_PAGES = 6
 READAHEAD_LAYOUT = "onepage"
 
 
+def _body_part(brief: Brief) -> Part:
+    """What brief.pdf holds: the whole brief, or its body when the annex is not appended."""
+    from .html import WHOLE, Part
+
+    annex = brief.meta.annex
+    elsewhere = ANNEX_FILE if annex == "separate" else None  # none: the labels not linked
+    return WHOLE if annex == "appended" else Part("body", elsewhere)
+
+
+def _body_page(brief: Brief, root: Path, diagnostics: Diagnostics) -> Rendered | None:
+    """The body's own page when the annex is not appended (else the brief's page serves)."""
+    from .html import WHOLE, render_html
+
+    part = _body_part(brief)
+    return None if part is WHOLE else render_html(brief, root, diagnostics, part)
+
+
 def _pdf(job: RenderJob) -> bytes | None:
     """The brief, or its body alone when the annex is separate or left out."""
-    from .html import WHOLE, Part, render_html
+    from .html import WHOLE
     from .pdf import render_pdf
 
     assert job.page is not None
-    annex = job.brief.meta.annex
-    elsewhere = ANNEX_FILE if annex == "separate" else None  # none: the labels not linked
-    part = WHOLE if annex == "appended" else Part("body", elsewhere)
-    page = job.page if part is WHOLE else render_html(job.brief, job.root, job.diagnostics, part)
+    part = _body_part(job.brief)
+    page = job.page if part is WHOLE else _body_page(job.brief, job.root, job.diagnostics)
     if page is None:
         return None
     first = Diagnostics()
@@ -84,12 +102,17 @@ def _pdf(job: RenderJob) -> bytes | None:
     return _finished(pdf, job, ANNEX_FILE) if pdf and part.elsewhere else pdf
 
 
+def _annex_page(brief: Brief, root: Path, diagnostics: Diagnostics) -> Rendered | None:
+    from .html import Part, render_html
+
+    return render_html(brief, root, diagnostics, Part("annex", BODY_FILE))
+
+
 def _annex(job: RenderJob) -> bytes | None:
     """The annex alone, its pages A-1, A-2, ..., its links into the body to brief.pdf."""
-    from .html import Part, render_html
     from .pdf import render_pdf
 
-    page = render_html(job.brief, job.root, job.diagnostics, Part("annex", BODY_FILE))
+    page = _annex_page(job.brief, job.root, job.diagnostics)
     if page is None:
         return None
     pdf, read = render_pdf(page, job.root, job.pdf_variant, job.diagnostics)
@@ -125,14 +148,19 @@ def _without_contents(job: RenderJob, part: Part) -> Rendered | None:
     return render_html(dataclasses.replace(job.brief, meta=meta), job.root, Diagnostics(), part)
 
 
+def _readahead_page(brief: Brief, root: Path, diagnostics: Diagnostics) -> Rendered | None:
+    from .html import render_html
+
+    meta = dataclasses.replace(brief.meta, layout=READAHEAD_LAYOUT)
+    return render_html(dataclasses.replace(brief, meta=meta), root, diagnostics)
+
+
 def _readahead(job: RenderJob) -> bytes | None:
     """The one-page read-ahead: the same brief through the onepage layout (typeset by a
     child while the brief is; what it finds that the brief found too is said once)."""
-    from .html import render_html
     from .pdf import render_pdf
 
-    meta = dataclasses.replace(job.brief.meta, layout=READAHEAD_LAYOUT)
-    page = render_html(dataclasses.replace(job.brief, meta=meta), job.root, job.diagnostics)
+    page = _readahead_page(job.brief, job.root, job.diagnostics)
     if page is None:
         return None
     pdf, read = render_pdf(page, job.root, job.pdf_variant, job.diagnostics)
@@ -164,6 +192,7 @@ FORMATS: dict[str, Format] = {
             preload=("weasyprint",),
             fetches=True,
             released=True,
+            own_page=_body_page,
         ),
         Format(
             "html",
@@ -182,6 +211,7 @@ FORMATS: dict[str, Format] = {
             preload=("weasyprint",),
             fetches=True,
             forked=True,
+            own_page=_readahead_page,
         ),
         Format("json", "brief.json", _json, "the compiled brief as data", released=True),
         Format(
@@ -195,6 +225,15 @@ FORMATS: dict[str, Format] = {
             wanted=lambda meta: meta.annex == "separate",
             forked=True,
             comes_with="pdf",
+            own_page=_annex_page,
         ),
     )
 }
+
+
+def own_pages(brief: Brief, root: Path, diagnostics: Diagnostics) -> list[Rendered]:
+    """The pages the brief's outputs typeset besides its own page, rendered as a build
+    would (a check's way to find their template errors)."""
+    pages = (f.own_page(brief, root, diagnostics) for f in FORMATS.values()
+             if f.own_page and f.wanted(brief.meta))  # fmt: skip
+    return [page for page in pages if page is not None]

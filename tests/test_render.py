@@ -263,3 +263,30 @@ def test_corroboration_is_a_matrix_up_to_eight_sources_then_a_list(
     else:
         assert table.count('<th scope="col"') == 3 and "Sources cited" in table
         assert " ".join(row[:9]) == "KJ1 likely · moderate S1 (B2), S2 (F3) 2"
+
+
+# A template error that only a page an output typesets besides the brief's own reaches.
+ONLY_IN = {
+    "appended": ("onepage.html", "</title>"),  # the read-ahead's layout
+    "separate": ("brief.html", '<p class="annex-of">'),  # the annex part
+    "none": ("brief.html", '<p class="annex-note">'),  # the body without its annex
+}
+
+
+@pytest.mark.parametrize("annex", list(ONLY_IN))
+def test_check_fails_on_a_template_error_in_any_page_an_output_typesets(
+    make_project: MakeProject, annex: str
+) -> None:
+    """The read-ahead's layout, and the body and annex parts of a separate or absent annex,
+    are rendered by check too: check fails whenever build would."""
+    layout, before = ONLY_IN[annex]
+    shipped = (Path(__file__).resolve().parent.parent / "layouts" / layout).read_text("utf-8")
+    broken = shipped.replace(before, "{{ meta.nosuch.x }}" + before, 1)
+    assert broken != shipped
+    brief = BRIEF.replace("product_id: T-1\n", f"product_id: T-1\nannex: {annex}\n")
+    root = make_project({"brief.md": brief, f"layouts/{layout}": broken})
+    checked = CliRunner().invoke(main, ["check", str(root)])
+    built = CliRunner().invoke(main, ["build", str(root)])
+    assert checked.exit_code == built.exit_code == 1, (checked.output, built.output)
+    assert f"layouts/{layout}:" in checked.output
+    assert "'meta.nosuch' does not exist" in checked.output
