@@ -253,6 +253,9 @@ def _stamps_html(lines: list[str], watermark: str | None) -> str:
     return f"<!DOCTYPE html><html lang='en'><body>{mark}{stamps}</body></html>"
 
 
+_PROBE = "briefing-watermark-probe"  # ids no layout's own rules are likely to name
+
+
 def _watermark_css(watermark: str, page: Rendered, root: Path) -> str:
     """The watermark's size and place: set along the page's diagonal, centred, as large as
     fits inside the page with room at its edges (at most _WATERMARK_MOST points). Its width
@@ -262,17 +265,19 @@ def _watermark_css(watermark: str, page: Rendered, root: Path) -> str:
 
     probe = (
         "<!DOCTYPE html><html lang='en'><body>"
-        f'<span id="text" class="watermark" style="position: static; display: inline-block">'
-        f"{escape(watermark)}</span>"
-        '<div id="area" style="position: fixed; top: 0; left: 0"></div></body></html>'
+        f'<span id="{_PROBE}-text" class="watermark" '
+        f'style="position: static; display: inline-block">{escape(watermark)}</span>'
+        f'<div id="{_PROBE}-area" style="position: fixed; top: 0; left: 0"></div></body></html>'
     )
     sheets = [weasyprint.CSS(string=css) for css in (page.pdf_css, _STAMPS_CSS)]
     measured = weasyprint.HTML(string=probe, url_fetcher=project_fetcher(root)).render(
         stylesheets=sheets
     )
     sheet = measured.pages[0]
-    left, top, right, bottom = sheet.anchors["text"]
-    area_left, area_top = sheet.anchors["area"][:2]  # position: fixed counts from here
+    if f"{_PROBE}-text" not in sheet.anchors or f"{_PROBE}-area" not in sheet.anchors:
+        return ""  # the layout's CSS hides the probe (a rule on .watermark, span or body)
+    left, top, right, bottom = sheet.anchors[f"{_PROBE}-text"]
+    area_left, area_top = sheet.anchors[f"{_PROBE}-area"][:2]  # position: fixed counts from here
     width, height = right - left, bottom - top  # CSS pixels, at 100 points
     slope = math.atan2(sheet.height, sheet.width)
     clear = 2 * _WATERMARK_CLEAR * min(sheet.width, sheet.height)

@@ -309,3 +309,19 @@ def test_the_distribution_list_is_set_like_the_brief_and_marked_and_numbered(
     marking = "EXAMPLE // NOT FOR DISTRIBUTION"
     assert text[0] == marking  # the top band, then the bottom's and the page's number
     assert text[-3:] == ["Master copy", marking, f"Page {brief_pages + 1}"]
+
+
+def test_a_layout_that_hides_what_the_watermark_is_measured_with_is_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """The watermark is measured in a probe typeset with the layout's print CSS; a rule that
+    hides it leaves no size to fit, and the build goes on."""
+    root = tmp_path / "brief"
+    new_project(root)
+    shipped = Path(__file__).resolve().parent.parent / "layouts" / "brief-pdf.css"
+    (root / "layouts").mkdir(exist_ok=True)
+    hidden = shipped.read_text("utf-8") + "\n.watermark { display: none !important; }\n"
+    (root / "layouts/brief-pdf.css").write_text(hidden, encoding="utf-8")
+    code, output = build(root, "--watermark", "DRAFT")
+    assert code == 0, output
+    assert "Traceback" not in output
