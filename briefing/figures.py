@@ -609,12 +609,14 @@ def panels_of(items: tuple[Drawn, ...], lanes: tuple[Lane, ...] = ()) -> list[tu
 
 def draw_panels(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[MplFigure]:
     """The figure's panels: the main axis, in panels short enough for a page, its dense
-    spells marked as bands; then a detail panel of each spell. Draw them within STYLE."""
+    spells marked as bands; then each spell in detail, in panels as short. Draw them within
+    STYLE."""
     looks = lane_looks(events, lanes)  # the same in every panel
     spells = dense_spells(events, lanes)
     main = panels_of(_with_spells(events, spells), lanes)
+    details = [(part, spell) for spell in spells for part in panels_of(spell.events, lanes)]
     return [draw_timeline(panel, lanes, looks) for panel in main] + [
-        draw_timeline(spell.events, lanes, looks, detail=spell) for spell in spells
+        draw_timeline(part, lanes, looks, detail=spell) for part, spell in details
     ]
 
 

@@ -219,6 +219,21 @@ def test_the_figure_is_as_tall_as_its_rows() -> None:
     assert height(main) < 2.1 and height(detail) < 1.9
 
 
+def test_a_dense_spell_too_long_for_a_page_is_drawn_in_several_detail_panels() -> None:
+    """Forty-five events of one week, each of two label lines: no panel is taller than the
+    main axis's longest, and every event is drawn in detail."""
+    title = "Crisis event {} with a title that runs onto two lines"
+    week = [(f"2024-12-{20 + n // 6:02d}", title.format(n), "Union") for n in range(45)]
+    timeline = parsed(timeline_yaml(SIX_WEEKS[:2] + week))
+    figs = panels(timeline)
+    details = [fig for fig in figs if any("Detail" in t.get_text() for t in texts(fig))]
+    assert len(details) >= 2
+    drawn = " ".join(" ".join(t.get_text().split()) for fig in details for t in texts(fig))
+    assert all(f"Crisis event {n} " in drawn for n in range(45))
+    tallest = max(height(fig) for fig in figs if fig not in details)
+    assert max(height(fig) for fig in details) <= max(tallest, 9.0)  # within an A4 page
+
+
 def printed_sizes(svg: str) -> list[float]:
     """The size, in points, each text of a panel prints at, scaled to the text width."""
     found = re.search(r'width="([\d.]+)pt"', svg)
