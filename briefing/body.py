@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from .citations import PLACEHOLDER
 from .directives.judgement import Judgement
 from .directives.motives import MotiveSet
-from .directives.prose import Prose
+from .directives.prose import HEADING, Prose, heading_text
 from .directives.scenario import Scenario
 from .markdown import plain_text
 from .model import Block, BriefText, Markdown
 from .sentences import sentences
 
 _CITED = "\ue000"  # stands for a citation group in a paragraph
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _RUN_IN = re.compile(r"^\s*(\*\*|__)[^*_]+?[.:?!]\1")  # '**Key questions.**' starting a paragraph
 BEFORE_ANY_HEADING = "before the first heading"
@@ -132,12 +131,12 @@ def _paragraphs(fragment: Markdown, heading: str) -> Iterator[tuple[str, str]]:
     each stands under; citation groups become a mark."""
     lines: list[str] = []
     for line in [*PLACEHOLDER.sub(_CITED, fragment.text).splitlines(), ""]:
-        found = _HEADING.match(line)
+        found = HEADING.match(line)
         if (not line.strip() or found or _ITEM.match(line)) and lines:
             yield heading, " ".join(lines)
             lines = []
         if found:
-            heading = plain_text(found[1])
+            heading = heading_text(found)
         elif line.strip():
             lines.append(line.strip())
 

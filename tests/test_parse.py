@@ -168,3 +168,13 @@ def test_empty_brief() -> None:
     diagnostics = Diagnostics()
     assert parse_brief("  \n", diagnostics) is None
     assert [d.location for d in diagnostics] == [Location("brief.md", 1, 1)]
+
+
+def test_a_heading_is_read_without_its_closing_marks_and_spaces() -> None:
+    from briefing.directives.prose import HEADING, heading_text
+
+    for line, text in [("## Scope ##", "Scope"), ("# Key judgements   ", "Key judgements"),
+                       ("### C# and F#", "C# and F#"), ("#\tTabbed", "Tabbed")]:  # fmt: skip
+        found = HEADING.match(line)
+        assert found and heading_text(found) == text
+    assert HEADING.match("#no space") is None

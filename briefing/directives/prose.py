@@ -11,7 +11,20 @@ from ..diagnostics import Location
 from ..markdown import plain_text
 from ..model import Block, Markdown
 
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+# An ATX heading's line; its text is what heading_text leaves of the rest. (Stripping its
+# closing spaces and marks in the pattern, as `(.+?)[ \t#]*$`, takes quadratic time on a
+# line of many spaces.)
+HEADING = re.compile(r"^#{1,6}[ \t]+(.*)$", re.M)
+
+
+def heading_text(found: re.Match[str]) -> str:
+    """A heading's plain text, without its closing marks: '## Scope ##' gives 'Scope', and
+    '## C#' keeps its mark (a closing run follows a space)."""
+    text = found[1].rstrip(" \t")
+    unmarked = text.rstrip("#")
+    if unmarked != text and unmarked[-1:] in ("", " ", "\t"):
+        text = unmarked.rstrip(" \t")
+    return plain_text(text)
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,7 @@ class Prose(Block):
         return (self.content,)
 
     def _headings(self) -> list[tuple[int, str]]:
-        return [(h.start(), plain_text(h[1])) for h in _HEADING.finditer(self.content.text)]
+        return [(h.start(), heading_text(h)) for h in HEADING.finditer(self.content.text)]
 
     def contexts(self, section: str) -> dict[int, str]:
         """A citation is named by the last heading that starts before it."""
