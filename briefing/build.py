@@ -73,7 +73,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
     # A check renders the other pages the outputs would typeset too, for their errors.
-    pages = [page, *(own_pages(brief, root, diagnostics) if not formats else [])]
+    pages = [page, *(own_pages(brief, root, diagnostics) if page and not formats else [])]
     if not any(f.fetches for f in formats):  # else typesetting refuses what it may not fetch
         for rendered in filter(None, pages):
             check_resources(rendered, root, diagnostics)
