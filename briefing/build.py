@@ -16,6 +16,7 @@ from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
 from .formats import FORMATS, Format, RenderJob, own_pages
 from .html import render_html
+from .layout_css import check_stylesheets
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, project_locked, write_outputs
@@ -56,6 +57,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage("read project")
     project = load_project(root, diagnostics)
     read = read_project(root, project, diagnostics, stage=stage)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, writes)
     assert read.text is not None  # parse_brief reports an error whenever it gives nothing
     stage("verify")
