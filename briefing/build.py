@@ -57,7 +57,6 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     stage("read project")
     project = load_project(root, diagnostics)
     read = read_project(root, project, diagnostics, stage=stage)
-    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, writes)
     assert read.text is not None  # parse_brief reports an error whenever it gives nothing
     stage("verify")
@@ -72,6 +71,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         text, read.sources, timeline, verified.citations, figure, verified.changes, verified.repeats
     )
     stage("layout")
+    check_stylesheets(root, diagnostics)  # when a build typesets, WeasyPrint is loaded by now
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
     # A check renders the other pages the outputs would typeset too, for their errors.
