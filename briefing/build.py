@@ -16,6 +16,7 @@ from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
 from .formats import FORMATS, Format, RenderJob, own_pages
 from .html import render_html
+from .layout_css import check_stylesheets
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, project_locked, write_outputs
@@ -70,6 +71,7 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
         text, read.sources, timeline, verified.citations, figure, verified.changes, verified.repeats
     )
     stage("layout")
+    check_stylesheets(root, diagnostics)  # when a build typesets, WeasyPrint is loaded by now
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
     # A check renders the other pages the outputs would typeset too, for their errors.

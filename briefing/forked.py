@@ -30,7 +30,7 @@ class Forked:
         context = multiprocessing.get_context("fork")
         self.link, childs_end = context.Pipe(duplex=False)
         self.child = context.Process(
-            target=_render_in_child, args=(render, job, childs_end), daemon=True
+            target=_render_in_child, args=(render, job, name, childs_end), daemon=True
         )
         self.child.start()
         childs_end.close()
@@ -61,12 +61,13 @@ class Forked:
         self.child.join()
 
 
-def _render_in_child(render: Render, job: RenderJob, link: Connection) -> None:
+def _render_in_child(render: Render, job: RenderJob, name: str, link: Connection) -> None:
     own = dataclasses.replace(job, diagnostics=Diagnostics(), resources=[])
     try:
         data = render(own)
     except Exception as error:  # a bug, reported as a diagnostic like any failure
-        own.diagnostics.error(Location(BRIEF), f"typesetting failed ({type(error).__name__})")
+        why = type(error).__name__  # WeasyPrint's own failures render_pdf reports itself
+        own.diagnostics.error(Location(BRIEF), f"typesetting {name} failed ({why})")
         data = None
     link.send((data, own.diagnostics, own.resources))
     link.close()

@@ -41,6 +41,7 @@ from .diagnostics import BriefingError, Diagnostic, Diagnostics, Location
 from .directives.judgement import Judgement
 from .files import BRIEF, SOURCES, TIMELINE, read_inside, read_regular
 from .folding import FoldedText, fold
+from .layout_css import check_stylesheets
 from .lsp_io import AnsweringProtocol, FramedInput, refusal
 from .markdown import plain
 from .model import Project, Source
@@ -184,6 +185,7 @@ class BriefServer(LanguageServer):
         )
         diagnostics = Diagnostics()
         verify(read_project(root, project, diagnostics, sources=read.sources), diagnostics)
+        check_stylesheets(root, diagnostics)
         return [*read.said, *diagnostics], read.sources
 
     async def publish_later(self, uri: str) -> None:

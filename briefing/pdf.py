@@ -15,6 +15,7 @@ import pyphen
 
 from .diagnostics import Diagnostics, Location
 from .files import BRIEF, MAX_IMAGE_PIXELS, read_inside
+from .layout_css import own_layout_files
 from .layouts import PROJECT_LAYOUTS
 from .limits import deadline, memory_limit
 from .model import Rendered
@@ -212,6 +213,8 @@ def render_pdf(
         diagnostics.error(
             Location(BRIEF), f"typesetting took longer than {time_limit:g} s and was stopped"
         )
+    except Exception as error:  # WeasyPrint's own failure (an assertion), never a traceback
+        diagnostics.error(*typesetting_crash(root, error))
     finally:
         logger.removeHandler(problems)
         logger.propagate = propagate
@@ -225,6 +228,25 @@ def render_pdf(
     _warn_of_missing_glyphs(root, list(problems.missing_glyphs), diagnostics)
     failed = pdf is None or fetcher.refused or problems.messages
     return (None if failed else pdf), fetcher.read
+
+
+def typesetting_crash(root: Path, error: BaseException) -> tuple[Location, str, str]:
+    """Where and how to report WeasyPrint failing on a page: a CSS rule of the project's
+    layouts it cannot lay out, most likely the last one changed (at the file changed last)."""
+    kind = type(error).__name__
+    files = own_layout_files(root)
+    if not files:
+        return (
+            Location(BRIEF),
+            f"typesetting failed in WeasyPrint ({kind}) with the shipped layouts",
+            "",
+        )
+    return (
+        Location(files[0]),
+        f"typesetting failed in WeasyPrint ({kind}) with the layout files {', '.join(files)}: "
+        "a CSS rule it cannot lay out",
+        f"undo your last change to them (the last changed: {files[0]})",
+    )
 
 
 def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnostics) -> None:

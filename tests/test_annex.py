@@ -219,7 +219,7 @@ def _dies(job: RenderJob) -> bytes | None:
 @pytest.mark.parametrize(
     ("render", "message"),
     [
-        (_raises, "typesetting failed (RuntimeError)"),
+        (_raises, "typesetting brief-annex.pdf failed (RuntimeError)"),
         (_dies, "typesetting brief-annex.pdf failed (ended by SIGKILL)"),
     ],
 )
