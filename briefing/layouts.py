@@ -216,7 +216,8 @@ def eject(project: Path, name: str, force: bool = False) -> list[tuple[str, Path
         if os.path.lexists(target) and not target.is_symlink() and not target.is_file():
             raise BriefingError(f"{target} is not a regular file; not replaced")
     if (existing := [str(t) for t in targets if os.path.lexists(t)]) and not force:
-        raise BriefingError(f"{', '.join(existing)} exists already; use --force to replace it")
+        exist, them = ("exists", "it") if len(existing) == 1 else ("exist", "them")
+        raise BriefingError(f"{', '.join(existing)} {exist} already; use --force to replace {them}")
     contents = []
     for folder, source in copies:
         data, problem = read_inside(folder, source)

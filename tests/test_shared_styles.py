@@ -140,14 +140,15 @@ def test_the_configuration_folder_is_a_user_folder_and_the_project_comes_first(
 def test_an_unknown_layout_lists_them_all_the_one_meant_first(
     make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("BRIEFING_LAYOUTS", str(write_style(tmp_path / "styles")))
+    style = write_style(tmp_path / "styles")
+    monkeypatch.setenv("BRIEFING_LAYOUTS", str(style))
     root = make_project()
     code, output = run("build", root, "--layout", "hous", "--format", "html")
     assert code == 1
     assert (
         "error: layout 'hous' not found (no template hous.html)\n"
         "    did you mean 'house'?\n"
-        f"    layouts: brief (shipped), house (user folder {tmp_path / 'styles'}), onepage (shipped)"
+        f"    layouts: brief (shipped), house (user folder {style}), onepage (shipped)"
     ) in output
 
 
@@ -189,7 +190,7 @@ def test_eject_copies_a_layout_with_its_stylesheets_and_never_overwrites(
     assert output == "".join(f"copied builtin/{n} to {root / 'layouts' / n}\n" for n in names)
     (root / "layouts/brief.css").write_text("/* mine */\n", encoding="utf-8")
     code, output = run("layouts", "eject", "brief", root)
-    assert code == 1 and "exists already; use --force" in output
+    assert code == 1 and "brief-pdf.css exist already; use --force to replace them" in output
     assert (root / "layouts/brief.css").read_text(encoding="utf-8") == "/* mine */\n"
     assert run("layouts", "eject", "brief", root, "--force")[0] == 0
     assert (root / "layouts/brief.css").read_bytes() == (REPO / "layouts/brief.css").read_bytes()
