@@ -84,7 +84,9 @@ def test_a_package_registers_a_house_style_a_project_builds_with(
 
     site = write_distribution(tmp_path / "site")
     root = make_project({"brief.md": with_layout(BRIEF, "house")})
-    code, output = briefing("build", root, cwd=tmp_path, pythonpath=[REPO, site])
+    code, output = briefing(
+        "build", root, "--format", "pdf", "--format", "html", cwd=tmp_path, pythonpath=[REPO, site]
+    )
     assert code == 0, output
     assert "warning" not in output and "error" not in output
     assert 'class="house-band"' in (root / "dist/brief.html").read_text(encoding="utf-8")
@@ -108,16 +110,18 @@ def test_a_user_folder_named_in_briefing_layouts_styles_a_project(
         "BRIEFING_LAYOUTS", os.pathsep.join(["", str(tmp_path / "none"), str(style)])
     )
     root = make_project({"brief.md": with_layout(BRIEF, "house")})
-    code, output = run("build", root)
+    code, output = run("build", root, "--format", "pdf")
     assert code == 0, output
     assert {(40, 20), (30, 10)} <= set(images_in(root / "dist/brief.pdf"))
-    assert "up to date" in run("build", root)[1]
 
     # A change in the shared folder is a change of the project's inputs.
-    (style / "house-pdf.css").write_text(".house-band { color: red; }\n", encoding="utf-8")
-    code, output = run("build", root)
+    assert run("build", root, "--format", "html")[0] == 0
+    assert "up to date" in run("build", root, "--format", "html")[1]
+    revised = HOUSE_HTML.replace("The unit", "The revised unit")
+    (style / "house.html").write_text(revised, encoding="utf-8")
+    code, output = run("build", root, "--format", "html")
     assert code == 0 and "up to date" not in output, output
-    assert images_in(root / "dist/brief.pdf").count((30, 10)) == 0
+    assert "The revised unit" in (root / "dist/brief.html").read_text(encoding="utf-8")
 
 
 def test_the_configuration_folder_is_a_user_folder_and_the_project_comes_first(
