@@ -236,6 +236,8 @@ def _to_eject(project: Path, name: str) -> list[tuple[Path, Path]]:
     builtin = name.startswith("builtin/")
     name = name.removeprefix("builtin/")
     folders = [shipped()] if builtin else [f.path for f in shared_folders(project)] + [shipped()]
+    if "/" in name or name.startswith("."):
+        raise BriefingError(f"'{name}' is not a layout's or template's name")
     single = name.endswith((".html", ".css"))
     wanted = [name] if single else [template_name(name), f"{name}.css", pdf_stylesheet_name(name)]
     copies = []

@@ -214,6 +214,12 @@ def test_eject_copies_a_shared_style_into_the_project_never_into_a_shared_folder
     )
     assert code == 0 and "shipped" not in output
     assert run("layouts", "eject", "builtin/onepage.css", root)[0] == 0
+    for name in ("../brief.html", "builtin/../../brief.html", "..", ".brief.css"):
+        assert run("layouts", "eject", name, root, "--force") == (
+            1,
+            f"Error: '{name.removeprefix('builtin/')}' is not a layout's or template's name\n",
+        )
+    assert not (root / "brief.html").exists() and not (root.parent / "brief.html").exists()
 
     # A project whose layouts/ is a link to the shared folder: eject writes nowhere.
     linked = make_project()
