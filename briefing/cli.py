@@ -136,7 +136,7 @@ def main() -> None:
 @click.option(
     "--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Override the paper size."
 )
-@click.option("--layout", help="Override the layout (a template name in layouts/).")
+@click.option("--layout", help="Override the layout (see `briefing layouts list`).")
 @click.option(
     "--annex",
     type=click.Choice(ANNEXES),
@@ -604,22 +604,26 @@ def sources_show(ident: str, project: Path, as_json: bool) -> None:
 
 @main.group("layouts", cls=_Commands)
 def layouts_group() -> None:
-    """List the shipped layouts, or copy one into a project to edit it."""
+    """List the layouts a project can use, or copy one into it to edit it."""
 
 
 @layouts_group.command("list")
 @takes_project()
 def layouts_list(project: Path) -> None:
-    """Show the shipped layouts and templates, and which PROJECT overrides."""
-    from .layouts import is_shipped, layout_of, template_files
+    """Show the layouts PROJECT can use and where each comes from, and the shipped
+    templates and which PROJECT overrides."""
+    from .layouts import available_layouts, is_shipped, template_files
 
     files = template_files(project)
     if is_shipped(project):
         click.echo("(The project's layouts/ is the shipped layouts: nothing is overridden.)")
-    click.echo("Layouts (choose with `layout:` in brief.md or --layout):")
-    for item in files:
-        if item.layout:
-            click.echo(f"  {layout_of(item.name)}")
+    click.echo("Layouts (choose with `layout:` in brief.md or --layout; the first found is used):")
+    found = available_layouts(project)
+    width = max(map(len, found))
+    for name, folders in found.items():
+        click.echo(f"  {name:<{width}}  {folders[0].origin}")
+        for hidden in folders[1:]:
+            click.echo(f"  {'':<{width}}  {hidden.origin} (not used: the one above comes first)")
     click.echo("Templates and stylesheets (copy one with `briefing layouts eject NAME`):")
     for item in files:
         note = (
@@ -635,13 +639,15 @@ def layouts_list(project: Path) -> None:
 @layouts_group.command("eject")
 @click.argument("name")
 @takes_project()
-@click.option("--force", is_flag=True, help="Replace the project's file if it exists.")
+@click.option("--force", is_flag=True, help="Replace the project's files if they exist.")
 def layouts_eject(name: str, project: Path, force: bool) -> None:
-    """Copy the shipped template NAME into PROJECT/layouts/ for editing."""
+    """Copy the layout NAME (its template and stylesheets), or one template file, into
+    PROJECT/layouts/ for editing: from your own or a package's layout folders, or the
+    shipped ones ('builtin/NAME')."""
     from .layouts import eject
 
-    target = eject(project, name, force)
-    click.echo(f"copied builtin/{target.name} to {target}")
+    for origin, target in eject(project, name, force):
+        click.echo(f"copied {origin} to {target}")
 
 
 @main.command("lsp")

@@ -12,13 +12,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import __version__
-from .diagnostics import Diagnostics, Location, suggest
+from .diagnostics import Diagnostics, Location, closest, suggest
 from .files import BRIEF
 from .layouts import (
+    available_layouts,
     display_name,
     layout_problems,
     pdf_stylesheet_name,
-    shipped_layout_names,
     template_name,
 )
 from .limits import OverTime, bounded
@@ -132,7 +132,8 @@ def render_html(
     for url, problem in markdown.problems:
         diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
     html, pdf_css = rendered
-    return Rendered(with_policy(html), pdf_css, tuple(markdown.resources))
+    styles = env.shared_folders_used()
+    return Rendered(with_policy(html), pdf_css, tuple(markdown.resources), styles)
 
 
 def with_policy(html: str) -> str:
@@ -162,7 +163,7 @@ def _render_layout(
         diagnostics.error(
             Location(BRIEF),
             f"layout '{layout}' not found (no template {name})",
-            hint=f"shipped layouts: {', '.join(shipped_layout_names())}",
+            _layouts(project, layout),
         )
         return None
     try:
@@ -185,6 +186,14 @@ def _render_layout(
         _report_template_error(error, context, project, diagnostics)
         return None
     return html, css
+
+
+def _layouts(project: Path, wanted: str) -> str:
+    """The layouts there are, and where each comes from; the one meant first, if any."""
+    found = available_layouts(project)
+    listed = ", ".join(f"{name} ({folders[0].origin})" for name, folders in found.items())
+    meant = closest(wanted, list(found))
+    return "\n".join(filter(None, [meant and f"did you mean '{meant}'?", f"layouts: {listed}"]))
 
 
 def _paged_stylesheet(env: jinja2.Environment, name: str, templates: set[str]) -> str:

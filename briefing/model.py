@@ -416,6 +416,9 @@ class Rendered:
     html: str
     pdf_css: str
     resources: tuple[Path, ...] = ()  # project files the HTML took in (images)
+    # The shared layout folders (the user's, packages') its templates came from: the style's
+    # own images and fonts, which the typesetter may read too.
+    style_folders: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)

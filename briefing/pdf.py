@@ -26,20 +26,22 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-        """Admits `data:` URLs and regular files inside the project; refuses the rest."""
+        """Admits `data:` URLs, regular files inside the project and those of the style's
+        own shared folders; refuses the rest."""
 
-        def __init__(self, root: Path) -> None:
+        def __init__(self, root: Path, styles: tuple[Path, ...] = ()) -> None:
             super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=5)
-            self.root = root.resolve()
+            self.root, self.styles = root.resolve(), styles
             self.refused: list[tuple[str, str]] = []
-            self.read: list[Path] = []
+            self.read: list[Path] = []  # the project's files (a style's are hashed as inputs)
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)
-            path, data, problem = _admitted(self.root, url)
+            path, data, problem = _admitted(self.root, url, self.styles)
             if path and data is not None:
-                self.read.append(path)
+                if path.resolve().is_relative_to(self.root):
+                    self.read.append(path)
                 return URLFetcherResponse(url, data)
             self.refused.append((url, problem))
             raise ValueError(problem)
@@ -47,14 +49,28 @@ def _fetcher_class() -> type:
     return ProjectFetcher
 
 
-def _admitted(root: Path, url: str) -> tuple[Path | None, bytes | None, str]:
-    """A resource the PDF may take in: a regular file inside the project (its path and
-    bytes), or why not. (`data:` URLs are admitted too, and need no reading.)"""
+def _admitted(
+    root: Path, url: str, styles: tuple[Path, ...] = ()
+) -> tuple[Path | None, bytes | None, str]:
+    """A resource the PDF may take in: a regular file inside the project or inside one of
+    the style's shared folders (its path and bytes), or why not. A style names its files
+    as a project's layouts name theirs, `layouts/img/logo.svg`: one the project's layouts/
+    lacks is looked for in the style's folders. (`data:` URLs need no reading.)"""
     if urlsplit(url).scheme.lower() != "file":
         return None, None, "only files inside the project and data: URLs may be used"
     path = Path(unquote(urlsplit(url).path))
-    data, problem = read_inside(root, path)
-    return path, data, problem
+    folder, file = _in_style(root, Path(os.path.abspath(path)), styles)
+    return (file, *read_inside(folder, file)) if folder else (path, *read_inside(root, path))
+
+
+def _in_style(root: Path, path: Path, styles: tuple[Path, ...]) -> tuple[Path | None, Path]:
+    """The style folder path is read from, and the file there; (None, path) when it is a
+    project file (one in the project's layouts/ comes first)."""
+    own = root / PROJECT_LAYOUTS
+    if path.is_relative_to(own) and not os.path.lexists(path):
+        named = [(folder, folder / path.relative_to(own)) for folder in styles]
+        return next(((f, file) for f, file in named if os.path.lexists(file)), (None, path))
+    return next(((folder, path) for folder in styles if path.is_relative_to(folder)), (None, path))
 
 
 # Where a page names what WeasyPrint would fetch: the attributes of elements it loads, and
@@ -100,7 +116,7 @@ def check_resources(page: Rendered, root: Path, diagnostics: Diagnostics) -> Non
     urls = found.urls + _CSS_URL.findall(page.pdf_css)
     for url in dict.fromkeys(u for u in urls if not u.lower().startswith(("data:", "#"))):
         absolute = urljoin(base, url)
-        _, data, problem = _admitted(root.resolve(), absolute)
+        _, data, problem = _admitted(root.resolve(), absolute, page.style_folders)
         if data is None:
             where = _referenced_at(root, absolute)
             diagnostics.error(where, f"resource refused: {absolute}: {problem}")
@@ -188,7 +204,7 @@ def render_pdf(
     keep_names_whole()
     time_limit = time_limit or typesetting_limit(page.html)
     memory = typesetting_memory(page.html)
-    fetcher = _fetcher_class()(root)
+    fetcher = _fetcher_class()(root, page.style_folders)
     logger = logging.getLogger("weasyprint")
     problems = _Problems()
     logger.addHandler(problems)
@@ -275,6 +291,7 @@ def _referenced_at(root: Path, url: str) -> Location:
     return found if found.line else Location(BRIEF)
 
 
-def project_fetcher(root: Path) -> Any:
-    """A WeasyPrint URL fetcher that admits data: URLs and regular files inside root alone."""
-    return _fetcher_class()(root)
+def project_fetcher(root: Path, styles: tuple[Path, ...] = ()) -> Any:
+    """A WeasyPrint URL fetcher that admits data: URLs and regular files inside root (and
+    the style's shared folders, styles) alone."""
+    return _fetcher_class()(root, styles)

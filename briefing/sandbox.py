@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .diagnostics import Location
 from .files import read_inside, undecodable
-from .layouts import PROJECT_LAYOUTS, shipped
+from .layouts import PROJECT_LAYOUTS, shared_folders, shipped
 
 MAX_INT_BITS = 100_000  # a product or power beyond this many bits is refused
 MAX_REPEATED = 10_000_000  # characters or items a repeated sequence may have
@@ -29,6 +29,7 @@ class LayoutLoader(jinja2.BaseLoader):
 
     def __init__(self, folder: Path, root: Path) -> None:
         self.folder, self.root = folder, root
+        self.used = False  # whether a template was read from the folder
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -37,6 +38,7 @@ class LayoutLoader(jinja2.BaseLoader):
         if not os.path.lexists(path):
             raise jinja2.TemplateNotFound(template)
         data, problem = read_inside(self.root, path)
+        self.used = True
         if data is None:
             raise LayoutFileError(Location(self.name(template)), problem)
         try:
@@ -49,6 +51,8 @@ class LayoutLoader(jinja2.BaseLoader):
         """The template's file as the user knows it."""
         if self.folder == shipped():
             return f"builtin/{template}"
+        if self.folder == self.root:  # a shared folder: its files are known by their paths
+            return str(self.folder / template)
         return f"{PROJECT_LAYOUTS}/{template}"
 
     def list_templates(self) -> list[str]:
@@ -69,6 +73,12 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with products and powers kept to a sane size."""
 
     intercepted_binops = frozenset({"*", "**"})
+    style_loaders: tuple[LayoutLoader, ...] = ()  # those of the user's and packages' folders
+
+    def shared_folders_used(self) -> tuple[Path, ...]:
+        """The shared folders the layout took templates from: the style's own folders,
+        whose images and fonts the typesetter may read."""
+        return tuple(loader.folder for loader in self.style_loaders if loader.used)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if _too_large(operator, left, right):
@@ -90,18 +100,22 @@ def _too_large(operator: str, left: Any, right: Any) -> bool:
     return max(left.bit_length(), 1) * right > MAX_INT_BITS
 
 
-def environment(project: Path) -> jinja2.Environment:
-    """The sandbox over the project's layouts, then the shipped ones ('builtin/NAME' always
-    names the shipped file); escaping on, an undefined name an error."""
+def environment(project: Path) -> LayoutSandbox:
+    """The sandbox over the project's layouts, then the user's and the packages' folders
+    (each read as its own root), then the shipped ones ('builtin/NAME' always names the
+    shipped file); escaping on, an undefined name an error."""
     own = LayoutLoader(project / PROJECT_LAYOUTS, project)
+    shared = tuple(LayoutLoader(f.path, f.path) for f in shared_folders(project))
     builtin = LayoutLoader(shipped(), shipped())
+    loaders = [own, jinja2.PrefixLoader({"builtin": builtin}), *shared, builtin]
     env = LayoutSandbox(
-        loader=jinja2.ChoiceLoader([own, jinja2.PrefixLoader({"builtin": builtin}), builtin]),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.style_loaders = shared
     del env.globals["lipsum"]  # the rest (range, dict, namespace, cycler, joiner) are safe
     return env

@@ -1,10 +1,11 @@
 """Up-to-date checks: a hash of every input, so an unchanged project is not rebuilt.
 
 The inputs are brief.md, everything under seeds/, figures/ and layouts/, the shipped
-layouts, the tool's own code and version, and the build options. The stamp in the output
-folder records that hash, the other project files the build read (images, the previous
-edition's brief.json) with theirs, and the size and time of each output written; a build
-whose inputs hash the same and whose outputs are untouched has nothing to do.
+layouts and the shared ones (the user's and packages' folders), the tool's own code and
+version, and the build options. The stamp in the output folder records that hash, the
+other project files the build read (images, the previous edition's brief.json) with theirs,
+and the size and time of each output written; a build whose inputs hash the same and whose
+outputs are untouched has nothing to do.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ def inputs_key(root: Path, options: Options) -> str:
 
 
 def project_key(root: Path) -> str:
-    """A digest of the project's inputs, the shipped layouts and the tool's code."""
+    """A digest of the project's inputs, the shipped and shared layouts and the tool's code."""
     digest = hashlib.sha256(f"{__version__}\0tool:{code_digest()}\0".encode())
     project = [root / "brief.md", *(f for d in INPUT_FOLDERS for f in _files(root / d))]
     shipped = layouts.shipped()
-    for name, base, files in [("project", root, project), ("shipped", shipped, _files(shipped))]:
+    folders = [("project", root, project), ("shipped", shipped, _files(shipped))]
+    # The user's and the packages' layout folders, each named by its path.
+    folders += [(str(f.path), f.path, _files(f.path)) for f in layouts.shared_folders(root)]
+    for name, base, files in folders:
         for path in files:
             # A link is hashed as its target, a link out of the project as refused.
             data, problem = read_inside(base, path)

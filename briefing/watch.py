@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -25,7 +26,10 @@ from .diagnostics import BriefingError
 from .files import BRIEF
 from .options import INPUT_FOLDERS, Options
 
-IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+# What editors write beside the file being edited: swap files (vim's .swp, .swo, ...), lock
+# files (emacs' .#brief.md), backups and autosaves (brief.md~, #brief.md#), temporaries.
+_EDITORS_FILE = re.compile(r"^[.#]|(?:~|#|\.sw[a-px]|\.tmp|\.part|\.bak)$")
+VIM_PROBE, VIM_PROBE_STEP = 4913, 123  # vim checks a folder is writable with 4913, 5036, ...
 # What the fork server imports once, so that every build starts warm.
 WARM = ["briefing.running", "briefing.build", "briefing.figures", "briefing.pdf",
         "matplotlib.figure", "weasyprint"]  # fmt: skip
@@ -74,13 +78,20 @@ def _build_in_child(root: Path, options: Options, link: Connection) -> None:
     raise SystemExit(0 if built else UP_TO_DATE)
 
 
+def is_editors_file(name: str) -> bool:
+    """Whether a file of this name is an editor's own, never a project's input."""
+    if name.isdigit():
+        return int(name) >= VIM_PROBE and (int(name) - VIM_PROBE) % VIM_PROBE_STEP == 0
+    return bool(_EDITORS_FILE.search(name))
+
+
 def changed_inputs(root: Path, outdir: Path, paths: Iterable[str]) -> list[str]:
     """The project's inputs among paths, relative to root: brief.md and what is in its
     input folders, but for editors' files; outputs and anything else left out."""
     names = []
     for raw in paths:
         path = Path(raw).resolve()
-        if path.is_relative_to(outdir.resolve()) or path.name.endswith(IGNORED_SUFFIXES):
+        if path.is_relative_to(outdir.resolve()) or is_editors_file(path.name):
             continue
         if path.is_dir():  # a folder changes with what is in it, which is reported too
             continue

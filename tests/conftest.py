@@ -168,6 +168,16 @@ def private_cache(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def no_shared_layouts(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's own layout folders (BRIEFING_LAYOUTS, ~/.config/briefing/layouts) play no
+    part in a test unless it names them."""
+    monkeypatch.delenv("BRIEFING_LAYOUTS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture(scope="module")
 def module_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Extracted texts cached in a folder of the module's, for its module-scoped fixtures,

@@ -124,9 +124,9 @@ def test_layouts_list_and_eject(make_project: MakeProject) -> None:
     root = make_project()
     code, output = run("layouts", "list", str(root))
     assert code == 0
-    assert "  brief\n  onepage\n" in output and "  _appendix.html\n" in output
+    assert "  brief    shipped\n  onepage  shipped\n" in output and "  _appendix.html\n" in output
     assert "overridden" not in output
-    assert run("layouts", "eject", "onepage", str(root)) == (
+    assert run("layouts", "eject", "onepage.html", str(root)) == (
         0,
         f"copied builtin/onepage.html to {root / 'layouts/onepage.html'}\n",
     )
@@ -144,7 +144,7 @@ def test_layouts_list_and_eject(make_project: MakeProject) -> None:
     assert run("layouts", "eject", "onepage.html", str(root), "--force")[0] == 0
     assert run("layouts", "eject", "poster", str(root)) == (
         1,
-        "Error: no shipped template 'poster'; see 'briefing layouts list'\n",
+        "Error: no layout or template 'poster' outside the project; see 'briefing layouts list'\n",
     )
 
 
