@@ -10,12 +10,12 @@ from pathlib import Path
 from .assemble import assemble
 from .cache import cache_folder
 from .checking import read_project, verify
-from .copies import remove_stale, stamp, stamp_annex
+from .copies import Copies, copy_lines, remove_stale, stamp, stamp_annex
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
 from .formats import FORMATS, Format, RenderJob, own_pages
-from .html import render_html
+from .html import render_distribution, render_html
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
 from .output import locked, project_locked, write_outputs
@@ -74,6 +74,8 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     page = render_html(brief, root, diagnostics) if needs_page else None
     # A check renders the other pages the outputs would typeset too, for their errors.
     pages = [page, *(own_pages(brief, root, diagnostics) if not formats else [])]
+    if not formats and page:  # and the master copy's distribution list
+        render_distribution(brief, root, diagnostics, copy_lines(Copies(count=1)))
     if not any(f.fetches for f in formats):  # else typesetting refuses what it may not fetch
         for rendered in filter(None, pages):
             check_resources(rendered, root, diagnostics)
@@ -82,8 +84,11 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
         stage("copies")
+        listing = render_distribution(brief, root, diagnostics, copy_lines(options.copies))
+        _stop_on_errors(diagnostics, writes)
+        assert listing is not None  # else a diagnostic stopped the build
         readahead = {n: files[n] for n in ("brief-readahead.pdf",) if n in files}
-        files |= stamp(files["brief.pdf"], brief, page, root, options.copies, readahead)
+        files |= stamp(files["brief.pdf"], listing, page, root, options.copies, readahead)
         if "brief-annex.pdf" in files:
             files |= stamp_annex(files["brief-annex.pdf"], files, page, root, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
