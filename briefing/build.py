@@ -14,6 +14,7 @@ from .copies import Copies, copy_lines, remove_stale, stamp, stamp_annex
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
+from .figures import DEFAULT_STYLE, FigureStyle
 from .formats import FORMATS, Format, RenderJob, own_pages
 from .html import render_distribution, render_html
 from .model import Brief, BriefText, Figure, Rendered, Timeline
@@ -63,12 +64,13 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     text, timeline = _with_overrides(read.text, options), read.timeline
     stage("figure, imports")
-    drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
-    figure = _timeline_figure(text, timeline, formats) if drawn else None
-    stage("assemble")
     brief = assemble(
-        text, read.sources, timeline, verified.citations, figure, verified.changes, verified.repeats
+        text, read.sources, timeline, verified.citations, None, verified.changes, verified.repeats
     )
+    if timeline.events and any(f.needs_figure for f in formats):
+        style = _figure_style(brief, root)
+        brief = dataclasses.replace(brief, figure=_timeline_figure(text, timeline, formats, style))
+    stage("assemble")
     stage("layout")
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
@@ -131,7 +133,19 @@ def _with_overrides(text: BriefText, options: Options) -> BriefText:
     return dataclasses.replace(text, meta=meta)
 
 
-def _timeline_figure(text: BriefText, timeline: Timeline, formats: list[Format]) -> Figure:
+def _figure_style(brief: Brief, root: Path) -> FigureStyle:
+    """The figure's font and colours as the brief's layout sets them, read off its page
+    rendered without the figure (0.05 s); the figure's own if that fails, as the page's
+    rendering proper then reports."""
+    from .style import figure_style
+
+    page = render_html(brief, root, Diagnostics())
+    return figure_style(page) if page else DEFAULT_STYLE
+
+
+def _timeline_figure(
+    text: BriefText, timeline: Timeline, formats: list[Format], style: FigureStyle
+) -> Figure:
     """The figure, drawn by another process while this one imports what the formats need
     (WeasyPrint: 0.5 s)."""
     from .figures import TimelineFigure  # matplotlib only when something is rendered
@@ -139,7 +153,7 @@ def _timeline_figure(text: BriefText, timeline: Timeline, formats: list[Format])
     slots = text.blocks_of(TimelineSlot)
     caption = slots[0].caption if slots and slots[0].caption else "Timeline"
     figures = cache_folder() / "figures"  # never the project's: one passed around is untrusted
-    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, figures)
+    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, figures, style)
     try:
         for module in dict.fromkeys(m for f in formats for m in f.preload):
             importlib.import_module(module)

@@ -121,8 +121,9 @@ def stamp(
                 out[name] = _save(_overlaid(document, stamps.pages[0]))
         if not count:
             return out
-        master = _overlaid(_joined([pdf, _distribution_list(pdf, listing, page, root)]),
-                           stamps.pages[1])
+        master = _overlaid(
+            _joined([pdf, _distribution_list(pdf, listing, page, root)]), stamps.pages[1]
+        )
         out[names[0]] = _save(master)
         numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
     if copies.one_file:
@@ -229,8 +230,7 @@ _MARGIN_BOXES = [
     for place in places
 ]
 _EMPTY_PAGE = "background: none !important; " + " ".join(
-    f"@{box} {{ content: none !important; background: none !important; "
-    "border: none !important; }"
+    f"@{box} {{ content: none !important; background: none !important; border: none !important; }}"
     for box in _MARGIN_BOXES
 )
 _COPY_LINE = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 import jinja2
@@ -191,7 +191,10 @@ def render_distribution(
 
 
 def _guarded(
-    render: Callable[[], Rendering], context: dict[str, Any], project: Path, diagnostics: Diagnostics
+    render: Callable[[], Rendering],
+    context: dict[str, Any],
+    project: Path,
+    diagnostics: Diagnostics,
 ) -> Rendering | None:
     """What render makes of the templates, within the layouts' time and memory, or None
     after a diagnostic naming the template file and line."""
