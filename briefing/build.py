@@ -10,12 +10,13 @@ from pathlib import Path
 from .assemble import assemble
 from .cache import cache_folder
 from .checking import read_project, verify
-from .copies import remove_stale, stamp, stamp_annex
+from .copies import Copies, copy_lines, remove_stale, stamp, stamp_annex
 from .diagnostics import BuildFailed, Diagnostics
 from .directives.timeline import TimelineSlot
 from .editions import kept_inputs
+from .figures import DEFAULT_STYLE, FigureStyle
 from .formats import FORMATS, Format, RenderJob, own_pages
-from .html import render_html
+from .html import render_distribution, render_html
 from .layout_css import check_stylesheets
 from .model import Brief, BriefText, Figure, Rendered, Timeline
 from .options import Options
@@ -64,18 +65,21 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     text, timeline = _with_overrides(read.text, options), read.timeline
     stage("figure, imports")
-    drawn = bool(timeline.events) and any(f.needs_figure for f in formats)
-    figure = _timeline_figure(text, timeline, formats) if drawn else None
-    stage("assemble")
     brief = assemble(
-        text, read.sources, timeline, verified.citations, figure, verified.changes, verified.repeats
+        text, read.sources, timeline, verified.citations, None, verified.changes, verified.repeats
     )
+    if timeline.events and any(f.needs_figure for f in formats):
+        style = _figure_style(brief, root)
+        brief = dataclasses.replace(brief, figure=_timeline_figure(text, timeline, formats, style))
+    stage("assemble")
     stage("layout")
     check_stylesheets(root, diagnostics)  # when a build typesets, WeasyPrint is loaded by now
     needs_page = not formats or any(f.needs_html for f in formats)  # check renders it too
     page = render_html(brief, root, diagnostics) if needs_page else None
     # A check renders the other pages the outputs would typeset too, for their errors.
     pages = [page, *(own_pages(brief, root, diagnostics) if page and not formats else [])]
+    if not formats and page:  # and the master copy's distribution list
+        render_distribution(brief, root, diagnostics, copy_lines(Copies(count=1)))
     if not any(f.fetches for f in formats):  # else typesetting refuses what it may not fetch
         for rendered in filter(None, pages):
             check_resources(rendered, root, diagnostics)
@@ -84,8 +88,11 @@ def _build(root: Path, options: Options, progress: Progress) -> Result:
     _stop_on_errors(diagnostics, writes)
     if page and "brief.pdf" in files and (options.copies.count or options.copies.watermark):
         stage("copies")
+        listing = render_distribution(brief, root, diagnostics, copy_lines(options.copies))
+        _stop_on_errors(diagnostics, writes)
+        assert listing is not None  # else a diagnostic stopped the build
         readahead = {n: files[n] for n in ("brief-readahead.pdf",) if n in files}
-        files |= stamp(files["brief.pdf"], brief, page, root, options.copies, readahead)
+        files |= stamp(files["brief.pdf"], listing, page, root, options.copies, readahead)
         if "brief-annex.pdf" in files:
             files |= stamp_annex(files["brief-annex.pdf"], files, page, root, options.copies)
     if not writes:  # a check, or a preview that serves the files from memory
@@ -128,7 +135,19 @@ def _with_overrides(text: BriefText, options: Options) -> BriefText:
     return dataclasses.replace(text, meta=meta)
 
 
-def _timeline_figure(text: BriefText, timeline: Timeline, formats: list[Format]) -> Figure:
+def _figure_style(brief: Brief, root: Path) -> FigureStyle:
+    """The figure's font and colours as the brief's layout sets them, read off its page
+    rendered without the figure (0.05 s); the figure's own if that fails, as the page's
+    rendering proper then reports."""
+    from .style import figure_style
+
+    page = render_html(brief, root, Diagnostics())
+    return figure_style(page) if page else DEFAULT_STYLE
+
+
+def _timeline_figure(
+    text: BriefText, timeline: Timeline, formats: list[Format], style: FigureStyle
+) -> Figure:
     """The figure, drawn by another process while this one imports what the formats need
     (WeasyPrint: 0.5 s)."""
     from .figures import TimelineFigure  # matplotlib only when something is rendered
@@ -136,7 +155,7 @@ def _timeline_figure(text: BriefText, timeline: Timeline, formats: list[Format])
     slots = text.blocks_of(TimelineSlot)
     caption = slots[0].caption if slots and slots[0].caption else "Timeline"
     figures = cache_folder() / "figures"  # never the project's: one passed around is untrusted
-    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, figures)
+    drawing = TimelineFigure(timeline.events, timeline.lanes, caption, figures, style)
     try:
         for module in dict.fromkeys(m for f in formats for m in f.preload):
             importlib.import_module(module)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .diagnostics import BriefingError
 from .files import read_regular
-from .model import Brief, Rendered
+from .model import Rendered
 from .pdf import project_fetcher
 
 COPIES = "copies"  # the subfolder of the output folder
@@ -99,20 +99,20 @@ def _recipient(line: str, where: str) -> str:
 
 def stamp(
     pdf: bytes,
-    brief: Brief,
+    listing: str,
     page: Rendered,
     root: Path,
     copies: Copies,
     others: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """The stamped files by name: brief.pdf again when watermarked (and the other PDFs by
-    name, such as the read-ahead), the master copy with its distribution list, and the
-    numbered copies (or one file of them all). root is the project, the one place the
-    typesetting may read from."""
+    name, such as the read-ahead), the master copy with its distribution list (listing, the
+    body of its page: see html.render_distribution), and the numbered copies (or one file of
+    them all). root is the project, the one place the typesetting may read from."""
     import pikepdf
 
     count, names = copies.count, copies.names()
-    lines = [_copy_line(k, count, copies.recipients) for k in range(1, count + 1)]
+    lines = copy_lines(copies)
     marks = _stamp_pages(lines, page, root, copies)
     out: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(marks)) as stamps:
@@ -121,8 +121,9 @@ def stamp(
                 out[name] = _save(_overlaid(document, stamps.pages[0]))
         if not count:
             return out
-        listing = _distribution_list(pdf, brief, page, root, lines)
-        master = _overlaid(_joined([pdf, listing]), stamps.pages[1])
+        master = _overlaid(
+            _joined([pdf, _distribution_list(pdf, listing, page, root)]), stamps.pages[1]
+        )
         out[names[0]] = _save(master)
         numbered = [_overlaid(pdf, stamps.pages[2 + k]) for k in range(count)]
     if copies.one_file:
@@ -142,7 +143,7 @@ def stamp_annex(
 
     from .annex import ANNEX_FILE, BODY_FILE, relinked
 
-    lines = [_copy_line(k, copies.count, copies.recipients) for k in range(1, copies.count + 1)]
+    lines = copy_lines(copies)
     marks = _stamp_pages(lines, page, root, copies)
     out: dict[str, bytes] = {}
     with pikepdf.open(io.BytesIO(marks)) as stamps:
@@ -170,9 +171,12 @@ def remove_stale(outdir: Path, files: dict[str, bytes]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _copy_line(number: int, count: int, recipients: tuple[str, ...]) -> str:
-    line = f"Copy {number} of {count}"
-    return f"{line} · {recipients[number - 1]}" if recipients else line
+def copy_lines(copies: Copies) -> list[str]:
+    """Each numbered copy's line: 'Copy 2 of 3 · Bob Jones' (or without a name)."""
+    lines = [f"Copy {k} of {copies.count}" for k in range(1, copies.count + 1)]
+    if copies.recipients:
+        lines = [f"{line} · {name}" for line, name in zip(lines, copies.recipients, strict=True)]
+    return lines
 
 
 def _overlaid(pdf: bytes, mark: Any) -> Any:
@@ -209,9 +213,12 @@ def _save(document: Any) -> bytes:
     return buffer.getvalue()
 
 
-# The stamps take the brief's page size and margins from its layout's paged CSS; these
-# rules, added after it, make every page of the stamps transparent and empty but for the
-# copy's line, whatever pages (:left, :right, :first, :blank) the layout styles.
+# The stamps are set with the brief's own head (its stylesheets, fonts and custom properties)
+# and paged CSS, for its page size and margins; these rules, added after them, make every
+# page of the stamps transparent and empty but for the copy's line, whatever pages (:left,
+# :right, :first, :blank) or backgrounds the layout styles. What a layout may style, the
+# copy's line and the watermark, is set through custom properties with its own faces and ink
+# as defaults (the shipped brief.css's --brief-text-font, --brief-heading-font, --brief-ink).
 _MARGIN_BOXES = [
     f"{edge}-{place}"
     for edge, places in (
@@ -222,11 +229,14 @@ _MARGIN_BOXES = [
     )
     for place in places
 ]
-_EMPTY_PAGE = "background: none; " + " ".join(
-    f"@{box} {{ content: none; background: none; border: none; }}" for box in _MARGIN_BOXES
+_EMPTY_PAGE = "background: none !important; " + " ".join(
+    f"@{box} {{ content: none !important; background: none !important; border: none !important; }}"
+    for box in _MARGIN_BOXES
 )
 _COPY_LINE = (
-    '@bottom-left { content: string(copy); font: bold 8pt "Charis SIL", serif; '
+    "@bottom-left { content: string(copy) !important; font-weight: bold; font-size: 8pt; "
+    'font-family: var(--brief-stamp-font, var(--brief-text-font, "Charis SIL", serif)); '
+    "color: var(--brief-stamp-colour, var(--brief-ink, black)); "
     "vertical-align: top; padding-top: 2mm; text-align: left; }"
 )
 _STAMPS_CSS = (
@@ -235,11 +245,16 @@ _STAMPS_CSS = (
         for pages in ("", " :left", " :right", " :first", " :blank")
     )
     + """
-html, body { margin: 0; background: none; }
-.stamp { string-set: copy content(); break-after: page; height: 0; visibility: hidden; }
-.stamp:last-child { break-after: auto; }
+html, body { margin: 0; background: none !important; }
+.stamp { string-set: copy content() !important; break-after: page !important; height: 0;
+         visibility: hidden !important; }
+.stamp:last-child { break-after: auto !important; }
 .watermark { position: fixed; margin: 0; padding: 0; white-space: pre; text-align: center;
-             font: bold 100pt/normal "Charis SIL", serif; color: rgba(0, 0, 0, 0.13); }
+             font-weight: bold; font-size: 100pt; line-height: normal;
+             font-family: var(--brief-watermark-font,
+                              var(--brief-heading-font, "Charis SIL", serif));
+             color: var(--brief-watermark-colour, var(--brief-ink, black));
+             opacity: var(--brief-watermark-opacity, 0.13); }
 """
 )
 MAX_WATERMARK = 40  # characters: more would be set too small to read across a page
@@ -247,10 +262,19 @@ _WATERMARK_MOST = 96  # points: the size of a short watermark, such as DRAFT
 _WATERMARK_CLEAR = 0.06  # of the page's shorter side: what the watermark keeps from its edges
 
 
-def _stamps_html(lines: list[str], watermark: str | None) -> str:
+def _stamps_html(lines: list[str], watermark: str | None, page: Rendered) -> str:
     mark = f'<div class="watermark">{escape(watermark)}</div>' if watermark else ""
     stamps = "".join(f'<div class="stamp">{escape(line)}</div>' for line in lines)
-    return f"<!DOCTYPE html><html lang='en'><body>{mark}{stamps}</body></html>"
+    return f"{_head(page)}<body class='stamps'>{mark}{stamps}</body></html>"
+
+
+def _head(page: Rendered) -> str:
+    """The brief's page up to its body: its stylesheets, fonts and custom properties."""
+    found = _BODY.search(page.html)
+    return page.html[: found.start()] if found else "<!DOCTYPE html><html lang='en'>"
+
+
+_BODY = re.compile(r"<body\b", re.I)
 
 
 _PROBE = "briefing-watermark-probe"  # ids no layout's own rules are likely to name
@@ -264,13 +288,15 @@ def _watermark_css(watermark: str, page: Rendered, root: Path) -> str:
     import weasyprint
 
     probe = (
-        "<!DOCTYPE html><html lang='en'><body>"
+        f"{_head(page)}<body class='stamps'>"
         f'<span id="{_PROBE}-text" class="watermark" '
         f'style="position: static; display: inline-block">{escape(watermark)}</span>'
         f'<div id="{_PROBE}-area" style="position: fixed; top: 0; left: 0"></div></body></html>'
     )
     sheets = [weasyprint.CSS(string=css) for css in (page.pdf_css, _STAMPS_CSS)]
-    measured = weasyprint.HTML(string=probe, url_fetcher=project_fetcher(root)).render(
+    base = str(root.resolve()) + "/"
+    fetcher = project_fetcher(root)
+    measured = weasyprint.HTML(string=probe, base_url=base, url_fetcher=fetcher).render(
         stylesheets=sheets
     )
     sheet = measured.pages[0]
@@ -294,44 +320,25 @@ def _watermark_css(watermark: str, page: Rendered, root: Path) -> str:
     )
 
 
-def _distribution_list(
-    pdf: bytes, brief: Brief, page: Rendered, root: Path, lines: list[str]
-) -> bytes:
-    """The master copy's last page(s): the copies and who has them, set in the brief's own
-    head (its faces and styles) and page geometry, marked at top and bottom like its pages,
-    and numbered on from the brief's last page."""
+def _distribution_list(pdf: bytes, listing: str, page: Rendered, root: Path) -> bytes:
+    """The master copy's last page(s): the layout's _distribution.html (listing, a page's
+    body) set with the brief's own head and paged CSS, numbered on from its last page."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         after = len(document.pages)
-    meta = brief.meta
-    found = _BODY.search(page.html)
-    head = page.html[: found.start()] if found else "<!DOCTYPE html><html lang='en'>"
-    facts = [meta.title, meta.product_id, f"version {meta.version}" if meta.version else ""]
-    rows = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    html = (
-        f"{head}<body class='distribution'>"
-        f"<div class='marking marking-top'>{escape(meta.marking)}</div>"
-        f"<div class='short-title'>{escape(meta.short_title)}</div>"
-        f"<main><h2>Distribution list</h2><p>{escape(' · '.join(filter(None, facts)))}</p>"
-        f"<ol>{rows}</ol></main>"
-        f"<div class='marking marking-bottom'>{escape(meta.marking)}</div></body></html>"
-    )
     numbered_on = (
         f'@page {{ @bottom-right {{ content: "Page " counter(page); }} }}\n'
         f"@page :first {{ counter-reset: page {after + 1}; }}\n"
     )
-    return _typeset(html, [page.pdf_css, numbered_on], root)
-
-
-_BODY = re.compile(r"<body\b", re.I)
+    return _typeset(f"{_head(page)}{listing}</html>", [page.pdf_css, numbered_on], root)
 
 
 def _stamp_pages(lines: list[str], page: Rendered, root: Path, copies: Copies) -> bytes:
     """The stamps, a page each: the watermark alone, the master copy's, then each copy's
     (lines), each with the watermark if there is one."""
     mark = _watermark_css(copies.watermark, page, root) if copies.watermark else ""
-    stamps_html = _stamps_html(["", "Master copy", *lines], copies.watermark)
+    stamps_html = _stamps_html(["", "Master copy", *lines], copies.watermark, page)
     return _typeset(stamps_html, [page.pdf_css, _STAMPS_CSS + mark], root)
 
 

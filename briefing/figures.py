@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import logging
 import os
 import pickle
 import re
@@ -26,7 +27,7 @@ import sys
 import textwrap
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -110,6 +111,20 @@ def _precise(item: Item) -> bool:
 
 
 @dataclass(frozen=True)
+class FigureStyle:
+    """What a layout sets of the figure (see figure_style): its font families, in order, and
+    its lanes' colours: the first three lanes', events of several lanes', everyone else's."""
+
+    fonts: tuple[str, ...] = ("DejaVu Sans",)
+    lanes: tuple[str, str, str] = (LANE_LOOKS[0][1], LANE_LOOKS[1][1], LANE_LOOKS[2][1])
+    several: str = SEVERAL[1]
+    others: str = OTHERS[1]
+
+
+DEFAULT_STYLE = FigureStyle()
+
+
+@dataclass(frozen=True)
 class LaneLook:
     label: str
     marker: str
@@ -124,15 +139,20 @@ def lane_of(event: Event, lanes: tuple[Lane, ...]) -> str:
     return matches[0] if len(matches) == 1 else "several" if matches else "others"
 
 
-def lane_looks(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> dict[str, LaneLook]:
+def lane_looks(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...], style: FigureStyle = DEFAULT_STYLE
+) -> dict[str, LaneLook]:
     """Marker, colour and position of each lane in use, in drawing order: the first lane,
     events of several lanes, the other lanes, then everyone else."""
     used = {lane_of(e, lanes) for e in events}
-    looks = [(lane.name, lane.name, *LANE_LOOKS[n]) for n, lane in enumerate(lanes)]
+    looks = [
+        (lane.name, lane.name, LANE_LOOKS[n][0], style.lanes[n]) for n, lane in enumerate(lanes)
+    ]
     if "several" in used:
-        looks.insert(1, ("several", "Both" if len(lanes) == 2 else "Several", *SEVERAL))
+        several = "Both" if len(lanes) == 2 else "Several"
+        looks.insert(1, ("several", several, SEVERAL[0], style.several))
     if "others" in used:
-        looks.append(("others", "Others" if lanes else "Events", *OTHERS))
+        looks.append(("others", "Others" if lanes else "Events", OTHERS[0], style.others))
     return {
         key: LaneLook(label, marker, colour, LANE_X + n * LANE_STEP)
         for n, (key, label, marker, colour) in enumerate(looks)
@@ -186,17 +206,23 @@ class TimelineFigure:
     """
 
     def __init__(
-        self, events: tuple[Event, ...], lanes: tuple[Lane, ...], caption: str, cache: Path | None
+        self,
+        events: tuple[Event, ...],
+        lanes: tuple[Lane, ...],
+        caption: str,
+        cache: Path | None,
+        style: FigureStyle = DEFAULT_STYLE,
     ) -> None:
-        inputs = [[str(e.date), e.title, list(e.actors)] for e in events]
+        inputs: list[Any] = [[str(e.date), e.title, list(e.actors)] for e in events]
         inputs += [[lane.name, sorted(lane.actors)] for lane in lanes]
+        inputs.append(astuple(style))
         key = hashlib.sha256(json.dumps([code_digest(_draw), inputs]).encode()).hexdigest()[:20]
-        self.events, self.lanes, self.caption = events, lanes, caption
+        self.events, self.lanes, self.caption, self.style = events, lanes, caption, style
         self.cached = cache / f"timeline-{key}.json" if cache else None
         self.panels = _valid(load_cached(self.cached)) if self.cached else []
         self.drawing: subprocess.Popen[bytes] | None = None
         if not self.panels and "matplotlib.figure" not in sys.modules:
-            self.drawing = _start_drawing(events, lanes)
+            self.drawing = _start_drawing(events, lanes, style)
 
     def result(self) -> Figure:
         if not self.panels:
@@ -205,7 +231,7 @@ class TimelineFigure:
                     drawn = self.drawing.stdout.read()
                 self.panels = _parse(drawn) if self.drawing.wait() == 0 else []
             # Without a second process, or should it fail, the figure is drawn here.
-            self.panels = self.panels or _draw(self.events, self.lanes)
+            self.panels = self.panels or _draw(self.events, self.lanes, self.style)
             if self.cached:
                 store_cached(self.cached, self.panels)
                 _prune(self.cached.parent)
@@ -224,7 +250,7 @@ class TimelineFigure:
 
 
 def _start_drawing(
-    events: tuple[Event, ...], lanes: tuple[Lane, ...]
+    events: tuple[Event, ...], lanes: tuple[Lane, ...], style: FigureStyle
 ) -> subprocess.Popen[bytes] | None:
     """`python -m briefing.figures` drawing the figure, or None if it cannot be started."""
     if not sys.executable:  # an embedded interpreter
@@ -245,7 +271,7 @@ def _start_drawing(
     try:
         assert process.stdin is not None
         with process.stdin:
-            process.stdin.write(pickle.dumps((events, lanes)))
+            process.stdin.write(pickle.dumps((events, lanes, style)))
     except OSError:  # it died at once
         process.kill()
         process.wait()
@@ -607,11 +633,13 @@ def panels_of(items: tuple[Drawn, ...], lanes: tuple[Lane, ...] = ()) -> list[tu
     return [*panels, tuple(run)]
 
 
-def draw_panels(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list[MplFigure]:
+def draw_panels(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...] = (), style: FigureStyle = DEFAULT_STYLE
+) -> list[MplFigure]:
     """The figure's panels: the main axis, in panels short enough for a page, its dense
     spells marked as bands; then each spell in detail, in panels as short. Draw them within
     STYLE."""
-    looks = lane_looks(events, lanes)  # the same in every panel
+    looks = lane_looks(events, lanes, style)  # the same in every panel
     spells = dense_spells(events, lanes)
     main = panels_of(_with_spells(events, spells), lanes)
     details = [(part, spell) for spell in spells for part in panels_of(spell.events, lanes)]
@@ -620,16 +648,26 @@ def draw_panels(events: tuple[Event, ...], lanes: tuple[Lane, ...] = ()) -> list
     ]
 
 
-def _draw(events: tuple[Event, ...], lanes: tuple[Lane, ...]) -> list[str]:
+def _draw(
+    events: tuple[Event, ...], lanes: tuple[Lane, ...], style: FigureStyle = DEFAULT_STYLE
+) -> list[str]:
     """The timeline as SVG panels, each short enough for a page."""
     import matplotlib
 
-    with matplotlib.rc_context(cast(Any, STYLE)), warnings.catch_warnings():
-        # The figure's text is real text: a glyph missing here is reported by the PDF stage.
-        warnings.filterwarnings("ignore", "Glyph .* missing from font")
-        return [
-            _svg(fig, f"timeline{n}-") for n, fig in enumerate(draw_panels(events, lanes), start=1)
-        ]
+    fonts = {"font.family": [*dict.fromkeys([*style.fonts, *DEFAULT_STYLE.fonts])]}
+    # A layout's font that is not installed is measured as DejaVu Sans (the PDF falls back to
+    # it too); the layout check warns of it, not matplotlib's log.
+    finder = logging.getLogger("matplotlib.font_manager")
+    level = finder.level
+    finder.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context(cast(Any, STYLE | fonts)), warnings.catch_warnings():
+            # The figure's text is real text: a glyph missing here is reported by the PDF stage.
+            warnings.filterwarnings("ignore", "Glyph .* missing from font")
+            panels = draw_panels(events, lanes, style)
+            return [_svg(fig, f"timeline{n}-") for n, fig in enumerate(panels, start=1)]
+    finally:
+        finder.setLevel(level)
 
 
 def _svg(fig: MplFigure, prefix: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -40,6 +41,8 @@ _HEAD = re.compile(r"\s*(?:<!doctype[^>]*>)?\s*(?:<html[^>]*>)?\s*(?:<head[^>]*>
 # A layout renders in a tenth of a second; one that runs longer or takes more is broken.
 LAYOUT_SECONDS = 20
 LAYOUT_MEMORY = 1 << 30
+DISTRIBUTION = "_distribution.html"  # the master copy's distribution list
+Rendering = TypeVar("Rendering")
 
 
 @dataclass(frozen=True)
@@ -166,11 +169,39 @@ def _render_layout(
             _layouts(project, layout),
         )
         return None
+
+    def page_and_css() -> tuple[str, str]:
+        html = env.get_template(name).render(context)
+        pdf_css = _paged_stylesheet(env, name, templates)
+        return html, env.get_template(pdf_css).render(context) if pdf_css else ""
+
+    return _guarded(page_and_css, context, project, diagnostics)
+
+
+def render_distribution(
+    brief: Brief, project: Path, diagnostics: Diagnostics, copies: list[str]
+) -> str | None:
+    """The master copy's distribution list: the layouts' _distribution.html, the body of a
+    page set with the brief's own head; None after a diagnostic if it fails."""
+    env = environment(project)
+    env.filters["smart"] = smart
+    context = {"brief": brief, "meta": brief.meta, "copies": copies, "version": __version__}
+    return _guarded(
+        lambda: env.get_template(DISTRIBUTION).render(context), context, project, diagnostics
+    )
+
+
+def _guarded(
+    render: Callable[[], Rendering],
+    context: dict[str, Any],
+    project: Path,
+    diagnostics: Diagnostics,
+) -> Rendering | None:
+    """What render makes of the templates, within the layouts' time and memory, or None
+    after a diagnostic naming the template file and line."""
     try:
         with bounded(LAYOUT_SECONDS, LAYOUT_MEMORY):
-            html = env.get_template(name).render(context)
-            pdf_css = _paged_stylesheet(env, name, templates)
-            css = env.get_template(pdf_css).render(context) if pdf_css else ""
+            return render()
     except jinja2.TemplateSyntaxError as error:
         source = (error.source or "").splitlines()
         line = source[error.lineno - 1].strip() if 0 < error.lineno <= len(source) else ""
@@ -185,7 +216,6 @@ def _render_layout(
     except Exception as error:  # any mistake in a layout is the user's to fix, not a crash
         _report_template_error(error, context, project, diagnostics)
         return None
-    return html, css
 
 
 def _layouts(project: Path, wanted: str) -> str:
