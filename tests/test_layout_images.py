@@ -163,3 +163,19 @@ def test_an_image_linked_out_of_the_project_is_refused_where_the_layout_names_it
         "layouts/brief.html:2:24: error: image 'layouts/img/secret.svg': "
         "a link to a place outside the project"
     ), output
+
+
+def test_a_tag_of_a_million_characters_is_read_in_linear_time(make_project: MakeProject) -> None:
+    """Looking for the files a page names must not take hours on a hostile page (a pattern
+    that backtracked took 2.7 s on 20 kB, and a million characters would take hours)."""
+    long_tag = "<img " + "a" * 1_000_000 + ' src="#x">'
+    style = "<style>" + "url(" * 250_000 + "</style>"
+    root = make_project(
+        {"layouts/brief.html": cover_with("#x").replace("\n{{", long_tag + style + "\n{{")}
+    )
+    result = subprocess.run(  # a hang fails by the timeout
+        [sys.executable, "-m", "briefing", "check", str(root)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1  # for the url( of url( ..., which names no file
+    assert result.stderr.endswith(": no such file\nError: check failed: 1 error\n")
