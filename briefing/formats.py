@@ -233,7 +233,11 @@ FORMATS: dict[str, Format] = {
 
 def own_pages(brief: Brief, root: Path, diagnostics: Diagnostics) -> list[Rendered]:
     """The pages the brief's outputs typeset besides its own page, rendered as a build
-    would (a check's way to find their template errors)."""
-    pages = (f.own_page(brief, root, diagnostics) for f in FORMATS.values()
-             if f.own_page and f.wanted(brief.meta))  # fmt: skip
+    would (a check's way to find their template errors); what the brief's page found too
+    (an image the brief names) is said once."""
+    found = Diagnostics()
+    pages = [f.own_page(brief, root, found) for f in FORMATS.values()
+             if f.own_page and f.wanted(brief.meta)]  # fmt: skip
+    said = set(diagnostics)
+    diagnostics.extend(d for d in dict.fromkeys(found) if d not in said)
     return [page for page in pages if page is not None]

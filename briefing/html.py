@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from . import __version__
 from .diagnostics import Diagnostics, Location, closest, suggest
 from .files import BRIEF
+from .inlining import inline_files, referenced_at
 from .layouts import (
     available_layouts,
     display_name,
@@ -25,7 +26,6 @@ from .layouts import (
 from .limits import OverTime, bounded
 from .markdown import CiteTarget, FragmentRenderer, plain
 from .model import Brief, Rendered
-from .project import find_reference
 from .sandbox import LayoutFileError, environment
 from .typography import smart_text
 from .vocabulary import CONFIDENCE, CREDIBILITY, RELIABILITY, VOCABULARIES
@@ -100,7 +100,7 @@ def render_html(
     diagnostic if a layout fails."""
     env = environment(project)
     targets = cite_targets(brief, part.annex_href)
-    markdown = FragmentRenderer(targets, project, raw_html=brief.meta.raw_html)
+    markdown = FragmentRenderer(targets, raw_html=brief.meta.raw_html)
     block_headings = [block.heading() for block in brief.text.blocks]
     for block_heading in filter(None, block_headings):
         markdown.anchor(block_heading.anchor)  # the layouts' anchors for blocks (judgements)
@@ -132,11 +132,11 @@ def render_html(
     rendered = _render_layout(env, brief.meta.layout, context, project, diagnostics)
     if rendered is None:
         return None
-    for url, problem in markdown.problems:
-        diagnostics.error(find_reference(project, [url]), f"image '{url}': {problem}")
-    html, pdf_css = rendered
     styles = env.shared_folders_used()
-    return Rendered(with_policy(html), pdf_css, tuple(markdown.resources), styles)
+    page = inline_files(*rendered, project, styles)
+    for refused in page.refused:
+        diagnostics.error(referenced_at(project, refused.written), refused.message)
+    return Rendered(with_policy(page.html), page.css, tuple(page.files), styles)
 
 
 def with_policy(html: str) -> str:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-import mimetypes
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import mistune
 from markupsafe import Markup, escape
-from mistune.util import striptags
 
 from .citations import PLACEHOLDER, placeholder_indices
-from .files import MAX_IMAGE_PIXELS, read_inside
 from .model import Heading, Markdown
 from .typography import smarten
 
@@ -78,17 +71,6 @@ class _Renderer(mistune.HTMLRenderer):
         self.owner.headings.append(Heading(level, words, anchor))
         return f'<h{level} id="{anchor}">{text}</h{level}>\n'
 
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        source = self.owner.inline_image(url)
-        if source is None:
-            return str(super().image(text, url, title))  # refused: a diagnostic says why
-        # A data: URL this renderer made from a project file; mistune's sanitiser would
-        # refuse SVG ones, which are safe as <img> (browsers run no script in them).
-        attrs: dict[str, object] = {"src": source, "alt": striptags(text)}
-        if title:
-            attrs["title"] = title
-        return "<img" + str(self.render_attrs(attrs)) + " />"
-
     def cite(self, text: str) -> str:
         # A marker for now: the group goes in after smartypants, which must not touch the
         # quoted passages the group carries.
@@ -109,32 +91,10 @@ def _cite_plugin(md: mistune.Markdown) -> None:
     md.inline.register("cite", PLACEHOLDER.pattern, _parse_cite, before="link")
 
 
-def _raster_problem(data: bytes, kind: str) -> str:
-    """Why a raster image cannot go in the brief (too many pixels, unreadable), or ''."""
-    if not kind.startswith("image/") or kind == "image/svg+xml":
-        return ""
-    from PIL import Image
-
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS  # PIL refuses twice this before decoding
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-    except Image.DecompressionBombError:
-        return f"more than {2 * MAX_IMAGE_PIXELS:,} pixels; the limit is {MAX_IMAGE_PIXELS:,}"
-    except Exception:
-        return "not a readable image"
-    if width * height > MAX_IMAGE_PIXELS:
-        return f"{width} x {height} pixels; the limit is {MAX_IMAGE_PIXELS:,}"
-    return ""
-
-
 class FragmentRenderer:
     """Renders the brief's Markdown fragments, numbering headings and linking citations."""
 
-    def __init__(self, targets: dict[int, CiteTarget], root: Path, raw_html: bool = False) -> None:
-        self.root = root
-        self.resources: list[Path] = []
-        self.problems: list[tuple[str, str]] = []
+    def __init__(self, targets: dict[int, CiteTarget], raw_html: bool = False) -> None:
         self.targets = targets
         self.headings: list[Heading] = []
         self._anchors: set[str] = set(RESERVED_ANCHORS)
@@ -144,23 +104,6 @@ class FragmentRenderer:
             renderer=_Renderer(self, escape=not raw_html),
             plugins=["strikethrough", "table", _cite_plugin],
         )
-
-    def inline_image(self, url: str) -> str | None:
-        """A project image as a data: URL, so the HTML needs nothing beside it; None when
-        the image cannot be used (the problem is kept for a diagnostic)."""
-        if urlsplit(url).scheme:
-            return None  # data: URLs stay as written; other schemes are refused at parsing
-        path = self.root / unquote(url)
-        data, problem = read_inside(self.root, path)
-        if data is None:
-            self.problems.append((url, problem))
-            return None
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if problem := _raster_problem(data, kind):
-            self.problems.append((url, problem))
-            return None
-        self.resources.append(path)
-        return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
     def anchor(self, wanted: str) -> str:
         """A document-unique anchor id based on wanted."""

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import logging
-import os
-import re
+import warnings
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pyphen
 
 from .diagnostics import Diagnostics, Location
-from .files import BRIEF, MAX_IMAGE_PIXELS, read_inside
+from .files import BRIEF, MAX_IMAGE_PIXELS
+from .inlining import CSS_URL, LOADED, MAY_LOAD, admitted, referenced_at
 from .layout_css import own_layout_files
 from .layouts import PROJECT_LAYOUTS
 from .limits import deadline, memory_limit
 from .model import Rendered
-from .project import find_reference, locate
+from .project import locate
 
 
 def _fetcher_class() -> type:
@@ -38,7 +38,7 @@ def _fetcher_class() -> type:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)
-            path, data, problem = _admitted(self.root, url, self.styles)
+            path, data, problem = admitted(self.root, url, self.styles)
             if path and data is not None:
                 if path.resolve().is_relative_to(self.root):
                     self.read.append(path)
@@ -49,43 +49,6 @@ def _fetcher_class() -> type:
     return ProjectFetcher
 
 
-def _admitted(
-    root: Path, url: str, styles: tuple[Path, ...] = ()
-) -> tuple[Path | None, bytes | None, str]:
-    """A resource the PDF may take in: a regular file inside the project or inside one of
-    the style's shared folders (its path and bytes), or why not. A style names its files
-    as a project's layouts name theirs, `layouts/img/logo.svg`: one the project's layouts/
-    lacks is looked for in the style's folders. (`data:` URLs need no reading.)"""
-    if urlsplit(url).scheme.lower() != "file":
-        return None, None, "only files inside the project and data: URLs may be used"
-    path = Path(unquote(urlsplit(url).path))
-    folder, file = _in_style(root, Path(os.path.abspath(path)), styles)
-    return (file, *read_inside(folder, file)) if folder else (path, *read_inside(root, path))
-
-
-def _in_style(root: Path, path: Path, styles: tuple[Path, ...]) -> tuple[Path | None, Path]:
-    """The style folder path is read from, and the file there; (None, path) when it is a
-    project file (one in the project's layouts/ comes first)."""
-    own = root / PROJECT_LAYOUTS
-    if path.is_relative_to(own) and not os.path.lexists(path):
-        named = [(folder, folder / path.relative_to(own)) for folder in styles]
-        return next(((f, file) for f, file in named if os.path.lexists(file)), (None, path))
-    return next(((folder, path) for folder in styles if path.is_relative_to(folder)), (None, path))
-
-
-# Where a page names what WeasyPrint would fetch: the attributes of elements it loads, and
-# CSS urls and imports (in <style>, style="" and the print stylesheet).
-_LOADED = {"img": "src", "image": "href", "use": "href", "object": "data", "embed": "src"}
-# The elements that may name a resource, found quickly: a style sheet, or a start tag of a
-# kind that loads one or that has a style attribute.
-_MAY_LOAD = re.compile(
-    r"""<style\b.*?</style\s*>|<(?:img|image|use|object|embed|link)\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
-    r"""|<[a-z][\w:-]*\s(?:[^>"']|"[^"]*"|'[^']*')*?\bstyle\s*=(?:[^>"']|"[^"]*"|'[^']*')*>""",
-    re.I | re.S,
-)
-_CSS_URL = re.compile(r"""(?:url\(\s*|@import\s+)["']?([^"')\s;]+)""", re.I)
-
-
 class _Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -94,31 +57,31 @@ class _Resources(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         named = {name.removeprefix("xlink:"): value or "" for name, value in attrs}
-        if tag in _LOADED and named.get(_LOADED[tag]):
-            self.urls.append(named[_LOADED[tag]])
+        if tag in LOADED and named.get(LOADED[tag]):
+            self.urls.append(named[LOADED[tag]])
         if tag == "link" and {"stylesheet", "attachment"} & set(named.get("rel", "").split()):
             self.urls.append(named.get("href", ""))
-        self.urls += _CSS_URL.findall(named.get("style", ""))
+        self.urls += CSS_URL.findall(named.get("style", ""))
         self.in_style = tag == "style"
 
     def handle_data(self, data: str) -> None:
         if self.in_style:
-            self.urls += _CSS_URL.findall(data)
+            self.urls += CSS_URL.findall(data)
 
 
 def check_resources(page: Rendered, root: Path, diagnostics: Diagnostics) -> None:
     """Refuse, without typesetting, what typesetting would refuse to fetch: so that `check`
     fails whenever a build would (and an HTML-only build with it)."""
     found = _Resources()
-    for fragment in _MAY_LOAD.finditer(page.html):  # the parser alone takes 15 ms a page
+    for fragment in MAY_LOAD.finditer(page.html):  # the parser alone takes 15 ms a page
         found.feed(fragment[0])
     base = root.resolve().as_uri() + "/"
-    urls = found.urls + _CSS_URL.findall(page.pdf_css)
+    urls = found.urls + CSS_URL.findall(page.pdf_css)
     for url in dict.fromkeys(u for u in urls if not u.lower().startswith(("data:", "#"))):
         absolute = urljoin(base, url)
-        _, data, problem = _admitted(root.resolve(), absolute, page.style_folders)
+        _, data, problem = admitted(root.resolve(), absolute, page.style_folders)
         if data is None:
-            where = _referenced_at(root, absolute)
+            where = referenced_at(root, url, absolute)
             diagnostics.error(where, f"resource refused: {absolute}: {problem}")
 
 
@@ -217,7 +180,9 @@ def render_pdf(
         with memory_limit(memory), deadline(time_limit, RenderTimeout):
             document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
             paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-            pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+            with warnings.catch_warnings():  # an image over the limit fails to load
+                warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+                pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except MemoryError:
@@ -236,7 +201,7 @@ def render_pdf(
         logger.propagate = propagate
         logger.setLevel(level)
     for url, problem in fetcher.refused:
-        diagnostics.error(_referenced_at(root, url), f"resource refused: {url}: {problem}")
+        diagnostics.error(referenced_at(root, url, url), f"resource refused: {url}: {problem}")
     refused = [url for url, _ in fetcher.refused]
     for message in problems.messages:
         if not any(url in message for url in refused):
@@ -281,14 +246,6 @@ def _warn_of_missing_glyphs(root: Path, chars: list[str], diagnostics: Diagnosti
             else f"no font has the characters {names}; they print as empty boxes",
             hint="install a font that has them and name it in the layout's CSS font stack",
         )
-
-
-def _referenced_at(root: Path, url: str) -> Location:
-    """Where the brief or a project layout names the refused URL, as best we can tell."""
-    path = unquote(urlsplit(url).path)
-    relative = os.path.relpath(path, root.resolve()) if path else ""
-    found = find_reference(root, [url, relative, path])
-    return found if found.line else Location(BRIEF)
 
 
 def project_fetcher(root: Path, styles: tuple[Path, ...] = ()) -> Any:

@@ -99,7 +99,6 @@ def test_a_group_reads_source_then_numbers_and_keeps_every_anchor() -> None:
 
     renderer = FragmentRenderer(
         {0: target("S3.2"), 1: target("S3.4"), 2: target("S5"), 3: target("S3.2"), 4: target("S5")},
-        REPO,
     )
     group = renderer.cite_group([0, 1, 2, 3, 4])
     shown = re.sub(r'<span class="cite-quote".*?</span>', "", group)
