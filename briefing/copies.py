@@ -18,7 +18,7 @@ from typing import Any
 
 from .diagnostics import BriefingError
 from .files import read_regular
-from .model import Brief, Rendered
+from .model import Brief, Rendered, print_styled
 from .pdf import project_fetcher
 
 COPIES = "copies"  # the subfolder of the output folder
@@ -321,7 +321,7 @@ def _distribution_list(
         f'@page {{ @bottom-right {{ content: "Page " counter(page); }} }}\n'
         f"@page :first {{ counter-reset: page {after + 1}; }}\n"
     )
-    return _typeset(html, [page.pdf_css, numbered_on], root)
+    return _typeset(print_styled(html, page.pdf_css + numbered_on), [], root)
 
 
 _BODY = re.compile(r"<body\b", re.I)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -416,6 +417,23 @@ class Rendered:
     html: str
     pdf_css: str
     resources: tuple[Path, ...] = ()  # project files the HTML took in (images)
+
+    @property
+    def printed(self) -> str:
+        """The page the PDF typesets, its paged-media CSS last (see print_styled)."""
+        return print_styled(self.html, self.pdf_css)
+
+
+def print_styled(html: str, css: str) -> str:
+    """html with css in a <style> element of its own at its very end: after the layout's
+    own styles (brief.css), so that the print sheet wins over them, as a designer expects.
+    The CSS is unchanged, line for line, and of the author's origin (a stylesheet passed to
+    WeasyPrint's write_pdf is the user's, and loses to any rule of the page)."""
+    css = _STYLE_END.sub(r"<\\/", css)  # "\/" is "/" to CSS
+    return f"{html}\n<style>{css}</style>\n" if css else html
+
+
+_STYLE_END = re.compile(r"</(?=style)", re.I)  # would end the <style> element early
 
 
 @dataclass(frozen=True)

@@ -198,9 +198,8 @@ def render_pdf(
     try:
         base = str(root.resolve()) + "/"
         with memory_limit(memory), deadline(time_limit, RenderTimeout):
-            document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
-            paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
-            pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+            document = weasyprint.HTML(string=page.printed, base_url=base, url_fetcher=fetcher)
+            pdf = document.write_pdf(pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except MemoryError:
