@@ -74,6 +74,13 @@ class PartialDate:
         return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
 
 
+class Extra(dict[str, Any]):
+    """The front matter's `extra:` mapping: values of the brief's own for its layout (text,
+    numbers, true/false, lists and mappings; a mapping in it is an Extra too). A layout
+    reads meta.extra.NAME, and a name the brief does not give renders empty (see
+    briefing.sandbox), so a shared layout prints a value only where a brief gives it."""
+
+
 @dataclass(frozen=True)
 class Meta:
     """The brief's front matter."""
@@ -99,6 +106,7 @@ class Meta:
     waived: tuple[Waiver, ...] = ()  # tradecraft rules turned off, each with its reason
     horizon: PartialDate | None = None  # the date the scenarios and outlook look to
     annex: Annex = "appended"  # where the PDF prints the annex (the HTML has it all)
+    extra: Extra = field(default_factory=Extra, hash=False)  # the layout's own
 
 
 @dataclass(frozen=True)

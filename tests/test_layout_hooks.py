@@ -4,15 +4,28 @@ for its layout (`extra:`), the shipped templates' named blocks, and preview and 
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from briefing.build import build
 from briefing.options import Options
 
-from .conftest import MakeProject
+from .conftest import BRIEF, MakeProject, pages_text, run
+
+
+def html_of(root: Path, tmp_path: Path) -> str:
+    build(root, Options(outdir=tmp_path / "html", formats=("html",)))
+    return (tmp_path / "html" / "brief.html").read_text(encoding="utf-8")
+
+
+def json_of(root: Path, tmp_path: Path) -> str:
+    build(root, Options(outdir=tmp_path / "json", formats=("json",)))
+    return (tmp_path / "json" / "brief.json").read_text(encoding="utf-8")
+
 
 RED_BAND = ".marking { background: #ff0000; color: #ffffff; }\n"
 
@@ -37,8 +50,11 @@ def band_pixels(page: Image.Image) -> list[tuple[int, int, int]]:
     assert red, "no red band on the page"
     left, right = min(x for x, _ in red), max(x for x, _ in red)
     top, bottom = min(y for _, y in red), max(y for _, y in red)
-    pixels = page.crop((left, top, right + 1, bottom + 1)).getdata()
-    return [(int(r), int(g), int(b)) for r, g, b in pixels]
+    return [
+        page.getpixel((x, y))  # type: ignore[misc]
+        for y in range(top, bottom + 1)
+        for x in range(left, right + 1)
+    ]
 
 
 def test_the_print_sheet_wins_over_brief_css(make_project: MakeProject, tmp_path: Path) -> None:
@@ -51,3 +67,95 @@ def test_the_print_sheet_wins_over_brief_css(make_project: MakeProject, tmp_path
     pixels = band_pixels(first_page_image(tmp_path / "out" / "brief.pdf", tmp_path))
     assert not [p for p in pixels if max(p) < 128], "dark text on the red band"
     assert [p for p in pixels if min(p) > 230], "no white text on the red band"
+
+
+# --- extra: the brief's own values for its layout ---------------------------------------
+
+WITH_EXTRA = BRIEF.replace(
+    "product_id: T-1\n",
+    "product_id: T-1\nextra:\n  distribution: Desk heads only\n  unit:\n    name: Harbour desk\n",
+)
+# The marking block runs in the brief and in its annex; the bottom line in both and in the
+# read-ahead.
+READS_EXTRA = {
+    "layouts/brief.html": '{% extends "builtin/brief.html" %}{% block marking_top %}'
+    "{{ super() }}<p>Distribution: {{ meta.extra.distribution }}.</p>{% endblock %}",
+    "layouts/_bottom_line.html": '{% include "builtin/_bottom_line.html" %}'
+    '<p>Unit: {{ meta.extra.unit.name | default("none given") }}.</p>'
+    "{% if not meta.extra.distribution %}<p>For general distribution.</p>{% endif %}",
+}
+
+
+def test_extra_values_reach_every_template_and_brief_json(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project({"brief.md": WITH_EXTRA, **READS_EXTRA})
+    out = tmp_path / "out"
+    assert run("build", root, "-o", out, "--annex", "separate")[0] == 0
+    for name in ("brief.pdf", "brief-annex.pdf", "brief-readahead.pdf"):
+        text = " ".join(" ".join(pages_text(out / name)).split())
+        assert "Desk heads only" in text or name == "brief-readahead.pdf", name
+        assert "Unit: Harbour desk." in text or name == "brief-annex.pdf", name
+    html = (out / "brief.html").read_text("utf-8")
+    assert "Distribution: Desk heads only." in html and "Unit: Harbour desk." in html
+    assert "For general distribution" not in html
+    meta = json.loads((out / "brief.json").read_text("utf-8"))["meta"]
+    assert meta["extra"] == {"distribution": "Desk heads only", "unit": {"name": "Harbour desk"}}
+
+
+def test_a_value_the_brief_does_not_give_renders_empty(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    """As mkdocs' config.extra: empty when printed, false in an if, `default` applies."""
+    root = make_project(READS_EXTRA)
+    html = html_of(root, tmp_path)
+    assert "Distribution: .</p>" in html
+    assert "Unit: none given." in html and "For general distribution." in html
+    assert json.loads(json_of(root, tmp_path))["meta"]["extra"] == {}
+
+
+def test_a_layout_value_outside_extra_is_pointed_there(
+    make_project: MakeProject, tmp_path: Path
+) -> None:
+    root = make_project(
+        {
+            "brief.md": BRIEF.replace("product_id: T-1\n", "product_id: T-1\ndistribution: All\n"),
+            "layouts/brief.html": '{% extends "builtin/brief.html" %}'
+            "{% block marking_top %}{{ meta.distribution }}{% endblock %}",
+        }
+    )
+    status, output = run("build", root, "-o", tmp_path / "out", "--format", "html")
+    assert status == 1
+    assert (
+        "brief.md:9:15: warning: unknown front-matter key 'distribution'\n"
+        "    a value of this brief's own for its layout goes under extra:, and the layout "
+        "reads it as meta.extra.distribution\n    extra:\n      distribution: ..."
+    ) in output
+    assert "error: template error: 'meta.distribution' does not exist" in output
+    assert "give it under extra: and read meta.extra.distribution" in output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("extra: Desk heads only\n", "brief.md:9:8: error: 'extra' must be a mapping"),
+        ("extra:\n  sent: !!binary aGVsbG8=\n", "brief.md:10:9: error: extra: a value YAML"),
+        ("extra:\n  odd: .nan\n", "brief.md:10:8: error: extra: a value YAML reads as float"),
+        (  # aliases: nine levels of nine would be 387 million values
+            "extra:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"  {n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+            ),
+            "error: 'extra' holds more than 10,000 values",
+        ),
+    ],
+)
+def test_extra_is_free_data_of_a_sane_size(
+    make_project: MakeProject, tmp_path: Path, extra: str, message: str
+) -> None:
+    root = make_project(
+        {"brief.md": BRIEF.replace("product_id: T-1\n", "product_id: T-1\n" + extra)}
+    )
+    status, output = run("check", root)
+    assert status == 1 and message in output, output

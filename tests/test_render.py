@@ -67,6 +67,7 @@ def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Pat
     root = make_project({"layouts/brief.html": "<p>\n{{ meta.colour }}</p>\n"})
     assert layout_errors(root, tmp_path) == [
         "layouts/brief.html:2: error: template error: 'meta.colour' does not exist\n"
+        "    a value of the brief's own: give it under extra: and read meta.extra.colour\n"
         "    {{ meta.colour }}</p>"
     ]
 
