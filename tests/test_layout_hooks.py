@@ -5,13 +5,20 @@ for its layout (`extra:`), the shipped templates' named blocks, and preview and 
 from __future__ import annotations
 
 import json
+import re
+import signal
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import jinja2
 import pytest
 from PIL import Image
 
 from briefing.build import build
+from briefing.layouts import shipped
 from briefing.options import Options
 
 from .conftest import BRIEF, MakeProject, pages_text, run
@@ -159,3 +166,115 @@ def test_extra_is_free_data_of_a_sane_size(
     )
     status, output = run("check", root)
     assert status == 1 and message in output, output
+
+
+# --- named blocks in the shipped templates ------------------------------------------------
+
+BLOCKS = {
+    "brief.html": {
+        "marking_top", "cover", "masthead", "title", "dates", "changes_note", "bottom_line",
+        "glance", "scope", "contents", "main", "appendix", "source_summary", "source_entry",
+        "vocabulary", "marking_bottom",
+    },
+    "onepage.html": {
+        "marking_top", "masthead", "title", "changes_note", "bottom_line", "key_judgements",
+        "figure", "source_digest", "marking_bottom",
+    },
+}  # fmt: skip
+MASTHEAD = re.compile(r'<p class="product">.*?</p>', re.S)
+
+
+def tags(html: str) -> str:
+    """The page without the white space between its tags (a block's own indentation)."""
+    return re.sub(r">\s+<", "><", html)
+
+
+def child(layout: str, blocks: str = "") -> str:
+    return f'{{% extends "builtin/{layout}.html" %}}{blocks}\n'
+
+
+def test_the_shipped_layouts_have_the_named_blocks() -> None:
+    env = jinja2.Environment()
+    for name, blocks in BLOCKS.items():
+        tree = env.parse((shipped() / name).read_text(encoding="utf-8"))
+        assert {block.name for block in tree.find_all(jinja2.nodes.Block)} == blocks, name
+
+
+@pytest.mark.parametrize("layout", ["brief", "onepage"])
+def test_a_child_that_overrides_nothing_changes_nothing_and_one_block_one_thing(
+    make_project: MakeProject, tmp_path: Path, layout: str
+) -> None:
+    brief = BRIEF.replace("product_id: T-1\n", f"product_id: T-1\nlayout: {layout}\n")
+    shipped_html = html_of(make_project({"brief.md": brief}), tmp_path / "shipped")
+    same = make_project({"brief.md": brief, f"layouts/{layout}.html": child(layout)})
+    assert html_of(same, tmp_path / "same") == shipped_html
+    masthead = '{% block masthead %}<p class="unit">Harbour desk</p>{% endblock %}'
+    changed = make_project({"brief.md": brief, f"layouts/{layout}.html": child(layout, masthead)})
+    expected = MASTHEAD.sub('<p class="unit">Harbour desk</p>', tags(shipped_html), count=1)
+    assert expected != tags(shipped_html)
+    assert tags(html_of(changed, tmp_path / "changed")) == expected
+
+
+def test_a_child_changes_each_source_entry(make_project: MakeProject, tmp_path: Path) -> None:
+    """source_entry is a scoped block in the loop over the sources: it sees `source`, and
+    the layout's macros (cited_in) as the shipped entry does."""
+    entry = (
+        '{% block source_entry %}<article class="entry">{{ source.entry.label }}: '
+        "{% for passage in brief.passages_of(source.id) %}"
+        "{{ cited_in(passage.citations[0]) }}; {% endfor %}</article>{% endblock %}"
+    )
+    html = html_of(make_project({"layouts/brief.html": child("brief", entry)}), tmp_path)
+    entries = re.findall(r'<article class="entry">(.*?)</article>', html)
+    assert [e.split(":")[0] for e in entries] == ["S1", "S2"]
+    assert 'href="#c' in entries[0]  # cited_in links where the passage is cited
+    assert 'class="source-facts"' not in html and 'class="vocabulary"' in html
+
+
+# --- preview and watch take --layout and --paper, as build does ---------------------------
+
+PLAIN = child("brief", '{% block masthead %}<p class="unit">PLAIN MASTHEAD</p>{% endblock %}')
+
+
+def page_when_built(url: str) -> str:
+    """The preview's page, once its first build is in (it serves a waiting page before)."""
+    deadline = time.monotonic() + 120  # a bound on waiting, not a measurement
+    while True:
+        page = urllib.request.urlopen(url, timeout=60).read().decode("utf-8")
+        if "<h1>" in page or time.monotonic() > deadline:
+            return page
+        time.sleep(0.1)
+
+
+def letter_pdf_when_written(pdf: Path, process: subprocess.Popen[str]) -> str:
+    """pdfinfo's page size of the PDF, once the process has written it."""
+    deadline = time.monotonic() + 120  # a bound on waiting, not a measurement
+    while not pdf.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return next(line for line in info.stdout.splitlines() if line.startswith("Page size"))
+
+
+@pytest.mark.parametrize("command", ["preview", "watch"])
+def test_preview_and_watch_take_layout_and_paper(
+    make_project: MakeProject, tmp_path: Path, command: str
+) -> None:
+    root = make_project({"layouts/plain.html": PLAIN})
+    out = tmp_path / "out"
+    port = ["--port", "0"] if command == "preview" else ["--format", "pdf"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing", command, str(root), "-o", str(out), *port,
+         "--layout", "plain", "--paper", "letter"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        if command == "preview":
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", first)
+            assert found, first
+            assert "PLAIN MASTHEAD" in page_when_built(found[1])
+        assert "612 x 792 pts (letter)" in letter_pdf_when_written(out / "brief.pdf", process)
+        assert "PLAIN MASTHEAD" in " ".join(pages_text(out / "brief.pdf"))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
