@@ -239,7 +239,7 @@ def page_when_built(url: str) -> str:
     """The preview's page, once its first build is in (it serves a waiting page before)."""
     deadline = time.monotonic() + 120  # a bound on waiting, not a measurement
     while True:
-        page = urllib.request.urlopen(url, timeout=60).read().decode("utf-8")
+        page: str = urllib.request.urlopen(url, timeout=60).read().decode("utf-8")
         if "<h1>" in page or time.monotonic() > deadline:
             return page
         time.sleep(0.1)
