@@ -71,6 +71,10 @@ outdir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: PROJECT/dist).",
 )
+paper_option = click.option(
+    "--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Override the paper size."
+)
+layout_option = click.option("--layout", help="Override the layout (a template name in layouts/).")
 formats_option = click.option(
     "--format",
     "formats",
@@ -133,10 +137,8 @@ def main() -> None:
 @takes_project()
 @outdir_option
 @formats_option
-@click.option(
-    "--paper", type=click.Choice(PAPERS, case_sensitive=False), help="Override the paper size."
-)
-@click.option("--layout", help="Override the layout (see `briefing layouts list`).")
+@paper_option
+@layout_option
 @click.option(
     "--annex",
     type=click.Choice(ANNEXES),
@@ -225,24 +227,41 @@ def _copies(
 @takes_project()
 @outdir_option
 @formats_option
-def watch_command(project: Path, outdir: Path | None, formats: tuple[str, ...]) -> None:
+@paper_option
+@layout_option
+def watch_command(
+    project: Path,
+    outdir: Path | None,
+    formats: tuple[str, ...],
+    paper: str | None,
+    layout: str | None,
+) -> None:
     """Rebuild PROJECT on every change until interrupted (Ctrl-C)."""
     from .watch import watch
 
     if not project.is_dir():
         raise click.ClickException(f"{project}: not a folder")
     click.echo(f"watching {project}")
-    watch(project, Options(outdir, formats or tuple(FORMATS)), click.echo)
+    options = Options(outdir, formats or tuple(FORMATS), cast(Paper | None, paper), layout)
+    watch(project, options, click.echo)
 
 
 @main.command("preview")
 @takes_project()
 @outdir_option
+@paper_option
+@layout_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Serve on another address.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a browser.")
 def preview_command(
-    project: Path, outdir: Path | None, port: int, host: str, open_browser: bool
+    project: Path,
+    outdir: Path | None,
+    paper: str | None,
+    layout: str | None,
+    port: int,
+    host: str,
+    open_browser: bool,
 ) -> None:
     """Serve PROJECT's brief on HTTP, rebuilt and reloaded on every change (Ctrl-C stops).
 
@@ -255,7 +274,7 @@ def preview_command(
     from .project import check_is_project
 
     check_is_project(project)
-    options = Options(outdir)
+    options = Options(outdir, paper=cast(Paper | None, paper), layout=layout)
     sock = listen(host, port)
     with locked(options.output_folder(project)):  # a folder that cannot be written: now
         pass

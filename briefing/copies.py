@@ -18,7 +18,7 @@ from typing import Any
 
 from .diagnostics import BriefingError
 from .files import read_regular
-from .model import Rendered
+from .model import Rendered, print_styled
 from .pdf import project_fetcher
 
 COPIES = "copies"  # the subfolder of the output folder
@@ -331,7 +331,9 @@ def _distribution_list(pdf: bytes, listing: str, page: Rendered, root: Path) -> 
         f'@page {{ @bottom-right {{ content: "Page " counter(page); }} }}\n'
         f"@page :first {{ counter-reset: page {after + 1}; }}\n"
     )
-    return _typeset(f"{_head(page)}{listing}</html>", [page.pdf_css, numbered_on], root)
+    return _typeset(
+        print_styled(f"{_head(page)}{listing}</html>", page.pdf_css + numbered_on), [], root
+    )
 
 
 def _stamp_pages(lines: list[str], page: Rendered, root: Path, copies: Copies) -> bytes:

@@ -286,6 +286,8 @@ def _undefined(message: str, line: str, context: dict[str, Any]) -> tuple[str, s
     names = sorted(n for n in dir(owner) if not n.startswith("_")) if owner is not None else []
     close = suggest(name, names)
     hint = close.replace("'", f"'{path}.", 1) if close else ""
+    if path == "meta" and not hint:
+        hint = f"a value of the brief's own: give it under extra: and read meta.extra.{name}"
     return f"'{path}.{name}' does not exist", hint
 
 

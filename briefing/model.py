@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,13 @@ class PartialDate:
         return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
 
 
+class Extra(dict[str, Any]):
+    """The front matter's `extra:` mapping: values of the brief's own for its layout (text,
+    numbers, true/false, lists and mappings; a mapping in it is an Extra too). A layout
+    reads meta.extra.NAME, and a name the brief does not give renders empty (see
+    briefing.sandbox), so a shared layout prints a value only where a brief gives it."""
+
+
 @dataclass(frozen=True)
 class Meta:
     """The brief's front matter."""
@@ -98,6 +106,7 @@ class Meta:
     waived: tuple[Waiver, ...] = ()  # tradecraft rules turned off, each with its reason
     horizon: PartialDate | None = None  # the date the scenarios and outlook look to
     annex: Annex = "appended"  # where the PDF prints the annex (the HTML has it all)
+    extra: Extra = field(default_factory=Extra, hash=False)  # the layout's own
 
 
 @dataclass(frozen=True)
@@ -419,6 +428,23 @@ class Rendered:
     # The shared layout folders (the user's, packages') its templates came from: the style's
     # own images and fonts, which the typesetter may read too.
     style_folders: tuple[Path, ...] = ()
+
+    @property
+    def printed(self) -> str:
+        """The page the PDF typesets, its paged-media CSS last (see print_styled)."""
+        return print_styled(self.html, self.pdf_css)
+
+
+def print_styled(html: str, css: str) -> str:
+    """html with css in a <style> element of its own at its very end: after the layout's
+    own styles (brief.css), so that the print sheet wins over them, as a designer expects.
+    The CSS is unchanged, line for line, and of the author's origin (a stylesheet passed to
+    WeasyPrint's write_pdf is the user's, and loses to any rule of the page)."""
+    css = _STYLE_END.sub(r"<\\/", css)  # "\/" is "/" to CSS
+    return f"{html}\n<style>{css}</style>\n" if css else html
+
+
+_STYLE_END = re.compile(r"</(?=style)", re.I)  # would end the <style> element early
 
 
 @dataclass(frozen=True)

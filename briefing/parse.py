@@ -17,6 +17,7 @@ citations are found by briefing.citations.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import cast
 
@@ -26,15 +27,27 @@ from .directives.base import ParseContext, Written
 from .directives.prose import Prose
 from .directives.registry import DIRECTIVES
 from .files import BRIEF, VERSION_NAME
-from .model import ANNEXES, PAPERS, Annex, BriefText, Meta, Paper, Previous, Waiver, Withdrawal
+from .model import (
+    ANNEXES,
+    PAPERS,
+    Annex,
+    BriefText,
+    Extra,
+    Meta,
+    Paper,
+    Previous,
+    Waiver,
+    Withdrawal,
+)
 from .vocabulary import VOCABULARIES
 from .yamlfile import Fields, YamlMap, check_keys, load_yaml
 
 FRONT_MATTER_KEYS = (
     "title", "subtitle", "short_title", "marking", "cutoff", "issued", "author",
     "product_id", "version", "paper", "layout", "vocabulary", "language", "keywords",
-    "raw_html", "contents", "previous", "withdrawn", "waive", "horizon", "annex",
+    "raw_html", "contents", "previous", "withdrawn", "waive", "horizon", "annex", "extra",
 )  # fmt: skip
+EXTRA_MOST = 10_000  # values in `extra:`: YAML aliases could otherwise make billions
 
 _OPEN = re.compile(r"^:::\{(?P<name>[^}]*)\}[ \t]*(?P<arg>.*?)\s*$")
 _CLOSE = re.compile(r"^:::\s*$")
@@ -109,7 +122,10 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
     # for other tools (a static-site generator's, a tracker's), and nothing is lost by
     # ignoring them. The registers (sources.yaml, timeline.yaml) are briefing's alone, so
     # there an unknown key is a mistake that would drop information, and an error.
-    check_keys(data, FRONT_MATTER_KEYS, "front-matter key", diagnostics, "warning")
+    for key in data:
+        if key not in FRONT_MATTER_KEYS:
+            hint = suggest(key, FRONT_MATTER_KEYS) or _as_extra(key)
+            diagnostics.warning(data.where(key), f"unknown front-matter key '{key}'", hint)
     checkpoint = diagnostics.checkpoint()
     _check_version_names(data, diagnostics)
     field = Fields(data, diagnostics)
@@ -138,10 +154,68 @@ def parse_meta(data: YamlMap, diagnostics: Diagnostics) -> Meta | None:
         waived=_waived(data, diagnostics),
         horizon=field.maybe_date("horizon"),
         annex=cast(Annex, field.choice("annex", "appended", ANNEXES)),
+        extra=_extra(data, diagnostics),
     )
     if not diagnostics.errors_since(checkpoint) and meta.cutoff > meta.issued:
         diagnostics.error(data.where("cutoff"), "the information cut-off is after the issue date")
     return None if diagnostics.errors_since(checkpoint) else meta
+
+
+_EXTRA_EXAMPLE = "extra:\n  distribution: Desk heads only"
+
+
+def _as_extra(key: str) -> str:
+    """The hint for an unknown key that is no misspelt one: a value for the layout."""
+    return (
+        f"a value of this brief's own for its layout goes under extra:, and the layout "
+        f"reads it as meta.extra.{key}\nextra:\n  {key}: ..."
+    )
+
+
+def _extra(data: YamlMap, diagnostics: Diagnostics) -> Extra:
+    """The `extra:` mapping, the layout's own values, as free data (what JSON can hold)."""
+    given = data.get("extra")
+    if given is None:
+        return Extra()
+    if not isinstance(given, YamlMap):
+        diagnostics.error(
+            data.where("extra"), "'extra' must be a mapping of names to values", _EXTRA_EXAMPLE
+        )
+        return Extra()
+    counted = [0]
+
+    def value_of(value: object, where: Location) -> object:
+        counted[0] += 1
+        if counted[0] > EXTRA_MOST:
+            raise _TooMuch(where)
+        if isinstance(value, YamlMap):
+            return Extra({k: value_of(v, value.where(k)) for k, v in value.items()})
+        if isinstance(value, list):
+            return [value_of(item, where) for item in value]
+        if value is None or isinstance(value, str | int) or _finite(value):
+            return value
+        diagnostics.error(
+            where,
+            f"extra: a value YAML reads as {type(value).__name__} is not allowed",
+            hint="text, numbers, true or false, lists and mappings",
+        )
+        return None
+
+    try:
+        return cast(Extra, value_of(given, data.where("extra")))
+    except _TooMuch as error:
+        diagnostics.error(error.where, f"'extra' holds more than {EXTRA_MOST:,} values")
+        return Extra()
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, float) and math.isfinite(value)
+
+
+class _TooMuch(Exception):
+    def __init__(self, where: Location) -> None:
+        super().__init__()
+        self.where = where
 
 
 def _waived(data: YamlMap, diagnostics: Diagnostics) -> tuple[Waiver, ...]:

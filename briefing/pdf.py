@@ -178,11 +178,10 @@ def render_pdf(
     try:
         base = str(root.resolve()) + "/"
         with memory_limit(memory), deadline(time_limit, RenderTimeout):
-            document = weasyprint.HTML(string=page.html, base_url=base, url_fetcher=fetcher)
-            paged = weasyprint.CSS(string=page.pdf_css, base_url=base, url_fetcher=fetcher)
+            document = weasyprint.HTML(string=page.printed, base_url=base, url_fetcher=fetcher)
             with warnings.catch_warnings():  # an image over the limit fails to load
                 warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
-                pdf = document.write_pdf(stylesheets=[paged], pdf_variant=variant)
+                pdf = document.write_pdf(pdf_variant=variant)
     except RecursionError:
         diagnostics.error(Location(BRIEF), "the document is nested too deeply to typeset")
     except MemoryError:

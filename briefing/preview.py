@@ -23,7 +23,7 @@ import signal
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.resources import files
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -339,7 +339,7 @@ def _page_build(root: Path, options: Options, link: Connection) -> None:
     end_with_parent(link)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the preview, which stops us
     try:
-        result = build(root, Options(options.outdir, ("html",), write=False))
+        result = build(root, replace(options, formats=("html",), write=False))
         link.send((result.files["brief.html"], list(result.diagnostics)))
     except BuildFailed as failure:
         link.send((None, list(failure.diagnostics)))

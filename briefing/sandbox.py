@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .diagnostics import Location
 from .files import read_inside, undecodable
 from .layouts import PROJECT_LAYOUTS, shared_folders, shipped
+from .model import Extra
 
 MAX_INT_BITS = 100_000  # a product or power beyond this many bits is refused
 MAX_REPEATED = 10_000_000  # characters or items a repeated sequence may have
@@ -84,6 +85,22 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
         if _too_large(operator, left, right):
             raise SecurityError(f"the result of '{operator}' would be too large")
         return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return _given_or_empty(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return _given_or_empty(obj, argument, super().getitem(obj, argument))
+
+
+def _given_or_empty(obj: Any, name: Any, found: Any) -> Any:
+    """What a template found; for a name meta.extra does not have, at any depth, Jinja's
+    lenient undefined (empty, false, `default` applies, as mkdocs' config.extra), where
+    any other undefined name is an error."""
+    missing = isinstance(found, jinja2.Undefined)
+    if missing and isinstance(obj, Extra | jinja2.ChainableUndefined):
+        return jinja2.ChainableUndefined(obj=obj, name=name)
+    return found
 
 
 def _too_large(operator: str, left: Any, right: Any) -> bool:

@@ -124,7 +124,7 @@ def test_layouts_list_and_eject(make_project: MakeProject) -> None:
     root = make_project()
     code, output = run("layouts", "list", str(root))
     assert code == 0
-    assert "  brief    shipped\n  onepage  shipped\n" in output and "  _appendix.html\n" in output
+    assert "  brief    shipped\n  onepage  shipped\n" in output and "  _glance.html" in output
     assert "overridden" not in output
     assert run("layouts", "eject", "onepage.html", str(root)) == (
         0,

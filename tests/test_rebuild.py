@@ -28,7 +28,7 @@ def test_unchanged_inputs_are_not_rebuilt(make_project: MakeProject, tmp_path: P
     assert build(*args) == current  # the inputs a build keeps are not outputs to report
     assert build(*args, "--force").startswith("wrote ")
     (root / "layouts").mkdir()
-    (root / "layouts" / "_appendix.html").write_text("<p>none</p>", encoding="utf-8")
+    (root / "layouts" / "_glance.html").write_text("<p>none</p>", encoding="utf-8")
     assert build(*args).startswith("wrote ")  # a layout is an input
     assert build(*args).startswith("up to date: ")
     (out / "brief.json").unlink()

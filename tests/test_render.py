@@ -48,8 +48,8 @@ def test_project_template_extends_the_shipped_one(
 
 
 def test_project_file_overrides_a_shipped_part(make_project: MakeProject, tmp_path: Path) -> None:
-    root = make_project({"layouts/_appendix.html": "<p>No appendix today</p>"})
-    assert "<p>No appendix today</p>" in html_of(root, tmp_path)
+    root = make_project({"layouts/_glance.html": "<p>No glance today</p>"})
+    assert "<p>No glance today</p>" in html_of(root, tmp_path)
 
 
 def test_template_syntax_error_names_file_and_line(
@@ -67,6 +67,7 @@ def test_undefined_variable_is_an_error(make_project: MakeProject, tmp_path: Pat
     root = make_project({"layouts/brief.html": "<p>\n{{ meta.colour }}</p>\n"})
     assert layout_errors(root, tmp_path) == [
         "layouts/brief.html:2: error: template error: 'meta.colour' does not exist\n"
+        "    a value of the brief's own: give it under extra: and read meta.extra.colour\n"
         "    {{ meta.colour }}</p>"
     ]
 
