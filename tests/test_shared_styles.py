@@ -242,3 +242,52 @@ def test_editors_temporary_files_are_not_changes(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x", encoding="utf-8")
     paths = [str(tmp_path / name) for name in temporary + real]
     assert changed_inputs(tmp_path, tmp_path / "dist", paths) == sorted(real)
+
+
+STYLED = """\
+{% extends "builtin/brief.html" %}
+{% block masthead %}<p class="masthead">The house masthead</p>{% endblock %}
+"""
+STYLED_PDF_CSS = """\
+{% include "builtin/brief-pdf.css" %}
+:root { --brief-lane-1: #ff00aa; --brief-lane-2: #ff00aa; --brief-lane-several: #ff00aa;
+  --brief-lane-other: #ff00aa; --brief-watermark-font: "DejaVu Sans Mono";
+  --brief-stamp-font: "DejaVu Serif"; }
+"""
+DISTRIBUTION = """\
+{% extends "builtin/_distribution.html" %}
+{% block distribution %}<h2>Issued by the house</h2>{{ super() }}{% endblock %}
+"""
+
+
+def test_a_house_style_in_a_user_folder_styles_every_surface_of_a_colleagues_project(
+    make_project: MakeProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cover, the figure, the copies' stamps, the watermark and the distribution list
+    take the house style, and nothing is copied into the project."""
+    from .conftest import BRIEF
+
+    style = tmp_path / "styles"
+    style.mkdir()
+    (style / "house.html").write_text(STYLED, encoding="utf-8")
+    (style / "house-pdf.css").write_text(STYLED_PDF_CSS, encoding="utf-8")
+    (style / "_distribution.html").write_text(DISTRIBUTION, encoding="utf-8")
+    monkeypatch.setenv("BRIEFING_LAYOUTS", str(style))
+    root = make_project({"brief.md": with_layout(BRIEF, "house")})
+    code, output = run("build", root, "--copies", "1", "--watermark", "DRAFT")
+    assert code == 0, output
+    html = (root / "dist/brief.html").read_text(encoding="utf-8")
+    assert "The house masthead" in html
+    figure = html[html.index("<svg") : html.index("</svg>")]
+    assert "#ff00aa" in figure.lower()  # the lanes' colour
+    fonts = subprocess.run(
+        ["pdffonts", str(root / "dist/copies/brief-master.pdf")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "DejaVuSansMono" in fonts.replace("-", "") and "DejaVuSerif" in fonts.replace("-", "")
+    listing = subprocess.run(
+        ["pdftotext", str(root / "dist/copies/brief-master.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Issued by the house" in listing and "The house masthead" in listing
+    assert not (root / "layouts").exists()
