@@ -97,7 +97,7 @@ def test_missing_layout(make_project: MakeProject, tmp_path: Path) -> None:
         build(root, Options(outdir=tmp_path / "out", formats=("html",), layout="poster"))
     assert [str(d) for d in failed.value.diagnostics] == [
         "brief.md: error: layout 'poster' not found (no template poster.html)\n"
-        "    shipped layouts: brief, onepage"
+        "    layouts: brief (shipped), onepage (shipped)"
     ]
 
 
