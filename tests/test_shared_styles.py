@@ -163,8 +163,8 @@ def test_a_project_cannot_name_a_folder_outside_it(
     puts it on sys.path), nor a style's file while the style is not in use."""
     from .conftest import BRIEF
 
-    shared = write_style(tmp_path / "shared")  # beside the projects
-    for layout in (f"{shared}/house", "../shared/house", "builtin/../../shared/house"):
+    outside = write_style(tmp_path / "outside")  # beside the projects
+    for layout in (f"{outside}/house", "../outside/house", "builtin/../../outside/house"):
         root = make_project({"brief.md": with_layout(BRIEF, layout)})
         code, output = run("check", root)
         assert code == 1 and "not found" in output, output
@@ -176,10 +176,10 @@ def test_a_project_cannot_name_a_folder_outside_it(
     assert "imported" not in output
 
     # The user's folder is readable only to a layout that comes from it.
-    logo = (shared / "img" / "logo.png").as_uri()
+    logo = (outside / "img" / "logo.png").as_uri()
     own = HOUSE_HTML.replace("layouts/img/logo.png", logo)
     root = make_project({"layouts/brief.html": own})
-    monkeypatch.setenv("BRIEFING_LAYOUTS", str(shared))
+    monkeypatch.setenv("BRIEFING_LAYOUTS", str(outside))
     code, output = run("check", root)
     assert code == 1 and f"resource refused: {logo}: outside the project" in output, output
 
