@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import matplotlib
-import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
@@ -28,6 +27,7 @@ from briefing.figures import ROW, STYLE, WIDTH, _draw, dense_spells, draw_panels
 from briefing.model import Event, PartialDate, Timeline
 
 from .conftest import REPO, run
+from .test_figure import by_gid
 
 AT = Location("figures/timeline.yaml")
 NEAR = 0.4  # inches: the furthest a label may sit from its marker, above or below
@@ -82,16 +82,6 @@ def panels(timeline: Timeline) -> list[MplFigure]:
             FigureCanvasAgg(fig)
             fig.canvas.draw()
     return figs
-
-
-def by_gid(fig: MplFigure, kind: str) -> dict[int, np.ndarray[Any, Any]]:
-    """The points (inches from the top left) of each line with an id such as `leader3`."""
-    found = {}
-    for line in fig.findobj(Line2D):
-        match = re.fullmatch(rf"{kind}(\d+)", line.get_gid() or "")
-        if match:
-            found[int(match[1])] = np.asarray(line.get_xydata())
-    return found
 
 
 def texts(fig: MplFigure) -> list[Text]:

@@ -148,7 +148,7 @@ def shift(
     field: str,
     old: str | None,
     new: str,
-    ranges: tuple[str, str] | None = None,
+    ranges: tuple[str | None, str | None] | None = None,
     direction: str | None = None,
 ) -> dict[str, str | None]:
     """A shift as brief.json lists it."""

@@ -32,6 +32,7 @@ from .conftest import (
     parse_html,
     set_field,
 )
+from .test_second_edition import shift
 
 SUMMER = "The strike lasts into the summer"
 SUMMER_BLOCK = f":::{{scenario}} {SUMMER}\n:likelihood: unlikely\n"
@@ -243,19 +244,6 @@ def test_the_appendix_gives_a_relabelled_source_its_old_label(page: Element) -> 
     ]
 
 
-def shifted(field: str, old: str | None, new: str | None, *ranges: str | None) -> dict[str, Any]:
-    old_range, new_range = ranges or (None, None)
-    direction = "up" if field == "likelihood" and old and new else None
-    return {
-        "field": field,
-        "old": old,
-        "new": new,
-        "old_range": old_range,
-        "new_range": new_range,
-        "direction": direction,
-    }
-
-
 def test_the_json_lists_them(changes: dict[str, Any]) -> None:
     listed = changes["changes"]
     assert listed["summary"] == SUMMARY
@@ -263,21 +251,21 @@ def test_the_json_lists_them(changes: dict[str, Any]) -> None:
     moved = found["scenario", "changed", "the-strike-lasts-into-the-summer"]
     assert (moved["label"], moved["note"]) == (SUMMER, WHY)
     assert moved["shifts"] == [
-        shifted("likelihood", "unlikely", "roughly even chance", "20–45%", "45–55%")
+        shift("likelihood", "unlikely", "roughly even chance", ("20–45%", "45–55%"), "up")
     ]
     added = found["scenario", "added", "the-council-settles-it"]
-    assert added["shifts"] == [shifted("likelihood", None, "likely", None, "55–80%")]
+    assert added["shifts"] == [shift("likelihood", None, "likely", (None, "55–80%"))]
     gone = found["scenario", "withdrawn", "the-port-closes-for-good"]
-    assert gone["shifts"] == [shifted("likelihood", "very unlikely", "", "5–20%", None)]
+    assert gone["shifts"] == [shift("likelihood", "very unlikely", "", ("5–20%", None))]
     bottom_line = found["bottom-line", "changed", "bottom-line"]
     (wording,) = bottom_line["shifts"]
     assert APART in wording["old"] and FAR_APART in wording["new"] == bottom_line["text"]
     horizon = found["horizon", "added", "horizon"]
     assert horizon["text"] == "the scenarios now look to September 2024"
-    assert horizon["shifts"] == [shifted("horizon", None, "2024-09")]
+    assert horizon["shifts"] == [shift("horizon", None, "2024-09")]
     gazette = found["source", "changed", "gazette-2024"]
     assert (gazette["label"], gazette["previous_label"]) == ("S2", "S1")
-    assert gazette["shifts"] == [shifted("label", "S1", "S2")]
+    assert gazette["shifts"] == [shift("label", "S1", "S2")]
     assert changes["meta"]["horizon"] == "2024-09"
     ids = [(s["id"], s["change"]) for s in changes["scenarios"]]
     assert ids == [("the-strike-lasts-into-the-summer", WHY), ("the-council-settles-it", None)]
